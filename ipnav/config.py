@@ -1,0 +1,85 @@
+"""Settings and the workspace folder.
+
+One `Settings` object is built by the CLI or `create_app` and passed down; nothing
+reads settings from globals. Values come from arguments, environment variables
+prefixed `IPNAV_`, or `settings.toml` in the workspace.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ipnav.errors import WorkspaceError
+
+
+class Settings(BaseSettings):
+    """Every setting of ipnav, with its default and help text."""
+
+    model_config = SettingsConfigDict(env_prefix="IPNAV_", extra="ignore")
+
+    workspace: Path = Field(Path("workspace"), description="Folder holding the warehouse and all outputs")
+    batch_size: int = Field(2000, description="Records per warehouse batch during ingest")
+    workers: int = Field(0, description="Parser processes for ingest (0 = one per CPU core)")
+    header_map: Path | None = Field(None, description="Extra column-header mapping file (TOML) for tables")
+    public: bool = Field(False, description="Allow anonymous read-only access to the web platform")
+    host: str = Field("127.0.0.1", description="Address `ipnav serve` listens on")
+    port: int = Field(8000, description="Port `ipnav serve` listens on")
+
+    @classmethod
+    def load(cls, workspace: Path | None = None, **overrides: object) -> Settings:
+        """Build settings: explicit overrides > environment > workspace settings.toml > defaults."""
+        base = cls() if workspace is None else cls(workspace=workspace)
+        toml_path = base.workspace / "settings.toml"
+        file_values: dict[str, object] = {}
+        if toml_path.is_file():
+            try:
+                file_values = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise WorkspaceError(f"{toml_path}: not valid TOML ({exc})") from exc
+        env_set = cls.model_fields_set_from_env()
+        merged = {k: v for k, v in file_values.items() if k not in env_set and k in cls.model_fields}
+        merged.update({k: v for k, v in base.model_dump().items() if k in env_set or k == "workspace"})
+        merged.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**merged)
+
+    @classmethod
+    def model_fields_set_from_env(cls) -> set[str]:
+        import os
+
+        return {name for name in cls.model_fields if f"IPNAV_{name.upper()}" in os.environ}
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The folder ipnav writes into: warehouse.duckdb, rejects/, exports/, settings.toml."""
+
+    root: Path
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.root / "rejects"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / "exports"
+
+    def create(self) -> Workspace:
+        """Create the folder layout (idempotent)."""
+        try:
+            for folder in (self.root, self.rejects_dir, self.exports_dir):
+                folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkspaceError(f"cannot create workspace {self.root}: {exc.strerror}") from exc
+        settings_file = self.root / "settings.toml"
+        if not settings_file.exists():
+            settings_file.write_text("# ipnav workspace settings (see `ipnav --help`)\n", encoding="utf-8")
+        return self

@@ -1,0 +1,96 @@
+"""CNIPA full-text XML, old generation: `cn-patent-document` (ST.36-derived, un-namespaced).
+
+Applicant addresses are free text with the 6-digit postcode in front
+(`650231 云南省昆明市...`); the pipeline resolves them to adcodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ipnav.ingest import common
+from ipnav.ingest.xmlutil import extract, first_text, text_of
+from ipnav.model import Priority, Record
+from ipnav.normalize.dates import parse_date
+from ipnav.normalize.status import normalize_patent_type
+from ipnav.normalize.text import clean_cjk_text
+
+FORMAT = "cnipa_old"
+ROOTS = ("cn-patent-document",)
+
+_BIB = "cn-bibliographic-data"
+FIELDS = {
+    "pub_number": f"{_BIB}/cn-publication-reference/document-id/doc-number",
+    "pub_country": f"{_BIB}/cn-publication-reference/document-id/country",
+    "pub_kind": f"{_BIB}/cn-publication-reference/document-id/kind",
+    "pub_date": f"{_BIB}/cn-publication-reference/document-id/date",
+    "app_number": f"{_BIB}/application-reference/document-id/doc-number",
+    "filing_date": f"{_BIB}/application-reference/document-id/date",
+    "appl_type": f"{_BIB}/application-reference/@appl-type",
+    "title": f"{_BIB}/invention-title",
+}
+
+
+def parse_element(root: etree._Element) -> Iterator[Record]:
+    values = extract(root, FIELDS)
+    patent = common.base_patent(
+        app_number=values["app_number"],
+        app_country="CN",
+        filing_date=values["filing_date"],
+        pub_number=values["pub_number"],
+        pub_country=values["pub_country"] or "CN",
+        pub_kind=values["pub_kind"],
+        pub_date=values["pub_date"],
+        source_format=FORMAT,
+    )
+    if values["appl_type"]:
+        patent.patent_type = normalize_patent_type(values["appl_type"])
+    if values["title"]:
+        patent.titles["zh"] = clean_cjk_text(values["title"])
+    abstract = root.xpath(f"{_BIB}/abstract/p[not(@num='bio')] | {_BIB}/abstract[not(p)]")
+    if abstract:
+        patent.abstracts["zh"] = clean_cjk_text(" ".join(text_of(p) for p in abstract))
+    description = root.find(".//description")
+    patent.description = clean_cjk_text(text_of(description)) if description is not None else ""
+    patent.claims = [clean_cjk_text(text_of(c)) for c in root.xpath(".//claims/claim")]
+    patent.claims_count = len(patent.claims)
+    patent.independent_claims = common.count_independent(patent.claims)
+    for seq, node in enumerate(root.xpath(f"{_BIB}/cn-parties/cn-applicants/cn-applicant"), 1):
+        found = common.party(
+            "applicant",
+            first_text(node, ".//name"),
+            seq,
+            address=first_text(node, ".//address/text"),
+            postcode=first_text(node, ".//address/text")[:6].strip(),
+        )
+        if found:
+            patent.parties.append(found)
+    for seq, node in enumerate(root.xpath(f"{_BIB}/cn-parties/cn-inventors/cn-inventor"), 1):
+        found = common.party("inventor", first_text(node, "name"), seq)
+        if found:
+            patent.parties.append(found)
+    agencies: list[str] = []
+    for seq, node in enumerate(root.xpath(f"{_BIB}/cn-parties/cn-agents/cn-agent"), 1):
+        found = common.party("agent", first_text(node, "name"), seq, country="CN")
+        if found:
+            patent.parties.append(found)
+        agency = first_text(node, "cn-agency/name")
+        if agency and agency not in agencies:
+            agencies.append(agency)
+    patent.parties += [p for i, a in enumerate(agencies, 1) if (p := common.party("agency", a, i, country="CN"))]
+    patent.classifications = common.classifications(
+        "ipc", [first_text(n, "text") for n in root.xpath(f"{_BIB}/classifications-ipcr/classification-ipcr")]
+    )
+    for prio in root.xpath(f"{_BIB}/priority-claims/priority-claim"):
+        number = first_text(prio, "doc-number")
+        if number:
+            patent.priorities.append(
+                Priority(
+                    first_text(prio, "country"),
+                    number.replace(" ", ""),
+                    parse_date(first_text(prio, "date"), "priority_date"),
+                )
+            )
+    yield patent

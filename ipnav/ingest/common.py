@@ -1,0 +1,126 @@
+"""Building blocks shared by the parsers: parties, classifications, claims, citations.
+
+These take already-extracted strings; the XPath for each format lives in that
+format's module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+from ipnav.errors import RecordError
+from ipnav.model import Citation, Classification, Party, Patent, Publication
+from ipnav.normalize.classification import canonical_symbol
+from ipnav.normalize.dates import parse_date
+from ipnav.normalize.names import normalize_name
+from ipnav.normalize.numbers import normalize_publication_number, parse_application_number
+from ipnav.normalize.status import cn_type_from_number, type_from_kind
+
+_CLAIM_REF_RE = re.compile(
+    r"(according to|as claimed in|as recited in|as defined in|as set forth in|as in|of) (any (one )?of )?claims?\s*\d"
+    r"|根据权利要求|如权利要求|按照权利要求|权利要求\s*\d+\s*(或|至|-|~|所述|中)"
+    r"|請求項|nach anspruch|selon la revendication",
+    re.I,
+)
+
+
+def party(role: str, name: str, seq: int = 0, **address: str) -> Party | None:
+    name = re.sub(r"\s+", " ", name).strip()
+    if not name:
+        return None
+    return Party(role=role, name=name, name_norm=normalize_name(name), sequence=seq, **address)
+
+
+def classifications(scheme: str, raws: Iterable[str]) -> list[Classification]:
+    out: list[Classification] = []
+    seen: set[str] = set()
+    for raw in raws:
+        symbol = canonical_symbol(raw) if scheme in ("ipc", "cpc") else raw.strip()
+        if symbol and symbol not in seen:
+            seen.add(symbol)
+            out.append(Classification(scheme=scheme, symbol=symbol, main=not out))
+    return out
+
+
+def count_independent(claims: list[str], has_ref: list[bool] | None = None) -> int:
+    """Independent claims: those that refer to no other claim."""
+    if has_ref is not None:
+        return sum(1 for ref in has_ref if not ref)
+    return sum(1 for text in claims if not _CLAIM_REF_RE.search(text[:300]))
+
+
+def patent_citation(raw_number: str, country: str, kind: str, date: str, category: str, name: str = "") -> Citation:
+    try:
+        number, kind_code = normalize_publication_number(raw_number, country or "US", kind)
+    except RecordError:
+        number, kind_code = (country + raw_number).replace(" ", ""), kind
+    try:
+        when = parse_date(date, partial=True)
+    except RecordError:
+        when = None
+    return Citation(
+        kind="patent",
+        number=number,
+        country=country,
+        kind_code=kind_code,
+        date=when,
+        text=name,
+        category=_category(category),
+    )
+
+
+def _category(raw: str) -> str:
+    lowered = raw.lower()
+    if "examiner" in lowered:
+        return "examiner"
+    if "applicant" in lowered:
+        return "applicant"
+    if "other" in lowered or "third" in lowered:
+        return "other"
+    return raw.strip()
+
+
+def npl_citation(text: str, category: str) -> Citation:
+    return Citation(kind="npl", text=re.sub(r"\s+", " ", text).strip(), category=_category(category))
+
+
+def base_patent(
+    *,
+    app_number: str,
+    app_country: str,
+    filing_date: str,
+    pub_number: str,
+    pub_country: str,
+    pub_kind: str,
+    pub_date: str,
+    source_format: str,
+) -> Patent:
+    """Patent with numbers, dates and type filled and validated; raises RecordError naming the field."""
+    app = parse_application_number(app_number, app_country) if app_number else None
+    pub_no, kind = normalize_publication_number(pub_number, pub_country) if pub_number else ("", "")
+    kind = (pub_kind or kind).strip().upper()
+    if app is None and not pub_no:
+        raise RecordError("application_number", "missing (and no publication number either)")
+    patent = Patent(
+        app_key=app.key if app else f"P:{pub_no}",
+        app_number=app.display if app else "",
+        country=app.country if app else pub_country,
+        filing_date=parse_date(filing_date, "filing_date"),
+        source_format=source_format,
+    )
+    if pub_no:
+        patent.publications.append(
+            Publication(number=pub_no, kind=kind, date=parse_date(pub_date, "publication_date"), country=pub_no[:2])
+        )
+    patent.patent_type = type_from_kind(patent.country, kind) or (
+        cn_type_from_number(patent.app_key) if patent.country == "CN" else "other"
+    )
+    return patent
+
+
+def content_key(*parts: str) -> str:
+    """Stable key for sources without application numbers (e.g. CNKI exports)."""
+    digest = hashlib.sha1("\x1f".join(p.strip() for p in parts).encode("utf-8")).hexdigest()[:16]
+    return f"K:{digest}"

@@ -1,0 +1,109 @@
+"""EPO DOCDB exchange XML and OPS bibliographic responses (`exchange-document`).
+
+Namespaces are stripped first, so `exch:exchange-document`, the un-prefixed
+variant and OPS `ops:world-patent-data` wrappers all read the same. Only the
+`docdb` data-format entries are used for numbers; family id comes from the
+`family-id` attribute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ipnav.errors import RecordError
+from ipnav.ingest import common
+from ipnav.ingest.xmlutil import first_text, text_of
+from ipnav.model import Priority, Record
+from ipnav.normalize.dates import parse_date
+
+FORMAT = "epo_exchange"
+ROOTS = ("exchange-document", "exchange-documents", "world-patent-data")
+
+_DOCDB = "[@data-format='docdb' or not(@data-format)]"
+
+
+def parse_element(root: etree._Element) -> Iterator[Record]:
+    documents = [root] if root.tag == "exchange-document" else root.xpath(".//exchange-document")
+    if not documents:
+        kinds = sorted({child.tag for child in root})
+        raise RecordError("format", f"response holds no bibliographic exchange-document (has: {', '.join(kinds)})")
+    for doc in documents:
+        yield _document(doc)
+
+
+def _application(doc: etree._Element) -> tuple[str, str]:
+    ref = doc.xpath(f"bibliographic-data/application-reference{_DOCDB}/document-id")
+    if not ref:
+        return "", ""
+    country, number, kind = (first_text(ref[0], t) for t in ("country", "doc-number", "kind"))
+    if kind == "W" and len(number) == 10:  # PCT application: IB 2022055385 -> PCT/IB2022/055385
+        return f"PCT/{country}{number[:4]}/{number[4:]}", "WO"
+    return number, country
+
+
+def _document(doc: etree._Element) -> Record:
+    app_number, app_country = _application(doc)
+    patent = common.base_patent(
+        app_number=app_number,
+        app_country=app_country,
+        filing_date=first_text(doc, f"bibliographic-data/application-reference{_DOCDB}/document-id/date"),
+        pub_number=doc.get("doc-number", ""),
+        pub_country=doc.get("country", ""),
+        pub_kind=doc.get("kind", ""),
+        pub_date=doc.get("date-publ", "")
+        or first_text(doc, f"bibliographic-data/publication-reference{_DOCDB}/document-id/date"),
+        source_format=FORMAT,
+    )
+    if patent.patent_type == "other":
+        patent.patent_type = "invention"
+    patent.family_id = doc.get("family-id", "")
+    bib = doc.find("bibliographic-data")
+    if bib is None:
+        return patent
+    for title in bib.xpath("invention-title"):
+        patent.titles.setdefault(title.get("lang", "en"), text_of(title))
+    for abstract in doc.xpath("abstract"):
+        patent.abstracts.setdefault(abstract.get("lang", "en"), text_of(abstract))
+    for role, path in (("applicant", "parties/applicants/applicant"), ("inventor", "parties/inventors/inventor")):
+        for node in bib.xpath(f"{path}{_DOCDB}"):
+            found = common.party(
+                role,
+                first_text(node, ".//name"),
+                int(node.get("sequence", "0") or 0),
+                country=first_text(node, "residence/country"),
+            )
+            if found:
+                patent.parties.append(found)
+    ipc = [text_of(n) for n in bib.xpath("classifications-ipcr/classification-ipcr/text")]
+    cpc = [
+        first_text(n, "classification-symbol")
+        for n in bib.xpath("patent-classifications/patent-classification")
+        if "CPC" in first_text(n, "classification-scheme/@scheme")
+    ]
+    patent.classifications = common.classifications("ipc", ipc) + common.classifications("cpc", cpc)
+    for node in bib.xpath("references-cited/citation"):
+        category = first_text(node, "category") or node.get("cited-phase", "")
+        pat = node.find("patcit/document-id[@document-id-type='docdb']") if node.find("patcit") is not None else None
+        if pat is None and node.find("patcit") is not None:
+            pat = node.find("patcit/document-id")
+        if pat is not None:
+            patent.citations.append(
+                common.patent_citation(
+                    first_text(pat, "doc-number"),
+                    first_text(pat, "country"),
+                    first_text(pat, "kind"),
+                    first_text(pat, "date"),
+                    category,
+                )
+            )
+        elif node.find("nplcit") is not None:
+            patent.citations.append(common.npl_citation(first_text(node, "nplcit/text"), category))
+    for node in bib.xpath(f"priority-claims/priority-claim{_DOCDB}/document-id"):
+        number = first_text(node, "doc-number")
+        if number:
+            patent.priorities.append(
+                Priority(first_text(node, "country"), number, parse_date(first_text(node, "date"), "priority_date"))
+            )
+    return patent

@@ -1,0 +1,114 @@
+"""Turn sources into records: sniff, split, parse, resolve regions.
+
+`parse_source(source)` yields `Patent | Transaction | Reject` and never raises for
+bad content: a broken record becomes a Reject with file, position, field and reason
+and the rest of the file goes on. A file that is empty, truncated or of an unknown
+type yields one file-level Reject (position 0).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from ipnav.errors import RecordError
+from ipnav.ingest import registry, table
+from ipnav.ingest.sources import Source
+from ipnav.ingest.xmlutil import local, parse_xml, strip_namespaces
+from ipnav.model import Patent, Record, Reject
+from ipnav.normalize.region import resolve_addresses
+
+Item = Record | Reject
+_CHUNK = 8 << 20
+_XML_START = re.compile(rb"(?:^|\n)[ \t\r]*(<\?xml[ ?])")
+
+
+def stream_documents(stream: IO[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """Split a stream of concatenated XML documents into (ordinal, line, bytes), memory bounded."""
+    buffer = b""
+    ordinal, line = 0, 1
+    eof = False
+    while not eof:
+        chunk = stream.read(_CHUNK)
+        eof = not chunk
+        buffer += chunk
+        starts = [m.start(1) for m in _XML_START.finditer(buffer)]
+        cuts = [s for s in starts if s > 0 and buffer[:s].strip(b"\r\n\t \xef\xbb\xbf")]
+        begin = 0
+        for cut in cuts:
+            ordinal += 1
+            doc = buffer[begin:cut]
+            yield ordinal, line, doc
+            line += doc.count(b"\n")
+            begin = cut
+        buffer = buffer[begin:]
+    if buffer.strip(b"\r\n\t \xef\xbb\xbf\x00"):
+        yield ordinal + 1, line, buffer
+
+
+def parse_document(name: str, ordinal: int, line: int, data: bytes) -> list[Item]:
+    """Parse one XML document into records, or one Reject saying why not."""
+    try:
+        root = parse_xml(data)
+        root_name = local(root.tag)
+        fmt = registry.xml_format_for_root(root_name)
+        if fmt is None and root_name in registry.IGNORED_ROOTS:
+            return []
+        if fmt is None:
+            raise RecordError("format", f"<{root_name}> is not a patent document type ipnav reads")
+        if fmt.needs_plain_names:
+            root = strip_namespaces(root)
+        items: list[Item] = []
+        for record in fmt.parse_element(root):
+            record.source_file, record.source_position = name, ordinal
+            items.append(record)
+        return items
+    except RecordError as exc:
+        reason = exc.reason
+        if "Premature end" in reason or ("EndTag" in reason and data.rstrip()[-1:] != b">"):
+            reason = f"truncated document: {reason}"
+        return [Reject(name, ordinal, exc.field, reason, data, line)]
+
+
+def parse_source(source: Source, header_map: Path | None = None) -> Iterator[Item]:
+    """Every record and reject of one source, in file order."""
+    with source.open() as stream:
+        head = stream.read(65536)
+        kind = registry.sniff(head)
+        stream.seek(0)
+        if kind == "empty":
+            yield Reject(source.name, 0, "file", "file is empty", b"")
+            return
+        if kind.startswith("unknown:"):
+            yield Reject(source.name, 0, "file", f"not a patent data file: {kind[8:]}", head[:4096])
+            return
+        if kind == "xml":
+            root = registry.sniff_root(head)
+            if root is not None and registry.xml_format_for_root(root) is None:
+                yield Reject(source.name, 0, "file", f"XML root <{root}> is not a format ipnav reads", head[:4096])
+                return
+            for ordinal, line, doc in stream_documents(stream):
+                yield from with_regions(parse_document(source.name, ordinal, line, doc))
+            return
+        yield from with_regions(table.parse_table(stream, source.name, kind, header_map))
+
+
+def with_regions(items: Iterable[Item]) -> list[Item]:
+    """Fill adcode and province/city/county for parties with a Chinese address (batched)."""
+    items = list(items)
+    targets = [
+        party
+        for item in items
+        if isinstance(item, Patent)
+        for party in item.parties
+        if party.address and (party.country in ("", "CN")) and not party.adcode
+    ]
+    if targets:
+        for party, region in zip(targets, resolve_addresses([p.address for p in targets]), strict=True):
+            party.adcode, party.province_name = region.adcode, region.province
+            party.city_name, party.county_name, party.region_flag = region.city, region.county, region.flag
+            if region.flag == "matched":
+                party.country = "CN"
+    return items

@@ -1,0 +1,118 @@
+"""The one registry of source formats, and format sniffing from content.
+
+XML formats register the root element names they read; `sniff` looks at the first
+bytes of a file, never only at its name. Table formats (CSV, XLSX, SQL dumps) are
+recognised by their magic bytes or shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+
+from lxml import etree
+
+from ipnav.model import Record
+
+
+@dataclass(frozen=True)
+class XmlFormat:
+    name: str
+    roots: tuple[str, ...]
+    parse_element: Callable[[etree._Element], Iterator[Record]]
+    needs_plain_names: bool = False  # strip namespaces before parsing
+
+
+def _xml_formats() -> list[XmlFormat]:
+    from ipnav.ingest import (
+        cnipa_new,
+        cnipa_old,
+        ep_pubserver,
+        exchange,
+        st96,
+        uspto_assignment,
+        uspto_pap,
+        uspto_v4,
+        uspto_v25,
+    )
+
+    modules: list[tuple[ModuleType, bool]] = [
+        (uspto_v4, False),
+        (uspto_v25, False),
+        (uspto_pap, False),
+        (uspto_assignment, False),
+        (cnipa_old, False),
+        (cnipa_new, True),
+        (ep_pubserver, False),
+        (exchange, True),
+        (st96, True),
+    ]
+    return [XmlFormat(m.FORMAT, tuple(m.ROOTS), m.parse_element, plain) for m, plain in modules]
+
+
+_BY_ROOT: dict[str, XmlFormat] = {}
+
+
+def xml_format_for_root(root_name: str) -> XmlFormat | None:
+    if not _BY_ROOT:
+        for fmt in _xml_formats():
+            for root in fmt.roots:
+                _BY_ROOT[root] = fmt
+    return _BY_ROOT.get(root_name)
+
+
+# Documents that ride along in weekly files but are not patent records (sequence listings).
+IGNORED_ROOTS = frozenset({"sequence-cwu"})
+
+
+def known_roots() -> list[str]:
+    xml_format_for_root("")
+    return sorted(_BY_ROOT)
+
+
+_ROOT_RE = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)[\s>/]")
+
+
+def sniff_root(head: bytes) -> str | None:
+    """Local name of the first element in an XML prefix, skipping declarations, PIs, comments, DOCTYPE."""
+    text = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S)
+    text = re.sub(rb"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", b"", text, flags=re.S)
+    match = _ROOT_RE.search(text)
+    return match.group(2).decode("ascii", "replace") if match else None
+
+
+def sniff(head: bytes) -> str:
+    """Kind of a file from its first bytes: 'zip', 'xlsx', 'xml', 'sql', 'csv', 'jsonl', or 'unknown:<what>'."""
+    if not head.strip():
+        return "empty"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    magic = {
+        b"%PDF": "PDF document",
+        b"\x89PNG": "PNG image",
+        b"\xff\xd8\xff": "JPEG image",
+        b"GIF8": "GIF image",
+        b"\x1f\x8b": "gzip archive",
+        b"\xd0\xcf\x11\xe0": "old Excel/Word (.xls/.doc)",
+        b"Rar!": "RAR archive",
+        b"7z\xbc\xaf": "7-Zip archive",
+    }
+    for prefix, what in magic.items():
+        if head.startswith(prefix):
+            return f"unknown:{what}"
+    body = head.lstrip(b"\xef\xbb\xbf \r\n\t")
+    if body.startswith(b"<"):
+        return "xml"
+    if b"INSERT INTO" in head or body.startswith((b"-- MySQL dump", b"/*!", b"-- ", b"CREATE TABLE")):
+        return "sql"
+    if body.startswith((b"{", b"[")):
+        return "unknown:JSON data"
+    if body.startswith((b"HHHHHT", b"PATN")) or b"\nPATN" in head[:2000]:
+        return "unknown:USPTO APS/Green Book text, which ipnav does not read yet"
+    if b"*** BRS DOCUMENT BOUNDARY ***" in head:
+        return "unknown:USPTO BRS tagged text, which ipnav does not read yet"
+    if b"\x00" in head[:2048]:
+        return "unknown:binary data"
+    return "csv"

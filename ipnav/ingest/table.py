@@ -1,0 +1,329 @@
+"""Table exports: CSV (UTF-8, UTF-8-BOM, GB18030/GBK), XLSX, and MySQL dumps (`INSERT ... VALUES`).
+
+Headers are mapped with `headers.build_map`; the header row is found among the
+first rows (exports often start with a title line). Each data row becomes one
+`Patent` or one `Reject` naming the row and the column at fault.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from ipnav.errors import RecordError
+from ipnav.ingest import common
+from ipnav.ingest.headers import build_map, fold_header
+from ipnav.model import Citation, Patent, Priority, Publication, Reject
+from ipnav.normalize.classification import split_symbols
+from ipnav.normalize.dates import parse_date
+from ipnav.normalize.numbers import normalize_publication_number
+from ipnav.normalize.status import normalize_patent_type, normalize_status
+from ipnav.normalize.text import clean_cjk_text
+
+FORMAT = "table"
+Row = tuple[int, list[str]]  # (line or row number, cells)
+
+
+def parse_table(stream: IO[bytes], name: str, kind: str, header_map: Path | None = None) -> Iterator[Patent | Reject]:
+    """Records of a CSV, XLSX or SQL-dump table."""
+    mapping = build_map(header_map)
+    data = stream.read()
+    if kind == "zip":  # an .xlsx handed over as a stream
+        kind = "xlsx"
+    try:
+        if kind == "xlsx" or data[:4] == b"PK\x03\x04":
+            rows = _xlsx_rows(data, name)
+            fmt = "xlsx"
+        elif kind == "sql":
+            rows = _sql_rows(data)
+            fmt = "sql_dump"
+        else:
+            rows = _csv_rows(data)
+            fmt = "csv"
+    except RecordError as exc:
+        yield Reject(name, 0, exc.field, exc.reason, data[:4096])
+        return
+    yield from _records(rows, mapping, name, fmt)
+
+
+# --- readers -------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    # mixed or damaged bytes: keep them visible as surrogates; rows holding them are rejected
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def _csv_rows(data: bytes) -> Iterator[Row]:
+    text = _decode(data)
+    first_line = text[:4096].split("\n", 1)[0]
+    delimiter = max(",\t;|", key=first_line.count)  # exports use one delimiter, seen in the header
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as exc:
+        raise RecordError("csv", f"malformed CSV at line {reader.line_num}: {exc}") from None
+
+
+def _xlsx_rows(data: bytes, name: str) -> Iterator[Row]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+        values = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for damaged workbooks
+        raise RecordError("xlsx", f"not a readable Excel workbook ({exc})") from None
+    for number, cells in enumerate(values, 1):
+        yield number, [_cell(c) for c in cells]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+_CREATE_RE = re.compile(r"CREATE TABLE\s+`?(\w+)`?\s*\((.*?)\)\s*(?:ENGINE|;)", re.S | re.I)
+_COLUMN_RE = re.compile(r"^\s*`([^`]+)`\s+[^,]*?(?:COMMENT\s+'((?:[^'\\]|\\.)*)')?\s*,?\s*$", re.I)
+_INSERT_RE = re.compile(r"INSERT INTO\s+`?(\w+)`?\s*(\([^)]*\))?\s*VALUES\s*", re.I)
+
+
+def _sql_rows(data: bytes) -> Iterator[Row]:
+    """Rows of a MySQL dump: header from CREATE TABLE (column COMMENT used when it maps better)."""
+    text = _decode(data)
+    columns: dict[str, list[str]] = {}
+    for table, body in _CREATE_RE.findall(text):
+        cols = []
+        for line in body.splitlines():
+            match = _COLUMN_RE.match(line)
+            if match:
+                cols.append(f"{match.group(1)}\x1f{match.group(2) or ''}")
+        columns[table] = cols
+    header_done = False
+    for match in _INSERT_RE.finditer(text):
+        table, explicit = match.group(1), match.group(2)
+        header = [c.strip(" `") for c in explicit.strip("()").split(",")] if explicit else columns.get(table, [])
+        if not header_done:
+            header_done = True
+            yield 0, header
+        line = text.count("\n", 0, match.start()) + 1
+        for ordinal, values in enumerate(_sql_tuples(text, match.end()), 1):
+            yield line * 100000 + ordinal, values
+
+
+def _sql_tuples(text: str, pos: int) -> Iterator[list[str]]:
+    """Parse `(v, 'x', NULL),(...);` starting at pos."""
+    n = len(text)
+    while pos < n:
+        while pos < n and text[pos] in " \r\n\t,":
+            pos += 1
+        if pos >= n or text[pos] != "(":
+            return
+        pos += 1
+        values: list[str] = []
+        while True:
+            while text[pos] in " \r\n\t":
+                pos += 1
+            if text[pos] == "'":
+                pos += 1
+                chunk = []
+                while True:
+                    char = text[pos]
+                    if char == "\\":
+                        chunk.append({"n": "\n", "t": "\t", "r": "\r", "0": "\0"}.get(text[pos + 1], text[pos + 1]))
+                        pos += 2
+                    elif char == "'" and text[pos + 1] == "'":
+                        chunk.append("'")
+                        pos += 2
+                    elif char == "'":
+                        pos += 1
+                        break
+                    else:
+                        chunk.append(char)
+                        pos += 1
+                values.append("".join(chunk))
+            else:
+                end = pos
+                while text[end] not in ",)":
+                    end += 1
+                token = text[pos:end].strip()
+                values.append("" if token.upper() == "NULL" else token)
+                pos = end
+            while text[pos] in " \r\n\t":
+                pos += 1
+            if text[pos] == ",":
+                pos += 1
+                continue
+            if text[pos] == ")":
+                pos += 1
+                break
+        yield values
+
+
+# --- rows -> records ------------------------------------------------------------------------------
+
+
+def _field_for(header: str, mapping: dict[str, str]) -> str | None:
+    name, _, comment = header.partition("\x1f")
+    return mapping.get(fold_header(name)) or (mapping.get(fold_header(comment)) if comment else None)
+
+
+def _records(rows: Iterator[Row], mapping: dict[str, str], name: str, fmt: str) -> Iterator[Patent | Reject]:
+    header: list[str] | None = None
+    fields: list[str | None] = []
+    ordinal = 0
+    for line, cells in rows:
+        if header is None:
+            candidate = [_field_for(c, mapping) for c in cells]
+            if sum(1 for f in candidate if f) >= 2:
+                header, fields = cells, candidate
+            elif line > 20:
+                yield Reject(
+                    name,
+                    0,
+                    "header",
+                    "no header row with known column names in the first 20 rows (add your headers with --header-map)",
+                    b"",
+                )
+                return
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        ordinal += 1
+        raw = "\t".join(cells).encode("utf-8", "surrogateescape")
+        try:
+            values: dict[str, str] = {}
+            extra: dict[str, str] = {}
+            for index, cell in enumerate(cells):
+                column = header[index].split("\x1f")[0] if index < len(header) else f"column_{index + 1}"
+                field = fields[index] if index < len(fields) else None
+                if re.search(r"[\udc80-\udcff]", cell):
+                    raise RecordError(field or column, "undecodable bytes (file is neither UTF-8 nor GB18030)")
+                cell = cell.strip()
+                if field and cell and field not in values:
+                    values[field] = cell
+                elif cell and not field:
+                    extra[column] = cell
+            patent = row_to_patent(values, fmt)
+            patent.extra.update(extra)
+            patent.source_file, patent.source_position = name, ordinal
+            yield patent
+        except RecordError as exc:
+            yield Reject(name, ordinal, exc.field, exc.reason, raw, line if fmt != "sql_dump" else 0)
+    if header is None:
+        yield Reject(
+            name, 0, "header", "no header row with known column names (add your headers with --header-map)", b""
+        )
+
+
+def _split(value: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\s*(?:;;|[;；|\n])\s*", value) if p.strip()]
+
+
+def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
+    """One mapped table row -> Patent (raises RecordError naming the field)."""
+    title = clean_cjk_text(values.get("title", ""))
+    number = values.get("app_number", "")
+    pub = values.get("grant_number") or values.get("pub_number", "")
+    country_hint = values.get("country", "")[:2].upper() if re.match(r"^[A-Za-z]{2}", values.get("country", "")) else ""
+    if values.get("database") == "中国专利" or (re.search(r"[\u4e00-\u9fff]", title) and not country_hint):
+        country_hint = country_hint or "CN"
+    if not number and not pub:
+        if not title:
+            raise RecordError("title", "row has no application number, publication number or title")
+        key = common.content_key(
+            title, values.get("applicants", ""), values.get("filing_date", ""), values.get("pub_date", "")
+        )
+        patent = Patent(
+            app_key=key,
+            country="CN" if values.get("database") == "中国专利" else country_hint,
+            filing_date=parse_date(values.get("filing_date"), "filing_date"),
+            source_format=fmt,
+        )
+        pub_date = parse_date(values.get("pub_date"), "pub_date")
+        if pub_date:
+            patent.extra["publication_date"] = pub_date.isoformat()
+    else:
+        pub_number = values.get("pub_number", "")
+        patent = common.base_patent(
+            app_number=number,
+            app_country=country_hint or ("CN" if re.search(r"[\u4e00-\u9fff]", title) else ""),
+            filing_date=values.get("filing_date", ""),
+            pub_number=pub_number or pub,
+            pub_country=country_hint,
+            pub_kind="",
+            pub_date=values.get("pub_date", ""),
+            source_format=fmt,
+        )
+        grant = values.get("grant_number")
+        if grant and pub_number and grant != pub_number:
+            grant_no, kind = normalize_publication_number(grant, patent.country)
+            patent.publications.append(
+                Publication(grant_no, kind, parse_date(values.get("grant_date"), "grant_date"), grant_no[:2])
+            )
+    lang = "zh" if re.search(r"[\u4e00-\u9fff]", title) else "en"
+    if title:
+        patent.titles[lang] = title
+    if values.get("title_en"):
+        patent.titles["en"] = values["title_en"]
+    if values.get("abstract"):
+        patent.abstracts[lang] = clean_cjk_text(values["abstract"])
+    if values.get("patent_type"):
+        patent.patent_type = normalize_patent_type(values["patent_type"])
+    claims = values.get("claims") or values.get("first_claim")
+    if claims:
+        patent.claims = [clean_cjk_text(claims)]
+    count = values.get("claims_count", "")
+    patent.claims_count = int(count) if count.isdigit() else len(patent.claims)
+    patent.independent_claims = 1 if patent.claims else 0
+    address = values.get("applicant_address", "")
+    for seq, applicant in enumerate(_split(values.get("applicants", "")), 1):
+        found = common.party("applicant", applicant, seq, address=address if seq == 1 else "")
+        if found:
+            patent.parties.append(found)
+    for role, field in (("inventor", "inventors"), ("agent", "agent"), ("agency", "agency")):
+        for seq, person in enumerate(_split(values.get(field, "")), 1):
+            if person in ("请求不公布姓名", "不公告发明人"):
+                continue
+            found = common.party(role, person, seq)
+            if found:
+                patent.parties.append(found)
+    ipc = split_symbols(values.get("main_ipc", "")) + split_symbols(values.get("ipc", ""))
+    patent.classifications = common.classifications("ipc", ipc) + common.classifications(
+        "cpc", split_symbols(values.get("cpc", ""))
+    )
+    if values.get("legal_status"):
+        patent.legal_status_raw = values["legal_status"]
+        patent.legal_status, patent.legal_status_reason = normalize_status(values["legal_status"])
+    for item in _split(values.get("priority", "")):
+        match = re.match(r"^([A-Z]{2})?\s*([\w./-]+?)\s*(\d{4}[-./]?\d{2}[-./]?\d{2})?$", item)
+        if match:
+            date = parse_date(match.group(3), "priority") if match.group(3) else None
+            patent.priorities.append(Priority(match.group(1) or "", match.group(2), date))
+    patent.family_id = values.get("family_id", "")
+    if values.get("family"):
+        patent.extra["family_members"] = values["family"]
+    for item in _split(values.get("citations", "").replace(",", ";")):
+        try:
+            cited, kind = normalize_publication_number(item)
+            patent.citations.append(Citation(kind="patent", number=cited, country=cited[:2], kind_code=kind))
+        except RecordError:
+            patent.citations.append(Citation(kind="npl", text=item))
+    if values.get("province_code"):
+        patent.extra["province_code"] = values["province_code"]
+    return patent

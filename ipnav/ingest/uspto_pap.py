@@ -1,0 +1,96 @@
+"""USPTO pre-grant publications, `patent-application-publication` DTD v1.5 / v1.6 (2001-2004)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ipnav.ingest import common
+from ipnav.ingest.xmlutil import extract, first_text, text_of
+from ipnav.model import Priority, Record
+from ipnav.normalize.dates import parse_date
+
+FORMAT = "uspto_pap"
+ROOTS = ("patent-application-publication",)
+
+_BIB = "subdoc-bibliographic-information"
+FIELDS = {
+    "pub_number": f"{_BIB}/document-id/doc-number",
+    "pub_kind": f"{_BIB}/document-id/kind-code",
+    "pub_date": f"{_BIB}/document-id/document-date",
+    "app_number": f"{_BIB}/domestic-filing-data/application-number/doc-number",
+    "filing_date": f"{_BIB}/domestic-filing-data/filing-date",
+    "filing_type": f"{_BIB}/publication-filing-type",
+    "title": f"{_BIB}/technical-information/title-of-invention",
+    "abstract": "subdoc-abstract",
+    "description": "subdoc-description",
+}
+
+
+def _person(node: etree._Element) -> str:
+    parts = [first_text(node, f"name/{p}") for p in ("given-name", "middle-name", "family-name", "name-suffix")]
+    return " ".join(p for p in parts if p)
+
+
+def parse_element(root: etree._Element) -> Iterator[Record]:
+    values = extract(root, FIELDS)
+    patent = common.base_patent(
+        app_number=values["app_number"],
+        app_country="US",
+        filing_date=values["filing_date"],
+        pub_number=values["pub_number"],
+        pub_country="US",
+        pub_kind=values["pub_kind"] or "A1",
+        pub_date=values["pub_date"],
+        source_format=FORMAT,
+    )
+    patent.patent_type = "plant" if "plant" in values["filing_type"] else "invention"
+    if values["title"]:
+        patent.titles["en"] = values["title"]
+    if values["abstract"]:
+        patent.abstracts["en"] = values["abstract"]
+    patent.description = values["description"]
+    claims = root.xpath("subdoc-claims/claim")
+    patent.claims = [text_of(c) for c in claims]
+    patent.claims_count = len(claims)
+    patent.independent_claims = common.count_independent(
+        patent.claims, [c.find(".//dependent-claim-reference") is not None for c in claims]
+    )
+    inventors = root.xpath(f"{_BIB}/inventors/*[self::first-named-inventor or self::inventor]")
+    for seq, node in enumerate(inventors, 1):
+        found = common.party(
+            "inventor",
+            _person(node),
+            seq,
+            city=first_text(node, ".//city"),
+            state=first_text(node, ".//state"),
+            country=first_text(node, ".//country-code"),
+        )
+        if found:
+            patent.parties.append(found)
+    for seq, node in enumerate(root.xpath(f"{_BIB}/assignee"), 1):
+        name = first_text(node, "organization-name") or _person(node)
+        found = common.party(
+            "assignee",
+            name,
+            seq,
+            city=first_text(node, ".//city"),
+            state=first_text(node, ".//state"),
+            country=first_text(node, ".//country-code"),
+        )
+        if found:
+            patent.parties.append(found)
+    ipc = [n.text or "" for n in root.xpath(f"{_BIB}/technical-information/classification-ipc//ipc")]
+    patent.classifications = common.classifications("ipc", ipc)
+    for prio in root.xpath(f"{_BIB}/foreign-priority-data"):
+        number = first_text(prio, "priority-application-number/doc-number")
+        if number:
+            patent.priorities.append(
+                Priority(
+                    first_text(prio, "country-code"),
+                    number,
+                    parse_date(first_text(prio, "filing-date"), "priority_date"),
+                )
+            )
+    yield patent

@@ -1,0 +1,148 @@
+"""XML helpers shared by the XML parsers: safe parsing, splitting, declarative field maps.
+
+Parsing never touches the network or external DTDs. Named HTML entities that the
+USPTO v2.5 and EPO files define only in their external DTDs are mapped here.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from lxml import etree
+
+from ipnav.errors import RecordError
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=True,
+    remove_comments=True,
+    remove_pis=True,
+    recover=False,
+)
+_XML_BUILTIN = {"amp", "lt", "gt", "quot", "apos"}
+_ENTITY_RE = re.compile(rb"&([A-Za-z][A-Za-z0-9._-]*);")
+_BARE_AMP_RE = re.compile(rb"&(?![A-Za-z_][\w.-]*;|#\d+;|#x[0-9A-Fa-f]+;)")
+_BARE_LT_RE = re.compile(rb"<(?=[A-Za-z][^<>=\"]*<)")
+_UNDECLARED_RE = re.compile(rb"</?([A-Za-z][\w.-]*):[A-Za-z]")
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.S)
+
+
+def _entity(match: re.Match[bytes]) -> bytes:
+    name = match.group(1).decode("ascii")
+    if name in _XML_BUILTIN:
+        return match.group(0)
+    char = html.entities.html5.get(name + ";") or html.entities.html5.get(name)
+    if char is None:
+        return f"[{name}]".encode()  # unknown entity (e.g. an image reference): keep its name visibly
+    return char.encode("utf-8")
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse one XML document safely; undefined named entities are mapped, DOCTYPE dropped.
+
+    Raises RecordError('xml', reason) with the parser's line and message on broken XML.
+    """
+    body = data
+    if b"<!DOCTYPE" in body[:4096]:
+        head, rest = body[:8192], body[8192:]
+        head = re.sub(rb"<!--.*?-->", b"", head, flags=re.S)  # a commented-out DOCTYPE must not confuse us
+        body = _DOCTYPE_RE.sub(b"", head, count=1) + rest
+    if b"&" in body:
+        body = _ENTITY_RE.sub(_entity, body)
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    try:
+        return etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        first_error = exc
+    except ValueError as exc:
+        raise RecordError("xml", f"broken XML: {exc}") from None
+    # Known publisher slips, repaired explicitly (never lxml's silent recover mode):
+    # a bare '&' (EPO `Kador & Partner`), a '<' opening no tag (`<First Embodiment`),
+    # and fragments that use a namespace prefix without declaring it (DOCDB single files).
+    repaired = _BARE_AMP_RE.sub(b"&amp;", body)
+    repaired = _BARE_LT_RE.sub(b"&lt;", repaired)
+    prefixes = set(_UNDECLARED_RE.findall(repaired)) - set(re.findall(rb"xmlns:([\w.-]+)=", repaired))
+    for prefix in prefixes:
+        repaired = re.sub(rb"<(/?)" + re.escape(prefix) + rb":", rb"<\1", repaired)
+    if repaired != body:
+        try:
+            return etree.fromstring(repaired, _PARSER)
+        except etree.XMLSyntaxError:
+            pass  # report the original error, which points at the real fault
+    raise RecordError("xml", f"broken XML: {first_error.msg} (line {first_error.lineno})") from None
+
+
+def split_documents(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """Split a concatenation of XML documents (USPTO weekly files) into (ordinal, line, bytes).
+
+    A file holding one document yields it whole. Splitting is on `<?xml` at a line
+    start, so one broken document never spoils its neighbours.
+    """
+    starts = [m.start() for m in re.finditer(rb"(?:^|\n)\s*<\?xml[ ?]", data)]
+    if len(starts) <= 1:
+        yield 1, 1, data
+        return
+    starts = [s if data[s : s + 1] != b"\n" else s + 1 for s in starts]
+    if starts[0] > 0 and data[: starts[0]].strip(b"\r\n\t \xef\xbb\xbf"):
+        starts.insert(0, 0)
+    line = 1
+    for ordinal, (begin, end) in enumerate(zip(starts, [*starts[1:], len(data)], strict=True), 1):
+        chunk = data[begin:end]
+        yield ordinal, line, chunk
+        line += chunk.count(b"\n")
+
+
+def local(tag: object) -> str:
+    """Tag name without namespace."""
+    text = str(tag)
+    return text.rsplit("}", 1)[-1] if "}" in text else text.rsplit(":", 1)[-1]
+
+
+def strip_namespaces(root: etree._Element) -> etree._Element:
+    """Drop namespaces in place so XPath can use plain names (CNIPA new, ST.96, DOCDB)."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and "}" in element.tag:
+            element.tag = element.tag.rsplit("}", 1)[1]
+    etree.cleanup_namespaces(root)
+    return root
+
+
+def text_of(element: etree._Element | None, sep: str = " ") -> str:
+    """All text inside an element, white space collapsed."""
+    if element is None:
+        return ""
+    return re.sub(r"\s+", " ", sep.join(element.itertext())).strip()
+
+
+def first_text(root: etree._Element, path: str) -> str:
+    """Text of the first node an XPath finds (element text or attribute value), or ''."""
+    found = root.xpath(path)
+    if not found:
+        return ""
+    node = found[0]
+    if isinstance(node, str):
+        return node.strip()
+    return text_of(node)
+
+
+FieldSpec = str | Callable[[etree._Element], Any]
+
+
+def extract(root: etree._Element, spec: Mapping[str, FieldSpec]) -> dict[str, Any]:
+    """Declarative mapping: each field is an XPath (first text) or a function of the root."""
+    out: dict[str, Any] = {}
+    for name, how in spec.items():
+        out[name] = first_text(root, how) if isinstance(how, str) else how(root)
+    return out
+
+
+def require(value: str, field: str) -> str:
+    if not value:
+        raise RecordError(field, "missing")
+    return value

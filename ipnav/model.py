@@ -1,0 +1,195 @@
+"""The one core data model of ipnav.
+
+A `Patent` is an application (the unit analysts count) with all its publications.
+Every parser emits `Patent`, `Transaction` or `Reject`; store, search and analytics
+accept only these. Values are already normalised when they reach the model:
+dates are `datetime.date`, numbers canonical, IPC/CPC symbols in one spelling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+PatentType = Literal["invention", "utility_model", "design", "plant", "reissue", "other"]
+LegalStatus = Literal["valid", "pending", "lapsed", "unknown"]
+PartyRole = Literal["applicant", "assignee", "inventor", "agent", "agency"]
+
+PATENT_TYPES: tuple[str, ...] = ("invention", "utility_model", "design", "plant", "reissue", "other")
+LEGAL_STATUSES: tuple[str, ...] = ("valid", "pending", "lapsed", "unknown")
+
+
+@dataclass(slots=True)
+class Publication:
+    number: str  # canonical without kind, e.g. "CN104223352", "US9358892", "US20050004437"
+    kind: str = ""  # "A", "B", "B1", "U", "S", ...
+    date: dt.date | None = None
+    country: str = ""
+
+    @property
+    def full(self) -> str:
+        return f"{self.number}{self.kind}"
+
+
+@dataclass(slots=True)
+class Party:
+    role: str  # PartyRole
+    name: str
+    name_norm: str = ""
+    sequence: int = 0
+    address: str = ""
+    city: str = ""
+    state: str = ""
+    country: str = ""
+    postcode: str = ""
+    adcode: str = ""  # 6-digit Chinese county-level code
+    province_name: str = ""
+    city_name: str = ""
+    county_name: str = ""
+    region_flag: str = ""  # "", "matched", "ambiguous", "unmatched"
+
+
+@dataclass(slots=True)
+class Classification:
+    scheme: str  # "ipc", "cpc", "locarno", "uspc"
+    symbol: str  # canonical, e.g. "H01M4/13"
+    main: bool = False
+
+
+@dataclass(slots=True)
+class Priority:
+    country: str
+    number: str
+    date: dt.date | None = None
+
+
+@dataclass(slots=True)
+class Citation:
+    kind: str  # "patent" or "npl"
+    number: str = ""  # canonical publication number for patent citations
+    country: str = ""
+    kind_code: str = ""
+    date: dt.date | None = None
+    text: str = ""  # non-patent literature text, or the cited name
+    category: str = ""  # "examiner", "applicant", "other", or an X/Y/A search category
+
+
+@dataclass(slots=True)
+class LegalEvent:
+    date: dt.date | None
+    code: str
+    description: str = ""
+
+
+@dataclass(slots=True)
+class Patent:
+    """An application with its publications and everything known about it."""
+
+    app_key: str  # canonical application number, or "K:<hash>" content key
+    app_number: str = ""  # display form, e.g. "CN201410408762.5"
+    country: str = ""
+    filing_date: dt.date | None = None
+    patent_type: str = "other"
+    titles: dict[str, str] = field(default_factory=dict)  # lang -> text
+    abstracts: dict[str, str] = field(default_factory=dict)
+    claims: list[str] = field(default_factory=list)
+    claims_count: int = 0
+    independent_claims: int = 0
+    description: str = ""
+    publications: list[Publication] = field(default_factory=list)
+    parties: list[Party] = field(default_factory=list)
+    classifications: list[Classification] = field(default_factory=list)
+    priorities: list[Priority] = field(default_factory=list)
+    family_id: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    legal_events: list[LegalEvent] = field(default_factory=list)
+    legal_status: str = "unknown"
+    legal_status_reason: str = ""
+    legal_status_raw: str = ""
+    source_format: str = ""
+    source_file: str = ""
+    source_position: int = 0
+    extra: dict[str, str] = field(default_factory=dict)  # unknown table columns, kept verbatim
+
+    @property
+    def doc_key(self) -> str:
+        """Key of this source document: its first publication, else the application."""
+        if self.publications:
+            return self.publications[0].full
+        return self.app_key
+
+    def parties_by_role(self, role: str) -> list[Party]:
+        return [p for p in self.parties if p.role == role]
+
+
+@dataclass(slots=True)
+class Transaction:
+    """An assignment, licence or pledge recorded against one or more patents."""
+
+    key: str  # stable: reel/frame, or a content hash
+    kind: str  # "assignment", "licence", "pledge", "other"
+    patent_numbers: list[str] = field(default_factory=list)  # canonical publication/application numbers
+    execution_date: dt.date | None = None
+    recorded_date: dt.date | None = None
+    assignors: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    conveyance: str = ""
+    amount: float | None = None
+    currency: str = ""
+    source_format: str = ""
+    source_file: str = ""
+    source_position: int = 0
+
+    @property
+    def doc_key(self) -> str:
+        return f"T:{self.key}"
+
+
+@dataclass(slots=True)
+class Reject:
+    """A record that could not be loaded, with where and why. Nothing is dropped silently."""
+
+    source_file: str
+    position: int  # 1-based record ordinal in the file (0 = the whole file)
+    field: str
+    reason: str
+    raw: bytes = b""
+    line: int = 0
+
+
+Record = Patent | Transaction
+
+
+# --- (de)serialisation: records are stored as JSON in the warehouse's documents table ---
+
+_NESTED: dict[str, type] = {
+    "publications": Publication,
+    "parties": Party,
+    "classifications": Classification,
+    "priorities": Priority,
+    "citations": Citation,
+    "legal_events": LegalEvent,
+}
+_DATE_FIELDS = {"date", "filing_date", "execution_date", "recorded_date"}
+
+
+def _revive(cls: type, data: dict[str, Any]) -> Any:
+    names = {f.name for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in names:
+            continue
+        if key in _DATE_FIELDS and isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        elif key in _NESTED and isinstance(value, list):
+            value = [_revive(_NESTED[key], item) for item in value]
+        values[key] = value
+    return cls(**values)
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    """Rebuild a Patent or Transaction from its JSON dict (see `store`)."""
+    if "app_key" in data:
+        return _revive(Patent, data)  # type: ignore[no-any-return]
+    return _revive(Transaction, data)  # type: ignore[no-any-return]

@@ -1,0 +1,1 @@
+"""Pure normalisation helpers: numbers, dates, classification symbols, statuses, names, regions."""
