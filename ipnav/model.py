@@ -9,8 +9,11 @@ dates are `datetime.date`, numbers canonical, IPC/CPC symbols in one spelling.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+import orjson
 
 PatentType = Literal["invention", "utility_model", "design", "plant", "reissue", "other"]
 LegalStatus = Literal["valid", "pending", "lapsed", "unknown"]
@@ -114,10 +117,18 @@ class Patent:
 
     @property
     def doc_key(self) -> str:
-        """Key of this source document: its first publication, else the application."""
+        """Key of this source document: its first publication (else the application) and its format.
+
+        The same publication read from two formats (a CNIPA XML and a CSV export) is two
+        documents of one application, merged, rather than two versions overwriting each other.
+        """
         if self.publications:
-            return self.publications[0].full
-        return self.app_key
+            return f"{self.publications[0].full}|{self.source_format}"
+        if self.app_key.startswith("K:"):
+            # no number at all: rows repeating one patent (a CNKI export lists a patent under
+            # each search keyword) are separate documents of one application
+            return f"{self.app_key}|{self.source_format}|{content_digest(self)[:12]}"
+        return f"{self.app_key}|{self.source_format}"
 
     def parties_by_role(self, role: str) -> list[Party]:
         return [p for p in self.parties if p.role == role]
@@ -159,6 +170,14 @@ class Reject:
 
 
 Record = Patent | Transaction
+
+
+def content_digest(record: Patent | Transaction) -> str:
+    """Hash of a record's content, leaving out where it was read from."""
+    data = orjson.loads(orjson.dumps(record))
+    data.pop("source_file", None)
+    data.pop("source_position", None)
+    return hashlib.blake2b(orjson.dumps(data, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
 
 
 # --- (de)serialisation: records are stored as JSON in the warehouse's documents table ---

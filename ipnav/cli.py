@@ -1,0 +1,314 @@
+"""The `ipnav` command: thin wrappers over library functions.
+
+Every command that answers a question takes `--json`. Errors print one line
+(`ipnav: <file>: <reason>`) and exit 1; `--debug` shows the traceback.
+Exit codes: 0 ok, 1 error, 2 bad usage, 3 ingest finished but rejected records.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ipnav.config import Settings, Workspace
+from ipnav.errors import IpnavError, UsageError
+
+app = typer.Typer(
+    name="ipnav",
+    help="ipnav: 开放的知识产权大数据平台 / open IP big-data platform (ingest, search, navigate, indicators).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_state: dict[str, Any] = {"debug": False, "workspace": None}
+out = Console()
+err = Console(stderr=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.callback()
+def _main(
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", "-w", envvar="IPNAV_WORKSPACE", help="Workspace folder (default ./workspace)."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+    _state["workspace"] = workspace
+
+
+def settings() -> Settings:
+    return Settings.load(_state["workspace"])
+
+
+def workspace() -> Workspace:
+    return Workspace(settings().workspace)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def init() -> None:
+    """Create the workspace folder and an empty warehouse."""
+    from ipnav.store.warehouse import Warehouse
+
+    ws = workspace().create()
+    Warehouse(ws.warehouse_path).close()
+    out.print(f"workspace ready: {ws.root.resolve()}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders or zip archives to load.")],
+    as_json: JsonOption = False,
+    header_map: Annotated[
+        Path | None, typer.Option("--header-map", help="TOML file mapping extra table headers to fields.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Parser processes (default: one per core).")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Records per warehouse transaction.")] = None,
+) -> None:
+    """Load patent data (USPTO, CNIPA, EPO, WIPO XML; CSV/XLSX/SQL exports) into the warehouse. Idempotent."""
+    from ipnav.ingest.run import collect_sources
+    from ipnav.ingest.run import ingest as run_ingest
+    from ipnav.model import Reject
+
+    conf = settings()
+    total = sum(s.size for s in collect_sources(paths))
+    show_progress = sys.stderr.isatty() and not as_json
+    file_problems: list[str] = []
+
+    def on_reject(reject: Reject) -> None:
+        if reject.position == 0:  # a whole file: tell the user now, in one line
+            file_problems.append(f"{reject.source_file}: {reject.reason}")
+
+    if show_progress:
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(
+            TextColumn("[bold]导入 ingest"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=total)
+
+            def progress(done: int, name: str) -> None:
+                bar.update(task, advance=done, description=Path(name.split("!")[-1]).name[:40])
+
+            summary = run_ingest(
+                paths,
+                Workspace(conf.workspace),
+                batch_size=batch_size or conf.batch_size,
+                workers=workers if workers is not None else conf.workers,
+                header_map=header_map or conf.header_map,
+                progress=progress,
+                on_reject=on_reject,
+            )
+    else:
+        summary = run_ingest(
+            paths,
+            Workspace(conf.workspace),
+            batch_size=batch_size or conf.batch_size,
+            workers=workers if workers is not None else conf.workers,
+            header_map=header_map or conf.header_map,
+            on_reject=on_reject,
+        )
+    data = summary.as_dict()
+    if as_json:
+        _print_json(
+            {k: data[k] for k in ("files", "records", "inserted", "updated", "unchanged", "rejected", "seconds")}
+        )
+    else:
+        for line in file_problems:
+            err.print(f"[yellow]ipnav: {line}[/yellow]", highlight=False)
+        out.print(
+            f"文件 files {summary.files} · 记录 records {summary.records} · 新增 inserted {summary.inserted} · "
+            f"更新 updated {summary.updated} · 未变 unchanged {summary.unchanged} · "
+            f"拒收 rejected {summary.rejected} · {summary.seconds:.1f}s"
+        )
+        if summary.rejected:
+            out.print("see `ipnav rejects` for the file, record, field and reason of each reject")
+    if summary.rejected:
+        raise typer.Exit(3)
+
+
+@app.command()
+def rejects(
+    as_json: JsonOption = False,
+    limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
+    run: Annotated[int | None, typer.Option(help="Only rejects of this ingest run.")] = None,
+) -> None:
+    """List rejected records: file, record position, field and reason (raw bytes kept in the workspace)."""
+    from ipnav.store import reads
+
+    with _warehouse() as wh:
+        rows = reads.rejects(wh, limit=limit, run_id=run)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        out.print("no rejects / 无拒收记录")
+        return
+    table = Table("文件 file", "记录 record", "行 line", "字段 field", "原因 reason")
+    for r in rows:
+        table.add_row(r["source_file"], str(r["position"] or "(file)"), str(r["line"] or ""), r["field"], r["reason"])
+    out.print(table)
+
+
+@app.command()
+def stats(as_json: JsonOption = False) -> None:
+    """Counts by source format, country, patent type, filing year and legal status; rejects."""
+    from ipnav.store import reads
+
+    with _warehouse() as wh:
+        data = reads.stats(wh)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(
+        f"专利申请 applications: {data['patents']} · 源文档 documents: {data['documents']} · "
+        f"交易 transactions: {data['transactions']} · 拒收 rejects: {data['rejects']}"
+    )
+    for key, title in (
+        ("by_source_format", "来源格式 source format"),
+        ("by_country", "国家 country"),
+        ("by_patent_type", "专利类型 patent type"),
+        ("by_legal_status", "法律状态 legal status"),
+        ("by_filing_year", "申请年 filing year"),
+        ("by_applicant_province", "省份 province"),
+    ):
+        table = Table(title, "数量 count", title_justify="left")
+        for name, n in data[key].items():
+            table.add_row(name or "-", str(n))
+        out.print(table)
+
+
+@app.command()
+def show(
+    number: Annotated[str, typer.Argument(help="Application or publication number, any spelling.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one patent record in full."""
+    from ipnav.store import reads
+
+    with _warehouse() as wh:
+        data = reads.patent_detail(wh, number)
+    if as_json:
+        _print_json(data)
+        return
+    title = next(iter(data["titles"].values()), "")
+    out.print(f"[bold]{data['app_number'] or data['app_key']}[/bold]  {title}")
+    pubs = ", ".join(f"{p['number']}{p['kind']} ({p['date']})" for p in data["publications"])
+    out.print(
+        f"申请日 filed: {data['filing_date']} · 类型 type: {data['patent_type']} · "
+        f"法律状态 status: {data['legal_status']} {data['legal_status_raw']}"
+    )
+    out.print(f"公开 publications: {pubs}")
+    for role in ("applicant", "assignee", "inventor", "agent", "agency"):
+        people = [p for p in data["parties"] if p["role"] == role]
+        if people:
+            names = "; ".join(
+                p["name"]
+                + (f" [{p['province_name']}{p['city_name']}{p['county_name']} {p['adcode']}]" if p["adcode"] else "")
+                for p in people
+            )
+            out.print(f"{role}: {names}")
+    ipc = " ".join(c["symbol"] for c in data["classifications"] if c["scheme"] == "ipc")
+    out.print(f"IPC: {ipc}")
+    abstract = next(iter(data["abstracts"].values()), "")
+    if abstract:
+        out.print(f"摘要 abstract: {abstract[:600]}")
+    out.print(
+        f"权利要求 claims: {data['claims_count']} ({data['independent_claims']} independent) · "
+        f"引用 citations: {len(data['citations'])} · 优先权 priorities: {len(data['priorities'])}"
+    )
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet, csv or xlsx")] = "xlsx",
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Output file.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Export one row per application to parquet, csv (UTF-8 with BOM) or xlsx."""
+    from ipnav.store import reads
+
+    ws = workspace()
+    target = out_path or ws.exports_dir / f"patents.{fmt}"
+    with _warehouse() as wh:
+        rows = reads.export(wh, fmt, target)
+    if as_json:
+        _print_json({"rows": rows, "path": str(target)})
+    else:
+        out.print(f"exported {rows} rows to {target}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    public: Annotated[bool, typer.Option("--public", help="Allow anonymous read-only access.")] = False,
+) -> None:
+    """Serve the web platform and JSON API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from ipnav.web.app import create_app
+
+    conf = Settings.load(_state["workspace"], host=host, port=port, public=public or None)
+    Workspace(conf.workspace).create()
+    out.print(f"ipnav serving {conf.workspace} on http://{conf.host}:{conf.port}  (API docs: /docs)")
+    uvicorn.run(create_app(conf), host=conf.host, port=conf.port, log_level="warning")
+
+
+def _warehouse() -> Any:
+    from ipnav.store.warehouse import Warehouse
+
+    ws = workspace().create()
+    return Warehouse(ws.warehouse_path)
+
+
+def main() -> None:
+    """Console entry point: one clear line per error, tracebacks only with --debug."""
+    try:
+        app(standalone_mode=False)
+    except IpnavError as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"ipnav: {exc}", style="red", highlight=False)
+        sys.exit(2 if isinstance(exc, UsageError) else 1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("ipnav: interrupted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and unexpected failures: one line unless --debug
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if _state["debug"]:
+            raise
+        err.print(
+            f"ipnav: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            style="red",
+            highlight=False,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""`ingest(paths, ...)`: sources -> parsed records (in parallel) -> warehouse batches.
+
+Parsing runs in worker processes (XML documents in chunks, in file order); the main
+process owns the warehouse. Batches commit one by one, so a killed run can simply
+be run again.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ipnav.config import Workspace
+from ipnav.errors import InputFileError
+from ipnav.ingest import pipeline, registry
+from ipnav.ingest.sources import Source, iter_sources
+from ipnav.model import Record, Reject
+from ipnav.store.warehouse import Warehouse
+
+Progress = Callable[[int, str], None]  # (bytes done since last call, current file)
+_CHUNK_BYTES = 4 << 20
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    records: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    run_id: int = 0
+
+    def as_dict(self) -> dict[str, int | float]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+def _parse_chunk(name: str, docs: list[tuple[int, int, bytes]]) -> list[pipeline.Item]:
+    items: list[pipeline.Item] = []
+    for ordinal, line, data in docs:
+        items.extend(pipeline.parse_document(name, ordinal, line, data))
+    return pipeline.with_regions(items)
+
+
+def _xml_chunks(source: Source) -> Iterator[tuple[list[tuple[int, int, bytes]], int]]:
+    with source.open() as stream:
+        chunk: list[tuple[int, int, bytes]] = []
+        size = 0
+        for doc in pipeline.stream_documents(stream):
+            chunk.append(doc)
+            size += len(doc[2])
+            if size >= _CHUNK_BYTES:
+                yield chunk, size
+                chunk, size = [], 0
+        if chunk:
+            yield chunk, size
+
+
+def _is_plain_xml(source: Source) -> bool:
+    with source.open() as stream:
+        head = stream.read(65536)
+    if registry.sniff(head) != "xml":
+        return False
+    root = registry.sniff_root(head)
+    return root is not None and registry.xml_format_for_root(root) is not None
+
+
+def iter_items(
+    sources: list[Source], *, workers: int, header_map: Path | None, progress: Progress | None
+) -> Iterator[pipeline.Item]:
+    """All items of all sources in order; XML parsing fans out to `workers` processes."""
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        for source in sources:
+            if pool is not None and _is_plain_xml(source):
+                pending: deque[tuple[Future[list[pipeline.Item]], int]] = deque()
+                for chunk, size in _xml_chunks(source):
+                    pending.append((pool.submit(_parse_chunk, source.name, chunk), size))
+                    while len(pending) > workers * 2:
+                        future, done = pending.popleft()
+                        yield from future.result()
+                        if progress:
+                            progress(done, source.name)
+                while pending:
+                    future, done = pending.popleft()
+                    yield from future.result()
+                    if progress:
+                        progress(done, source.name)
+            else:
+                yield from pipeline.parse_source(source, header_map)
+                if progress:
+                    progress(source.size, source.name)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def collect_sources(paths: list[Path]) -> list[Source]:
+    """Expand paths; a missing path is an error before anything is written."""
+    for path in paths:
+        if not path.exists():
+            raise InputFileError(str(path), "no such file or folder")
+    return list(iter_sources(paths))
+
+
+def ingest(
+    paths: list[Path],
+    workspace: Workspace,
+    *,
+    batch_size: int = 2000,
+    workers: int = 0,
+    header_map: Path | None = None,
+    progress: Progress | None = None,
+    on_reject: Callable[[Reject], None] | None = None,
+) -> IngestSummary:
+    """Load every record under `paths` into the workspace warehouse; idempotent."""
+    started = time.perf_counter()
+    sources = collect_sources(paths)
+    workspace.create()
+    workers = workers or (os.cpu_count() or 1)
+    summary = IngestSummary(files=len(sources))
+    with Warehouse(workspace.warehouse_path) as warehouse:
+        run_id = warehouse.start_run([str(p) for p in paths])
+        summary.run_id = run_id
+        status = "failed"
+        try:
+            batch: list[Record] = []
+            rejects: list[Reject] = []
+
+            def flush() -> None:
+                result = warehouse.upsert(batch, run_id)
+                summary.inserted += result.inserted
+                summary.updated += result.updated
+                summary.unchanged += result.unchanged
+                warehouse.add_rejects(rejects, run_id, workspace.rejects_dir)
+                batch.clear()
+                rejects.clear()
+
+            for item in iter_items(sources, workers=workers, header_map=header_map, progress=progress):
+                if isinstance(item, Reject):
+                    summary.rejected += 1
+                    rejects.append(item)
+                    if on_reject:
+                        on_reject(item)
+                else:
+                    summary.records += 1
+                    batch.append(item)
+                if len(batch) >= batch_size:
+                    flush()
+            flush()
+            status = "done"
+        finally:
+            summary.seconds = time.perf_counter() - started
+            warehouse.finish_run(run_id, summary.as_dict(), status)
+    return summary

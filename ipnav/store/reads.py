@@ -1,0 +1,179 @@
+"""Read-side library functions used by both the CLI and the web API."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ipnav.errors import RecordNotFound, UsageError
+from ipnav.model import Patent, record_from_dict
+from ipnav.normalize.numbers import split_number_variants
+from ipnav.store.merge import merge_documents
+from ipnav.store.warehouse import Warehouse
+
+_GROUPS: dict[str, str] = {
+    "source_format": "SELECT source_format AS key, count(*) AS n FROM documents GROUP BY 1 ORDER BY 2 DESC",
+    "country": "SELECT country AS key, count(*) AS n FROM patents GROUP BY 1 ORDER BY 2 DESC",
+    "patent_type": "SELECT patent_type AS key, count(*) AS n FROM patents GROUP BY 1 ORDER BY 2 DESC",
+    "filing_year": "SELECT filing_year AS key, count(*) AS n FROM patents GROUP BY 1 ORDER BY 1",
+    "legal_status": "SELECT legal_status AS key, count(*) AS n FROM patents GROUP BY 1 ORDER BY 2 DESC",
+    "applicant_province": "SELECT applicant_province AS key, count(*) AS n FROM patents "
+    "WHERE applicant_province <> '' GROUP BY 1 ORDER BY 2 DESC",
+}
+
+
+def stats(warehouse: Warehouse) -> dict[str, Any]:
+    """Counts of what the warehouse holds, by source format, country, type, filing year, legal status."""
+    out: dict[str, Any] = {
+        "patents": warehouse.count("patents"),
+        "documents": warehouse.count("documents"),
+        "transactions": warehouse.count("transactions"),
+        "rejects": warehouse.count("rejects"),
+    }
+    for name, sql in _GROUPS.items():
+        out[f"by_{name}"] = {str(r["key"]) if r["key"] is not None else "": r["n"] for r in warehouse.query(sql)}
+    out["rejects_by_reason"] = {
+        r["field"]: r["n"]
+        for r in warehouse.query("SELECT field, count(*) AS n FROM rejects GROUP BY 1 ORDER BY 2 DESC")
+    }
+    last = warehouse.query("SELECT * FROM ingest_runs ORDER BY run_id DESC LIMIT 1")
+    out["last_run"] = _plain(last[0]) if last else None
+    return out
+
+
+def find_app_key(warehouse: Warehouse, number: str) -> str:
+    """Application key for an application or publication number in any common spelling."""
+    text = number.strip()
+    if not text:
+        raise UsageError("give a patent number")
+    candidates = [text] if text.startswith(("K:", "P:")) else split_number_variants(text)
+    for candidate in candidates:
+        found = warehouse.query(
+            "SELECT app_key FROM patents WHERE app_key = ? "
+            "UNION SELECT app_key FROM publications WHERE number = ? "
+            "OR regexp_replace(number, '[A-Z][0-9]?$', '') = ? LIMIT 1",
+            [candidate, candidate, candidate],
+        )
+        if found:
+            return str(found[0]["app_key"])
+    raise RecordNotFound("patent", number, suggest_numbers(warehouse, text))
+
+
+def suggest_numbers(warehouse: Warehouse, text: str, limit: int = 5) -> list[str]:
+    """Close numbers for a 'did you mean' hint (same digits prefix)."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 4:
+        return []
+    rows = warehouse.query(
+        "SELECT number FROM publications WHERE number LIKE ? ORDER BY number LIMIT ?",
+        [f"%{digits[: max(4, len(digits) - 3)]}%", limit],
+    )
+    return [r["number"] for r in rows]
+
+
+def load_patent(warehouse: Warehouse, app_key: str) -> Patent:
+    """The merged Patent of one application, rebuilt from its source documents."""
+    bodies = warehouse.query("SELECT body FROM documents WHERE app_key = ? AND kind = 'patent'", [app_key])
+    if not bodies:
+        raise RecordNotFound("patent", app_key)
+    return merge_documents([record_from_dict(orjson.loads(b["body"])) for b in bodies])  # type: ignore[misc]
+
+
+def patent_detail(warehouse: Warehouse, number: str) -> dict[str, Any]:
+    """Everything known about one patent, as plain JSON-ready data."""
+    app_key = find_app_key(warehouse, number)
+    patent = load_patent(warehouse, app_key)
+    data = dataclasses.asdict(patent)
+    data["sources"] = warehouse.query(
+        "SELECT doc_key, source_format, source_file, source_position FROM documents WHERE app_key = ? ORDER BY doc_key",
+        [app_key],
+    )
+    data["transactions"] = _plain_rows(
+        warehouse.query(
+            "SELECT t.* FROM transactions t JOIN transaction_patents tp USING (key) WHERE tp.app_key = ?", [app_key]
+        )
+    )
+    return _plain(data)
+
+
+def rejects(warehouse: Warehouse, *, limit: int | None = None, run_id: int | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM rejects" + (" WHERE run_id = ?" if run_id else "") + " ORDER BY source_file, position"
+    params: list[Any] = [run_id] if run_id else []
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return _plain_rows(warehouse.query(sql, params))
+
+
+_EXPORT_SQL = """
+SELECT p.app_number AS "申请号 application_number", p.first_pub_number AS "公开号 publication_number",
+       p.first_pub_date AS "公开日 publication_date", p.grant_number AS "授权公告号 grant_number",
+       p.filing_date AS "申请日 filing_date", p.country AS "国家 country", p.patent_type AS "专利类型 patent_type",
+       p.title AS "名称 title",
+       (SELECT string_agg(name, '; ' ORDER BY seq) FROM parties x WHERE x.app_key = p.app_key
+            AND x.role IN ('applicant', 'assignee')) AS "申请(专利权)人 applicants",
+       (SELECT string_agg(name, '; ' ORDER BY seq) FROM parties x WHERE x.app_key = p.app_key
+            AND x.role = 'inventor') AS "发明人 inventors",
+       p.applicant_province AS "省 province", p.applicant_city AS "市 city", p.applicant_county AS "区县 county",
+       p.applicant_adcode AS "行政区划代码 adcode", p.main_ipc AS "主分类号 main_ipc",
+       (SELECT string_agg(symbol, '; ') FROM classifications c WHERE c.app_key = p.app_key
+            AND c.scheme = 'ipc') AS "IPC",
+       p.legal_status AS "法律状态 legal_status", p.legal_status_raw AS "原始法律状态 legal_status_raw",
+       p.claims_count AS "权利要求数 claims_count", p.abstract AS "摘要 abstract", p.app_key AS "key"
+FROM patents p ORDER BY p.filing_date NULLS LAST, p.app_key
+"""
+
+XLSX_MAX_ROWS = 1_048_575
+
+
+def export(warehouse: Warehouse, fmt: str, out: Path) -> int:
+    """Write one row per application to parquet, csv or xlsx; returns the row count."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    count = warehouse.count("patents")
+    if fmt in ("parquet", "csv"):
+        options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        warehouse.con.execute(f"COPY ({_EXPORT_SQL}) TO '{_sql_path(out)}' ({options})")
+        if fmt == "csv":  # Excel and WPS need a BOM to read UTF-8 Chinese text
+            out.write_bytes(b"\xef\xbb\xbf" + out.read_bytes())
+        return count
+    if fmt == "xlsx":
+        if count > XLSX_MAX_ROWS:
+            raise UsageError(f"{count} rows do not fit one Excel sheet ({XLSX_MAX_ROWS}); export csv or parquet")
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("专利 patents")
+        cursor = warehouse.con.execute(_EXPORT_SQL)
+        sheet.append([d[0] for d in cursor.description])
+        while batch := cursor.fetchmany(5000):
+            for row in batch:
+                sheet.append([_excel_safe(v) for v in row])
+        book.save(out)
+        return count
+    raise UsageError(f"unknown export format {fmt!r}: use parquet, csv or xlsx")
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _excel_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        value = _ILLEGAL_XLSX.sub("", value)
+        return value[:32767]
+    return value
+
+
+def _plain_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [_plain(r) for r in rows]
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: dates to ISO strings."""
+    return orjson.loads(orjson.dumps(value, default=str))

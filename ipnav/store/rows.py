@@ -1,0 +1,152 @@
+"""Patent -> Arrow rows for the derived tables (pure)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from ipnav.model import Patent, Transaction
+
+_GRANT_KINDS = ("B", "C", "U", "Y", "S", "E", "P")
+
+
+def _grant(patent: Patent) -> tuple[str, Any]:
+    for pub in patent.publications:
+        if pub.kind[:1] in _GRANT_KINDS or (pub.country == "CN" and pub.kind[:1] in ("B", "C", "U", "S")):
+            return pub.full, pub.date
+    return "", None
+
+
+def _preferred(texts: dict[str, str]) -> tuple[str, str]:
+    for lang in ("zh", "en"):
+        if texts.get(lang):
+            return texts[lang], lang
+    for lang, text in texts.items():
+        if text:
+            return text, lang
+    return "", ""
+
+
+def patent_rows(patents: list[Patent], doc_counts: dict[str, int], formats: dict[str, str]) -> dict[str, pa.Table]:
+    """Arrow tables for every derived table, one batch."""
+    cols: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for p in patents:
+        title, title_lang = _preferred(p.titles)
+        abstract, _ = _preferred(p.abstracts)
+        first_pub = p.publications[0] if p.publications else None
+        grant_number, grant_date = _grant(p)
+        applicants = [x for x in p.parties if x.role == "applicant"] or [x for x in p.parties if x.role == "assignee"]
+        first = applicants[0] if applicants else None
+        main_ipc = next((c.symbol for c in p.classifications if c.scheme == "ipc"), "")
+        row = {
+            "app_key": p.app_key,
+            "app_number": p.app_number,
+            "country": p.country,
+            "filing_date": p.filing_date,
+            "filing_year": p.filing_date.year if p.filing_date else None,
+            "patent_type": p.patent_type,
+            "title": title,
+            "title_lang": title_lang,
+            "titles": orjson.dumps(p.titles).decode(),
+            "abstract": abstract,
+            "abstracts": orjson.dumps(p.abstracts).decode(),
+            "claims_count": p.claims_count,
+            "independent_claims": p.independent_claims,
+            "first_pub_number": first_pub.full if first_pub else "",
+            "first_pub_date": first_pub.date if first_pub else None,
+            "grant_number": grant_number,
+            "grant_date": grant_date,
+            "legal_status": p.legal_status,
+            "legal_status_reason": p.legal_status_reason,
+            "legal_status_raw": p.legal_status_raw,
+            "family_id": p.family_id,
+            "first_applicant": first.name if first else "",
+            "applicant_adcode": first.adcode if first else "",
+            "applicant_province": first.province_name if first else "",
+            "applicant_city": first.city_name if first else "",
+            "applicant_county": first.county_name if first else "",
+            "main_ipc": main_ipc,
+            "source_formats": formats.get(p.app_key, p.source_format),
+            "doc_count": doc_counts.get(p.app_key, 1),
+            "extra": orjson.dumps(p.extra).decode() if p.extra else "",
+        }
+        for key, value in row.items():
+            cols["patents"][key].append(value)
+        _append(cols["texts"], app_key=p.app_key, claims="\n".join(p.claims), description=p.description)
+        for pub in p.publications:
+            _append(
+                cols["publications"],
+                app_key=p.app_key,
+                number=pub.full,
+                kind=pub.kind,
+                date=pub.date,
+                country=pub.country,
+            )
+        for x in p.parties:
+            _append(
+                cols["parties"],
+                app_key=p.app_key,
+                role=x.role,
+                seq=x.sequence,
+                name=x.name,
+                name_norm=x.name_norm,
+                address=x.address,
+                city=x.city,
+                state=x.state,
+                country=x.country,
+                postcode=x.postcode,
+                adcode=x.adcode,
+                province_name=x.province_name,
+                city_name=x.city_name,
+                county_name=x.county_name,
+                region_flag=x.region_flag,
+            )
+        for c in p.classifications:
+            _append(cols["classifications"], app_key=p.app_key, scheme=c.scheme, symbol=c.symbol, main=c.main)
+        for pr in p.priorities:
+            _append(cols["priorities"], app_key=p.app_key, country=pr.country, number=pr.number, date=pr.date)
+        for seq, ci in enumerate(p.citations, 1):
+            _append(
+                cols["citations"],
+                app_key=p.app_key,
+                seq=seq,
+                kind=ci.kind,
+                number=ci.number,
+                country=ci.country,
+                kind_code=ci.kind_code,
+                date=ci.date,
+                text=ci.text,
+                category=ci.category,
+            )
+        for ev in p.legal_events:
+            _append(cols["legal_events"], app_key=p.app_key, date=ev.date, code=ev.code, description=ev.description)
+    return {name: pa.table(dict(columns)) for name, columns in cols.items()}
+
+
+def transaction_rows(transactions: list[Transaction]) -> dict[str, pa.Table]:
+    cols: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for t in transactions:
+        _append(
+            cols["transactions"],
+            key=t.key,
+            kind=t.kind,
+            execution_date=t.execution_date,
+            recorded_date=t.recorded_date,
+            assignors="; ".join(t.assignors),
+            assignees="; ".join(t.assignees),
+            conveyance=t.conveyance,
+            amount=t.amount,
+            currency=t.currency,
+            source_file=t.source_file,
+        )
+        for number in t.patent_numbers:
+            _append(cols["transaction_patents"], key=t.key, app_key=number)
+    return {name: pa.table(dict(columns)) for name, columns in cols.items()}
+
+
+def _append(table: dict[str, list[Any]], **values: Any) -> None:
+    for key, value in values.items():
+        table[key].append(value)

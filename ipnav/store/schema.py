@@ -1,0 +1,80 @@
+"""Warehouse tables. `documents` holds every source document as JSON (the truth);
+`patents` and its child tables are derived from it by merging the documents of one
+application, so re-ingesting is a no-op and A/B publications meet in one row.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_key VARCHAR, app_key VARCHAR, kind VARCHAR, content_hash VARCHAR,
+    source_file VARCHAR, source_position INTEGER, source_format VARCHAR, body VARCHAR, run_id INTEGER
+);
+CREATE TABLE IF NOT EXISTS patents (
+    app_key VARCHAR, app_number VARCHAR, country VARCHAR, filing_date DATE, filing_year INTEGER,
+    patent_type VARCHAR, title VARCHAR, title_lang VARCHAR, titles VARCHAR, abstract VARCHAR, abstracts VARCHAR,
+    claims_count INTEGER, independent_claims INTEGER,
+    first_pub_number VARCHAR, first_pub_date DATE, grant_number VARCHAR, grant_date DATE,
+    legal_status VARCHAR, legal_status_reason VARCHAR, legal_status_raw VARCHAR, family_id VARCHAR,
+    first_applicant VARCHAR, applicant_adcode VARCHAR, applicant_province VARCHAR, applicant_city VARCHAR,
+    applicant_county VARCHAR, main_ipc VARCHAR, source_formats VARCHAR, doc_count INTEGER, extra VARCHAR
+);
+CREATE TABLE IF NOT EXISTS texts (app_key VARCHAR, claims VARCHAR, description VARCHAR);
+CREATE TABLE IF NOT EXISTS publications (app_key VARCHAR, number VARCHAR, kind VARCHAR, date DATE, country VARCHAR);
+CREATE TABLE IF NOT EXISTS parties (
+    app_key VARCHAR, role VARCHAR, seq INTEGER, name VARCHAR, name_norm VARCHAR, address VARCHAR, city VARCHAR,
+    state VARCHAR, country VARCHAR, postcode VARCHAR, adcode VARCHAR, province_name VARCHAR, city_name VARCHAR,
+    county_name VARCHAR, region_flag VARCHAR
+);
+CREATE TABLE IF NOT EXISTS classifications (app_key VARCHAR, scheme VARCHAR, symbol VARCHAR, main BOOLEAN);
+CREATE TABLE IF NOT EXISTS priorities (app_key VARCHAR, country VARCHAR, number VARCHAR, date DATE);
+CREATE TABLE IF NOT EXISTS citations (
+    app_key VARCHAR, seq INTEGER, kind VARCHAR, number VARCHAR, country VARCHAR, kind_code VARCHAR, date DATE,
+    text VARCHAR, category VARCHAR
+);
+CREATE TABLE IF NOT EXISTS legal_events (app_key VARCHAR, date DATE, code VARCHAR, description VARCHAR);
+CREATE TABLE IF NOT EXISTS transactions (
+    key VARCHAR, kind VARCHAR, execution_date DATE, recorded_date DATE, assignors VARCHAR, assignees VARCHAR,
+    conveyance VARCHAR, amount DOUBLE, currency VARCHAR, source_file VARCHAR
+);
+CREATE TABLE IF NOT EXISTS transaction_patents (key VARCHAR, app_key VARCHAR);
+CREATE TABLE IF NOT EXISTS rejects (
+    reject_id VARCHAR, run_id INTEGER, source_file VARCHAR, position INTEGER, line INTEGER, field VARCHAR,
+    reason VARCHAR, raw_path VARCHAR, raw_size INTEGER, created_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS ingest_runs (
+    run_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, paths VARCHAR, files INTEGER, records INTEGER,
+    inserted INTEGER, updated INTEGER, unchanged INTEGER, rejected INTEGER, seconds DOUBLE, status VARCHAR
+);
+"""
+
+# Tables derived from documents, all keyed by app_key (deleted and rebuilt per affected application).
+DERIVED_TABLES = (
+    "patents",
+    "texts",
+    "publications",
+    "parties",
+    "classifications",
+    "priorities",
+    "citations",
+    "legal_events",
+)
+
+DOCUMENTS_ARROW = pa.schema(
+    [
+        ("doc_key", pa.string()),
+        ("app_key", pa.string()),
+        ("kind", pa.string()),
+        ("content_hash", pa.string()),
+        ("source_file", pa.string()),
+        ("source_position", pa.int32()),
+        ("source_format", pa.string()),
+        ("body", pa.string()),
+        ("run_id", pa.int32()),
+    ]
+)

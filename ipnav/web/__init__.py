@@ -1,0 +1,1 @@
+"""The web platform: FastAPI app built by `create_app(settings)`."""

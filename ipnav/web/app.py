@@ -1,0 +1,74 @@
+"""FastAPI application: JSON API over the same library functions the CLI uses.
+
+`create_app(settings)` builds it; nothing is read from globals. Errors from the
+library (`IpnavError`) become JSON with their HTTP status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from ipnav import __version__
+from ipnav.config import Settings, Workspace
+from ipnav.errors import IpnavError
+from ipnav.store import reads
+from ipnav.store.warehouse import Warehouse
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The ipnav web app for one workspace."""
+    workspace = Workspace(settings.workspace).create()
+    Warehouse(workspace.warehouse_path).close()  # schema exists before the first request
+    app = FastAPI(
+        title="ipnav API",
+        version=__version__,
+        description="开放的知识产权大数据平台 JSON API / open IP big-data platform API",
+    )
+    app.state.settings = settings
+
+    def warehouse() -> Iterator[Warehouse]:
+        wh = Warehouse(workspace.warehouse_path, read_only=True)
+        try:
+            yield wh
+        finally:
+            wh.close()
+
+    WarehouseDep = Annotated[Warehouse, Depends(warehouse)]
+
+    @app.exception_handler(IpnavError)
+    async def _ipnav_error(request: Request, exc: IpnavError) -> JSONResponse:
+        body: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
+        if hasattr(exc, "suggestions"):
+            body["suggestions"] = exc.suggestions
+        return JSONResponse(body, status_code=exc.status)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    @app.get("/api/health", summary="Liveness and version")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/stats", summary="What the warehouse holds / 数据概况")
+    async def api_stats(wh: WarehouseDep) -> dict[str, Any]:
+        return await run_in_threadpool(reads.stats, wh)
+
+    @app.get("/api/patents/{number}", summary="One patent in full / 专利详情")
+    async def api_patent(number: str, wh: WarehouseDep) -> dict[str, Any]:
+        return await run_in_threadpool(reads.patent_detail, wh, number)
+
+    @app.get("/api/rejects", summary="Rejected records with file, position, field, reason / 拒收记录")
+    async def api_rejects(
+        wh: WarehouseDep,
+        limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+        run: Annotated[int | None, Query(ge=1)] = None,
+    ) -> list[dict[str, Any]]:
+        return await run_in_threadpool(reads.rejects, wh, limit=limit, run_id=run)
+
+    return app
