@@ -273,6 +273,33 @@ def serve(
     uvicorn.run(create_app(conf), host=conf.host, port=conf.port, log_level="warning")
 
 
+@app.command()
+def demo(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only build the demo workspace.")] = False,
+) -> None:
+    """Load the bundled sample (real US and CN records) into the workspace and serve it publicly."""
+    from ipnav.ingest.run import ingest as run_ingest
+
+    conf = settings()
+    sample = sample_path()
+    summary = run_ingest([sample], Workspace(conf.workspace), batch_size=conf.batch_size, workers=conf.workers)
+    out.print(
+        f"demo workspace {conf.workspace}: {summary.records} records from {summary.files} sample files "
+        f"({summary.inserted} new, {summary.unchanged} unchanged) in {summary.seconds:.1f}s"
+    )
+    if not no_serve:
+        serve(host=host, port=port, public=True)
+
+
+def sample_path() -> Path:
+    """Folder of the bundled demo sample (package data)."""
+    from importlib import resources
+
+    return Path(str(resources.files("ipnav") / "sample"))
+
+
 def _warehouse() -> Any:
     from ipnav.store.warehouse import Warehouse
 

@@ -89,7 +89,7 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
     patent.classifications = common.classifications(
         "ipc", [first_text(n, "Text") for n in root.xpath(f"{_BIB}/ClassificationIPCRDetails/ClassificationIPCR")]
     )
-    for prio in root.xpath(f"{_BIB}/PriorityDetails/Priority"):
+    for prio in root.xpath(f"{_BIB}/PriorityDetails/Priority[@dataFormat='original' or not(@dataFormat)]"):
         number = first_text(prio, ".//DocNumber")
         if number:
             patent.priorities.append(

@@ -21,7 +21,8 @@ from ipnav.normalize.status import cn_type_from_number, type_from_kind
 _CLAIM_REF_RE = re.compile(
     r"(according to|as claimed in|as recited in|as defined in|as set forth in|as in|of) (any (one )?of )?claims?\s*\d"
     r"|根据权利要求|如权利要求|按照权利要求|权利要求\s*\d+\s*(或|至|-|~|所述|中)"
-    r"|請求項|nach anspruch|selon la revendication",
+    r"|請求項|nach (einem der )?anspr(uch|üche)|gemäß (einem der )?anspr(uch|üche)|wie in anspruch"
+    r"|selon (l'une (quelconque )?des )?revendications?|claimed in claim",
     re.I,
 )
 
@@ -45,8 +46,8 @@ def classifications(scheme: str, raws: Iterable[str]) -> list[Classification]:
 
 
 def count_independent(claims: list[str], has_ref: list[bool] | None = None) -> int:
-    """Independent claims: those that refer to no other claim."""
-    if has_ref is not None:
+    """Independent claims: those that refer to no other claim (markup when present, else wording)."""
+    if has_ref is not None and any(has_ref):
         return sum(1 for ref in has_ref if not ref)
     return sum(1 for text in claims if not _CLAIM_REF_RE.search(text[:300]))
 

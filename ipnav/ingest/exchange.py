@@ -33,14 +33,38 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
         yield _document(doc)
 
 
+def _ids(nodes: list[etree._Element]) -> dict[str, etree._Element]:
+    """document-id elements by data format: DOCDB files mark the parent (`data-format`), OPS the child
+    (`document-id-type`)."""
+    out: dict[str, etree._Element] = {}
+    for node in nodes:
+        for doc_id in node.iter("document-id"):
+            fmt = node.get("data-format") or doc_id.get("document-id-type") or "docdb"
+            out.setdefault(fmt, doc_id)
+    return out
+
+
 def _application(doc: etree._Element) -> tuple[str, str]:
-    ref = doc.xpath(f"bibliographic-data/application-reference{_DOCDB}/document-id")
-    if not ref:
+    ids = _ids(doc.xpath("bibliographic-data/application-reference"))
+    docdb = ids.get("docdb")
+    if docdb is None:
         return "", ""
-    country, number, kind = (first_text(ref[0], t) for t in ("country", "doc-number", "kind"))
+    country, number, kind = (first_text(docdb, t) for t in ("country", "doc-number", "kind"))
     if kind == "W" and len(number) == 10:  # PCT application: IB 2022055385 -> PCT/IB2022/055385
         return f"PCT/{country}{number[:4]}/{number[4:]}", "WO"
+    original = first_text(ids["original"], "doc-number") if "original" in ids else ""
+    if country == "US" and original.isdigit() and len(original) == 8:
+        return original, "US"  # DOCDB's US application numbers are internal; the original is the real one
     return number, country
+
+
+def _by_preference(nodes: list[etree._Element]) -> list[etree._Element]:
+    """Nodes of the best single data format present (docdb > epodoc > original), so names are not doubled."""
+    for fmt in ("docdb", "epodoc", "original"):
+        chosen = [n for n in nodes if (n.get("data-format") or "docdb") == fmt]
+        if chosen:
+            return chosen
+    return nodes
 
 
 def _document(doc: etree._Element) -> Record:
@@ -48,7 +72,7 @@ def _document(doc: etree._Element) -> Record:
     patent = common.base_patent(
         app_number=app_number,
         app_country=app_country,
-        filing_date=first_text(doc, f"bibliographic-data/application-reference{_DOCDB}/document-id/date"),
+        filing_date=first_text(doc, "bibliographic-data/application-reference//document-id/date"),
         pub_number=doc.get("doc-number", ""),
         pub_country=doc.get("country", ""),
         pub_kind=doc.get("kind", ""),
@@ -67,7 +91,7 @@ def _document(doc: etree._Element) -> Record:
     for abstract in doc.xpath("abstract"):
         patent.abstracts.setdefault(abstract.get("lang", "en"), text_of(abstract))
     for role, path in (("applicant", "parties/applicants/applicant"), ("inventor", "parties/inventors/inventor")):
-        for node in bib.xpath(f"{path}{_DOCDB}"):
+        for node in _by_preference(bib.xpath(path)):
             found = common.party(
                 role,
                 first_text(node, ".//name"),
@@ -100,10 +124,21 @@ def _document(doc: etree._Element) -> Record:
             )
         elif node.find("nplcit") is not None:
             patent.citations.append(common.npl_citation(first_text(node, "nplcit/text"), category))
-    for node in bib.xpath(f"priority-claims/priority-claim{_DOCDB}/document-id"):
-        number = first_text(node, "doc-number")
-        if number:
-            patent.priorities.append(
-                Priority(first_text(node, "country"), number, parse_date(first_text(node, "date"), "priority_date"))
-            )
+    for claim in bib.xpath("priority-claims/priority-claim"):
+        ids = _ids([claim])
+        node = ids.get("docdb") if "docdb" in ids else ids.get("epodoc", ids.get("original"))
+        if node is None or (
+            claim.get("data-format") not in (None, "docdb")
+            and any(p for p in bib.xpath("priority-claims/priority-claim[@data-format='docdb']"))
+        ):
+            continue
+        number, country = first_text(node, "doc-number"), first_text(node, "country")
+        if number and not country and number[:2].isalpha():
+            country, number = number[:2], number[2:]
+        if number and not any(p.number == number and p.country == country for p in patent.priorities):
+            try:
+                when = parse_date(first_text(node, "date"), "priority_date")
+            except RecordError:
+                when = None
+            patent.priorities.append(Priority(country, number, when))
     return patent

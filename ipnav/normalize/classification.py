@@ -14,7 +14,7 @@ import re
 
 _SLASH_RE = re.compile(r"([A-HY])\s*(\d)\s*(\d)\s*([A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})")
 _PADDED_RE = re.compile(r"^([A-HY]\d{2}[A-Z])(\d{4})(\d{6})$")
-_FIXED_RE = re.compile(r"^([A-HY]\d{2}[A-Z])([ \d]{3})(\d{2,6})$")
+_FIXED_RE = re.compile(r"^([A-HY]\d{2}[A-Z])([ \d]{3,10})$")
 _GROUP_RE = re.compile(r"^([A-HY]\d{2}[A-Z])\s*(\d{1,4})?$")
 
 
@@ -39,9 +39,17 @@ def canonical_symbol(raw: str) -> str | None:
         sub, group, subgroup = match.groups()
         return f"{sub}{int(group)}/{_subgroup(subgroup)}"
     match = _FIXED_RE.match(compact)
-    if match and match.group(2).strip():
-        sub, group, subgroup = match.groups()
-        return f"{sub}{int(group)}/{_subgroup(subgroup)}"
+    if match and " " in compact and len(match.group(2).strip()) >= 3:
+        # USPTO fixed width: main group right-aligned in 3 characters, then the subgroup;
+        # some files drop one pad space (`E03C 104` is E03C1/04), so short rests end in 2 subgroup digits
+        sub, rest = match.groups()
+        group, subgroup = (rest[:3], rest[3:]) if len(rest) >= 5 else (rest[:-2], rest[-2:])
+        if group.strip() and subgroup.strip().isdigit():
+            return f"{sub}{int(group)}/{_subgroup(subgroup.strip())}"
+    match = _FIXED_RE.match(compact)
+    if match and " " not in compact and len(match.group(2)) >= 5:  # C07D21300 -> C07D213/00
+        sub, rest = match.groups()
+        return f"{sub}{int(rest[:3])}/{_subgroup(rest[3:])}"
     match = _GROUP_RE.match(compact)
     if match:
         sub, group = match.groups()

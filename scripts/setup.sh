@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything ipnav needs on a fresh Debian machine with Python 3.11:
+# a virtual environment in .venv with ipnav and its dependencies (and, with
+# --test, the test tools). Safe to run again: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_test=0
+[ "${1:-}" = "--test" ] && with_test=1
+
+need_apt=()
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+
+stamp=.venv/.ipnav-installed
+hash="$(sha1sum pyproject.toml | cut -c1-12)"
+want="$hash"; [ $with_test = 1 ] && want="$hash test"
+have="$(cat "$stamp" 2>/dev/null || true)"
+if [ "$have" != "$want" ] && [ "$have" != "$hash test" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  if [ $with_test = 1 ]; then
+    .venv/bin/python -m pip install -q -e '.[test]'
+  else
+    .venv/bin/python -m pip install -q -e .
+  fi
+  echo "$want" > "$stamp"
+fi

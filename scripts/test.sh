@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (installs what it needs first; a second run is fast).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+.venv/bin/ruff check ipnav tests bench
+exec .venv/bin/python -m pytest -q -n "${IPNAV_TEST_WORKERS:-2}" "$@"
