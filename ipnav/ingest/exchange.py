@@ -129,7 +129,7 @@ def _document(doc: etree._Element) -> Record:
         node = ids.get("docdb") if "docdb" in ids else ids.get("epodoc", ids.get("original"))
         if node is None or (
             claim.get("data-format") not in (None, "docdb")
-            and any(p for p in bib.xpath("priority-claims/priority-claim[@data-format='docdb']"))
+            and bool(bib.xpath("priority-claims/priority-claim[@data-format='docdb']"))
         ):
             continue
         number, country = first_text(node, "doc-number"), first_text(node, "country")

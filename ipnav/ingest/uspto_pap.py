@@ -84,7 +84,7 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
     ipc = [n.text or "" for n in root.xpath(f"{_BIB}/technical-information/classification-ipc//ipc")]
     patent.classifications = common.classifications("ipc", ipc)
     for prio in root.xpath(f"{_BIB}/foreign-priority-data"):
-        number = first_text(prio, "priority-application-number/doc-number")
+        number = first_text(prio, "priority-application-number/doc-number").replace(" ", "")
         if number:
             patent.priorities.append(
                 Priority(

@@ -37,7 +37,7 @@ class AppNumber:
     country: str
 
 
-_PCT_RE = re.compile(r"^PCT/?([A-Z]{2})(\d{2,4})/?0*(\d+)$")
+_PCT_RE = re.compile(r"^PCT/?([A-Z]{2})(\d{4}|\d{2})/?0*(\d+)$")
 _CLEAN_RE = re.compile(r"[\s,\-_/]")
 
 
@@ -77,7 +77,7 @@ def parse_application_number(raw: str, country: str = "") -> AppNumber:
     if not text:
         raise RecordError("application_number", "missing")
     compact = _CLEAN_RE.sub("", text)
-    pct = _PCT_RE.match(compact)
+    pct = _PCT_RE.match(re.sub(r"[\s,\-_]", "", text))
     if pct:
         cc, year, serial = pct.groups()
         if len(year) == 2:
@@ -105,7 +105,7 @@ def parse_application_number(raw: str, country: str = "") -> AppNumber:
 
 
 def _guess_country(digits: str, check: str | None) -> str:
-    if check is not None or len(digits) in (12, 13) or (len(digits) == 15 and digits[2:4] in ("19", "20")):
+    if check is not None or len(digits) in (9, 12, 13) or (len(digits) == 15 and digits[2:4] in ("19", "20")):
         return "CN"
     raise RecordError("application_number", f"{digits!r} has no country; give one (e.g. CN{digits})")
 
