@@ -27,8 +27,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _state: dict[str, Any] = {"debug": False, "workspace": None}
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -133,7 +133,7 @@ def ingest(
         )
     else:
         for line in file_problems:
-            err.print(f"[yellow]ipnav: {line}[/yellow]", highlight=False)
+            sys.stderr.write(f"ipnav: {line}\n")
         out.print(
             f"文件 files {summary.files} · 记录 records {summary.records} · 新增 inserted {summary.inserted} · "
             f"更新 updated {summary.updated} · 未变 unchanged {summary.unchanged} · "
@@ -310,11 +310,12 @@ def _warehouse() -> Any:
 def main() -> None:
     """Console entry point: one clear line per error, tracebacks only with --debug."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except IpnavError as exc:
         if _state["debug"]:
             raise
-        err.print(f"ipnav: {exc}", style="red", highlight=False)
+        sys.stderr.write(f"ipnav: {exc}\n")
         sys.exit(2 if isinstance(exc, UsageError) else 1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

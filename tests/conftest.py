@@ -40,7 +40,11 @@ def run_cli(*args: str, workspace: Path | None = None, stdin: str | None = None)
     if workspace is not None:
         env["IPNAV_WORKSPACE"] = str(workspace)
     return subprocess.run(
-        [sys.executable, "-m", "ipnav.cli", *args], capture_output=True, text=True, env=env, input=stdin,
+        [sys.executable, "-m", "ipnav.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
         timeout=600,
     )
 

@@ -37,90 +37,241 @@ def ipc(p: Patent, scheme: str = "ipc") -> list[str]:
 
 CASES: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
     # USPTO grant red book v4.x weekly files
-    (("uspto", "grants_red_book", "ipg050104.small.xml"), "US10435630", {
-        "pub": "US6836979B2", "filing_date": dt.date(2003, 5, 10), "title": "Shoe structure",
-        "ipc": ["A43B13/14", "A43B23/00"], "claims": 24, "citations": 17, "first_citation": "US3404468",
-        "inventors": ["Bacchiega Flavio", "Calvani Romano"], "priority": ("IT", "BG2002A000039"),
-    }),
-    (("uspto", "grants_red_book", "ipg110104.small.xml"), "US11777902", {
-        "pub": "US7861515B2", "filing_date": dt.date(2007, 7, 13), "ipc": ["F01N3/00"], "claims": 17,
-        "independent": 3, "assignees": ["Ford Global Technologies, LLC"], "type": "invention",
-    }),
-    (("uspto", "grants_red_book", "ipg120327.196.xml"), "US29381217", {
-        "pub": "USD656296S1", "filing_date": dt.date(2010, 12, 16), "title": "Ready to eat snack piece",
-        "type": "design", "claims": 1, "citations": 42, "first_citation": "USD38206",
-    }),
+    (
+        ("uspto", "grants_red_book", "ipg050104.small.xml"),
+        "US10435630",
+        {
+            "pub": "US6836979B2",
+            "filing_date": dt.date(2003, 5, 10),
+            "title": "Shoe structure",
+            "ipc": ["A43B13/14", "A43B23/00"],
+            "claims": 24,
+            "citations": 17,
+            "first_citation": "US3404468",
+            "inventors": ["Bacchiega Flavio", "Calvani Romano"],
+            "priority": ("IT", "BG2002A000039"),
+        },
+    ),
+    (
+        ("uspto", "grants_red_book", "ipg110104.small.xml"),
+        "US11777902",
+        {
+            "pub": "US7861515B2",
+            "filing_date": dt.date(2007, 7, 13),
+            "ipc": ["F01N3/00"],
+            "claims": 17,
+            "independent": 3,
+            "assignees": ["Ford Global Technologies, LLC"],
+            "type": "invention",
+        },
+    ),
+    (
+        ("uspto", "grants_red_book", "ipg120327.196.xml"),
+        "US29381217",
+        {
+            "pub": "USD656296S1",
+            "filing_date": dt.date(2010, 12, 16),
+            "title": "Ready to eat snack piece",
+            "type": "design",
+            "claims": 1,
+            "citations": 42,
+            "first_citation": "USD38206",
+        },
+    ),
     # v2.5 PATDOC (named HTML entities from the external DTD)
-    (("uspto", "grants_legacy", "pg020507hundred.xml"), "US29128902", {
-        "pub": "USD456588S1", "filing_date": dt.date(2000, 9, 1), "title": "Garment", "type": "design",
-        "inventors": ["Fiona Fairhurst", "Jane Cappaert", "Masanobu Okada"],
-        "assignees": ["Speedo International Limited"], "citations": 15, "priority": ("GB", "2090948"),
-    }),
-    (("uspto", "single_docs", "go-uspto_grant_v2-5-B1.xml"), "US09529968", {
-        "pub": "US6334226B1", "title": "Faucet support member", "ipc": ["E03C1/04"], "claims": 31,
-        "assignees": ["Toto Ltd."], "priority": ("JP", "9-290033"),
-    }),
+    (
+        ("uspto", "grants_legacy", "pg020507hundred.xml"),
+        "US29128902",
+        {
+            "pub": "USD456588S1",
+            "filing_date": dt.date(2000, 9, 1),
+            "title": "Garment",
+            "type": "design",
+            "inventors": ["Fiona Fairhurst", "Jane Cappaert", "Masanobu Okada"],
+            "assignees": ["Speedo International Limited"],
+            "citations": 15,
+            "priority": ("GB", "2090948"),
+        },
+    ),
+    (
+        ("uspto", "single_docs", "go-uspto_grant_v2-5-B1.xml"),
+        "US09529968",
+        {
+            "pub": "US6334226B1",
+            "title": "Faucet support member",
+            "ipc": ["E03C1/04"],
+            "claims": 31,
+            "assignees": ["Toto Ltd."],
+            "priority": ("JP", "9-290033"),
+        },
+    ),
     # pre-grant publications v4.x and v1.5
-    (("uspto", "applications", "ipa130117.one.xml"), "US13353293", {
-        "pub": "US20130014306A1", "title": "TACTICAL MIXED MARTIAL ARTS GLOVE", "ipc": ["A41D13/08", "A41D19/02"],
-        "claims": 14, "independent": 3,
-    }),
-    (("uspto", "single_docs", "go-uspto_application_v1-5-A1_2.xml"), "US09726341", {
-        "pub": "US20010000002A1", "ipc": ["D21C11/12"], "claims": 33, "priority": ("DE", "19733454"),
-    }),
+    (
+        ("uspto", "applications", "ipa130117.one.xml"),
+        "US13353293",
+        {
+            "pub": "US20130014306A1",
+            "title": "TACTICAL MIXED MARTIAL ARTS GLOVE",
+            "ipc": ["A41D13/08", "A41D19/02"],
+            "claims": 14,
+            "independent": 3,
+        },
+    ),
+    (
+        ("uspto", "single_docs", "go-uspto_application_v1-5-A1_2.xml"),
+        "US09726341",
+        {
+            "pub": "US20010000002A1",
+            "ipc": ["D21C11/12"],
+            "claims": 33,
+            "priority": ("DE", "19733454"),
+        },
+    ),
     # grant bibliographic zip
-    (("uspto", "grants_biblio", "ipgb20221025_wk43.zip"), "US16533534", {
-        "pub": "US11617522B2", "title": "Sensor inserter with disposal lockout state",
-        "ipc_first": "A61B5/145", "cpc_first": "A61B5/14532", "citations": 88,
-        "applicants": ["MEDTRONIC MINIMED, INC."],
-    }),
+    (
+        ("uspto", "grants_biblio", "ipgb20221025_wk43.zip"),
+        "US16533534",
+        {
+            "pub": "US11617522B2",
+            "title": "Sensor inserter with disposal lockout state",
+            "ipc_first": "A61B5/145",
+            "cpc_first": "A61B5/14532",
+            "citations": 88,
+            "applicants": ["MEDTRONIC MINIMED, INC."],
+        },
+    ),
     # CNIPA old and new XML
-    (("cn", "cnipa_xml", "cn_old1.xml"), "CN201410408762", {
-        "app_number": "CN201410408762.5", "pub": "CN104223352A", "filing_date": dt.date(2014, 8, 19),
-        "title": "一种甘草发酵所得烟用香料及其应用", "ipc": ["A24B15/18", "C11B9/00", "C12P1/02", "C12R1/645"],
-        "claims": 3, "independent": 1, "applicants": ["云南中烟工业有限责任公司"], "adcode": "530102",
-        "inventors_count": 8, "type": "invention",
-    }),
-    (("cn", "cnipa_xml", "cn_old4.xml"), "CN201410513187", {
-        "pub": "CN104223590A", "title": "脚型量具", "ipc": ["A43D1/02"], "applicants": ["叶建鑫"], "adcode": "330304",
-    }),
-    (("cn", "cnipa_xml", "cn_new2.xml"), "CN202110991218", {
-        "app_number": "CN202110991218.8", "pub": "CN113783949A", "filing_date": dt.date(2021, 8, 26),
-        "title": "一种基于合约管理的跨链去中心化方法", "ipc": ["H04L29/08", "H04L29/06", "H04L9/32", "G06Q40/04", "G06F16/27"],
-        "applicants": ["浙商银行股份有限公司"], "adcode": "330109", "claims": 10,
-    }),
-    (("cn", "cnipa_xml", "cn_new1.xml"), "CN202111286633", {
-        "app_number": "CN202111286633.X", "pub": "CN113781974A", "title": "显示设备", "applicants": ["三星显示有限公司"],
-        "priority": ("KR", "10-2016-0063019"), "priorities": 1,
-    }),
+    (
+        ("cn", "cnipa_xml", "cn_old1.xml"),
+        "CN201410408762",
+        {
+            "app_number": "CN201410408762.5",
+            "pub": "CN104223352A",
+            "filing_date": dt.date(2014, 8, 19),
+            "title": "一种甘草发酵所得烟用香料及其应用",
+            "ipc": ["A24B15/18", "C11B9/00", "C12P1/02", "C12R1/645"],
+            "claims": 3,
+            "independent": 1,
+            "applicants": ["云南中烟工业有限责任公司"],
+            "adcode": "530102",
+            "inventors_count": 8,
+            "type": "invention",
+        },
+    ),
+    (
+        ("cn", "cnipa_xml", "cn_old4.xml"),
+        "CN201410513187",
+        {
+            "pub": "CN104223590A",
+            "title": "脚型量具",
+            "ipc": ["A43D1/02"],
+            "applicants": ["叶建鑫"],
+            "adcode": "330304",
+        },
+    ),
+    (
+        ("cn", "cnipa_xml", "cn_new2.xml"),
+        "CN202110991218",
+        {
+            "app_number": "CN202110991218.8",
+            "pub": "CN113783949A",
+            "filing_date": dt.date(2021, 8, 26),
+            "title": "一种基于合约管理的跨链去中心化方法",
+            "ipc": ["H04L29/08", "H04L29/06", "H04L9/32", "G06Q40/04", "G06F16/27"],
+            "applicants": ["浙商银行股份有限公司"],
+            "adcode": "330109",
+            "claims": 10,
+        },
+    ),
+    (
+        ("cn", "cnipa_xml", "cn_new1.xml"),
+        "CN202111286633",
+        {
+            "app_number": "CN202111286633.X",
+            "pub": "CN113781974A",
+            "title": "显示设备",
+            "applicants": ["三星显示有限公司"],
+            "priority": ("KR", "10-2016-0063019"),
+            "priorities": 1,
+        },
+    ),
     # EPO publication server, ST.36, DOCDB, OPS, ST.96
-    (("epo_wipo", "ep_publication_server", "grant_v1-5-B1.xml"), "EP17171508", {
-        "pub": "EP3404678B1", "filing_date": dt.date(2017, 5, 17), "ipc": ["H01F27/14", "H01F27/40"],
-        "titles_en": "HIGH VOLTAGE ASSEMBLY AND METHOD TO OPERATE THE HIGH VOLTAGE ASSEMBLY", "claims": 12,
-        "assignees": ["General Electric Technology GmbH"], "first_citation": "EP3109871",
-    }),
-    (("epo_wipo", "ep_publication_server", "application_v1-0-A1.xml"), "EP01963450", {
-        "pub": "EP1325900A1", "ipc": ["C07C29/44", "C07C31/38"], "applicants": ["ASAHI GLASS COMPANY LTD."],
-        "priority": ("JP", "2000273711"),
-    }),
-    (("epo_wipo", "st36", "ep_st36_example_A1_EP1667425.xml"), "EP05255002", {
-        "pub": "EP1667425A1", "ipc": ["H04N1/40"], "titles_en": "Image forming method and image forming apparatus",
-        "priority": ("JP", "2004351438"),
-    }),
-    (("epo_wipo", "docdb", "WO-2022259205-A1_544370561.xml"), "PCT/IB2022/055385", {
-        "pub": "WO2022259205A1", "family_id": "82558028", "applicants": ["UNIV DA BEIRA INTERIOR"],
-        "priority": ("PT", "11728321"), "cpc_first": "A61K9/1075",
-    }),
-    (("epo_wipo", "docdb", "DE-backfile.xml"), "DEB0077613", {
-        "pub": "DE1258188B", "family_id": "6979546", "applicants": ["BOSCH GMBH ROBERT"], "ipc_first": "F02M41/12",
-    }),
-    (("epo_wipo", "ops", "published_biblio_example.xml"), "US11023667", {
-        "pub": "US20060142694A1", "family_id": "35840242", "ipc": ["A61M31/00"], "citations": 99,
-    }),
-    (("epo_wipo", "st96", "PatentPublication_Example.xml"), "US13797521", {
-        "pub": "US8936998B2", "filing_date": dt.date(2013, 3, 12), "ipc_first": "H01L21/30", "claims": 10,
-        "priority": ("JP", "2007-290922"), "first_citation": "US6054363",
-    }),
+    (
+        ("epo_wipo", "ep_publication_server", "grant_v1-5-B1.xml"),
+        "EP17171508",
+        {
+            "pub": "EP3404678B1",
+            "filing_date": dt.date(2017, 5, 17),
+            "ipc": ["H01F27/14", "H01F27/40"],
+            "titles_en": "HIGH VOLTAGE ASSEMBLY AND METHOD TO OPERATE THE HIGH VOLTAGE ASSEMBLY",
+            "claims": 12,
+            "assignees": ["General Electric Technology GmbH"],
+            "first_citation": "EP3109871",
+        },
+    ),
+    (
+        ("epo_wipo", "ep_publication_server", "application_v1-0-A1.xml"),
+        "EP01963450",
+        {
+            "pub": "EP1325900A1",
+            "ipc": ["C07C29/44", "C07C31/38"],
+            "applicants": ["ASAHI GLASS COMPANY LTD."],
+            "priority": ("JP", "2000273711"),
+        },
+    ),
+    (
+        ("epo_wipo", "st36", "ep_st36_example_A1_EP1667425.xml"),
+        "EP05255002",
+        {
+            "pub": "EP1667425A1",
+            "ipc": ["H04N1/40"],
+            "titles_en": "Image forming method and image forming apparatus",
+            "priority": ("JP", "2004351438"),
+        },
+    ),
+    (
+        ("epo_wipo", "docdb", "WO-2022259205-A1_544370561.xml"),
+        "PCT/IB2022/055385",
+        {
+            "pub": "WO2022259205A1",
+            "family_id": "82558028",
+            "applicants": ["UNIV DA BEIRA INTERIOR"],
+            "priority": ("PT", "11728321"),
+            "cpc_first": "A61K9/1075",
+        },
+    ),
+    (
+        ("epo_wipo", "docdb", "DE-backfile.xml"),
+        "DEB0077613",
+        {
+            "pub": "DE1258188B",
+            "family_id": "6979546",
+            "applicants": ["BOSCH GMBH ROBERT"],
+            "ipc_first": "F02M41/12",
+        },
+    ),
+    (
+        ("epo_wipo", "ops", "published_biblio_example.xml"),
+        "US11023667",
+        {
+            "pub": "US20060142694A1",
+            "family_id": "35840242",
+            "ipc": ["A61M31/00"],
+            "citations": 99,
+        },
+    ),
+    (
+        ("epo_wipo", "st96", "PatentPublication_Example.xml"),
+        "US13797521",
+        {
+            "pub": "US8936998B2",
+            "filing_date": dt.date(2013, 3, 12),
+            "ipc_first": "H01L21/30",
+            "claims": 10,
+            "priority": ("JP", "2007-290922"),
+            "first_citation": "US6054363",
+        },
+    ),
 ]
 
 

@@ -67,8 +67,10 @@ def parse_document(name: str, ordinal: int, line: int, data: bytes) -> list[Item
         return items
     except RecordError as exc:
         reason = exc.reason
-        if "Premature end" in reason or ("EndTag" in reason and data.rstrip()[-1:] != b">"):
-            reason = f"truncated document: {reason}"
+        if exc.field == "xml":
+            root_name = registry.sniff_root(data[:65536])
+            if root_name and f"</{root_name}>".encode() not in data[-4096:] and not data.rstrip().endswith(b"/>"):
+                reason = f"truncated document: no closing </{root_name}> ({reason})"
         return [Reject(name, ordinal, exc.field, reason, data, line)]
 
 

@@ -20,6 +20,18 @@ from ipnav.store import reads
 from ipnav.store.warehouse import Warehouse
 
 
+def _warehouse(request: Request) -> Iterator[Warehouse]:
+    """A read-only warehouse connection per request (DuckDB allows many readers)."""
+    wh = Warehouse(request.app.state.workspace.warehouse_path, read_only=True)
+    try:
+        yield wh
+    finally:
+        wh.close()
+
+
+WarehouseDep = Annotated[Warehouse, Depends(_warehouse)]
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The ipnav web app for one workspace."""
     workspace = Workspace(settings.workspace).create()
@@ -30,15 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="开放的知识产权大数据平台 JSON API / open IP big-data platform API",
     )
     app.state.settings = settings
-
-    def warehouse() -> Iterator[Warehouse]:
-        wh = Warehouse(workspace.warehouse_path, read_only=True)
-        try:
-            yield wh
-        finally:
-            wh.close()
-
-    WarehouseDep = Annotated[Warehouse, Depends(warehouse)]
+    app.state.workspace = workspace
 
     @app.exception_handler(IpnavError)
     async def _ipnav_error(request: Request, exc: IpnavError) -> JSONResponse:

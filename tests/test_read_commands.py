@@ -1,0 +1,121 @@
+"""`ipnav stats / show / export / rejects` and the JSON API over one warehouse of all the shared data."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from fastapi.testclient import TestClient
+
+from ipnav.config import Settings, Workspace
+from ipnav.web.app import create_app
+from tests.conftest import cli_json, run_cli
+
+
+def test_stats_counts_by_format_country_type_year_status(full_workspace: Workspace) -> None:
+    stats = cli_json("stats", workspace=full_workspace.root)
+    assert stats["by_source_format"]["uspto_v4"] > 400
+    assert stats["by_source_format"]["cnipa_old"] == 3
+    assert stats["by_source_format"]["csv"] == 4800 and stats["by_source_format"]["sql_dump"] == 4800
+    assert stats["by_country"]["US"] > 450 and stats["by_country"]["CN"] > 4000
+    assert stats["by_patent_type"]["design"] > 300
+    assert stats["by_filing_year"]["2014"] >= 3
+    assert sum(stats["by_legal_status"].values()) == stats["patents"]
+    assert stats["transactions"] == 10
+    assert stats["rejects"] > 0 and "file" in stats["rejects_by_reason"]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "201410408762.5",
+        "CN201410408762.5",
+        "ZL201410408762.5",
+        "2014104087625",
+        "CN104223352A",
+        "CN 104223352",
+        "cn104223352a",
+    ],
+)
+def test_show_accepts_any_common_spelling(full_workspace: Workspace, spelling: str) -> None:
+    detail = cli_json("show", spelling, workspace=full_workspace.root)
+    assert detail["app_key"] == "CN201410408762"
+    applicant = next(p for p in detail["parties"] if p["role"] == "applicant")
+    assert (applicant["province_name"], applicant["city_name"], applicant["county_name"]) == (
+        "云南省",
+        "昆明市",
+        "五华区",
+    )
+    assert detail["sources"][0]["source_format"] == "cnipa_old"
+
+
+def test_show_us_grant_by_patent_number_and_application(full_workspace: Workspace) -> None:
+    by_pub = cli_json("show", "US 7,861,515 B2", workspace=full_workspace.root)
+    by_app = cli_json("show", "11/777,902", workspace=full_workspace.root)
+    assert by_pub["app_key"] == by_app["app_key"] == "US11777902"
+    assert by_pub["claims_count"] == 17 and len(by_pub["claims"]) == 17
+
+
+def test_show_links_assignments(full_workspace: Workspace) -> None:
+    result = run_cli("show", "US10628795", "--json", workspace=full_workspace.root)
+    # the assigned application is not among the shared grants, so it is an unknown number with a clear message
+    assert result.returncode == 1 and "no patent with number" in result.stderr
+
+
+def test_show_unknown_number_suggests_close_ones(full_workspace: Workspace) -> None:
+    result = run_cli("show", "CN104223353A", workspace=full_workspace.root)
+    assert result.returncode == 1
+    assert "CN104223352A" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "parquet"])
+def test_export_one_row_per_application(full_workspace: Workspace, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"out.{fmt}"
+    summary = cli_json("export", "--format", fmt, "--out", str(target), workspace=full_workspace.root)
+    patents = cli_json("stats", workspace=full_workspace.root)["patents"]
+    assert summary["rows"] == patents
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(target, read_only=True).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == "申请号 application_number"
+        assert len(rows) == patents + 1
+        assert any(r[0] == "CN201410408762.5" and r[7] == "一种甘草发酵所得烟用香料及其应用" for r in rows)
+    elif fmt == "csv":
+        assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel/WPS read UTF-8 with a BOM
+        with target.open(encoding="utf-8-sig") as handle:
+            assert sum(1 for _ in csv.reader(handle)) == patents + 1
+    else:
+        assert pq.read_table(target).num_rows == patents
+
+
+def test_rejects_name_file_position_field_reason(full_workspace: Workspace) -> None:
+    rejects = cli_json("rejects", workspace=full_workspace.root)
+    assert rejects, "the shared data holds files ipnav does not read (JP gazette, APS text)"
+    for reject in rejects:
+        assert reject["source_file"] and reject["field"] and reject["reason"]
+    jp = [r for r in rejects if r["source_file"].endswith("jp_example1.xml")]
+    assert jp and "jp-official-gazette" in jp[0]["reason"]
+
+
+@pytest.fixture(scope="module")
+def client(full_workspace: Workspace) -> TestClient:
+    return TestClient(create_app(Settings(workspace=full_workspace.root)))
+
+
+def test_api_patent_stats_and_errors(client: TestClient) -> None:
+    response = client.get("/api/patents/CN104223352A")
+    assert response.status_code == 200
+    assert response.json()["titles"]["zh"] == "一种甘草发酵所得烟用香料及其应用"
+    missing = client.get("/api/patents/CN999999999A")
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "RecordNotFound"
+    stats = client.get("/api/stats").json()
+    assert stats["patents"] > 4000
+    rejects = client.get("/api/rejects", params={"limit": 5}).json()
+    assert len(rejects) == 5
+    assert client.get("/api/rejects", params={"limit": 0}).status_code == 422
+    assert client.get("/openapi.json").json()["info"]["title"] == "ipnav API"
+    assert client.get("/docs").status_code == 200
