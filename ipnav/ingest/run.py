@@ -20,6 +20,7 @@ from ipnav.errors import InputFileError
 from ipnav.ingest import pipeline, registry
 from ipnav.ingest.sources import Source, iter_sources
 from ipnav.model import Record, Reject
+from ipnav.store.prepare import Prepared, prepare
 from ipnav.store.warehouse import Warehouse
 
 Progress = Callable[[int, str], None]  # (bytes done since last call, current file)
@@ -43,11 +44,12 @@ class IngestSummary:
         return data
 
 
-def _parse_chunk(name: str, docs: list[tuple[int, int, bytes]]) -> list[pipeline.Item]:
+def _parse_chunk(name: str, docs: list[tuple[int, int, bytes]]) -> list[Prepared | Reject]:
+    """Worker: parse documents and prepare them for the warehouse (JSON, hash, rows)."""
     items: list[pipeline.Item] = []
     for ordinal, line, data in docs:
         items.extend(pipeline.parse_document(name, ordinal, line, data))
-    return pipeline.with_regions(items)
+    return [item if isinstance(item, Reject) else prepare(item) for item in pipeline.with_regions(items)]
 
 
 def _xml_chunks(source: Source) -> Iterator[tuple[list[tuple[int, int, bytes]], int]]:
@@ -75,13 +77,13 @@ def _is_plain_xml(source: Source) -> bool:
 
 def iter_items(
     sources: list[Source], *, workers: int, header_map: Path | None, progress: Progress | None
-) -> Iterator[pipeline.Item]:
+) -> Iterator[pipeline.Item | Prepared]:
     """All items of all sources in order; XML parsing fans out to `workers` processes."""
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
         for source in sources:
             if pool is not None and _is_plain_xml(source):
-                pending: deque[tuple[Future[list[pipeline.Item]], int]] = deque()
+                pending: deque[tuple[Future[list[Prepared | Reject]], int]] = deque()
                 for chunk, size in _xml_chunks(source):
                     pending.append((pool.submit(_parse_chunk, source.name, chunk), size))
                     while len(pending) > workers * 2:
@@ -132,7 +134,7 @@ def ingest(
         summary.run_id = run_id
         status = "failed"
         try:
-            batch: list[Record] = []
+            batch: list[Record | Prepared] = []
             rejects: list[Reject] = []
 
             def flush() -> None:

@@ -12,7 +12,7 @@ from lxml import etree
 
 from ipnav.errors import RecordError
 from ipnav.ingest import common
-from ipnav.ingest.xmlutil import extract, first_text, text_of
+from ipnav.ingest.xmlutil import extract, first_text, text_of, xpath
 from ipnav.model import Patent, Priority, Record
 from ipnav.normalize.dates import parse_date
 from ipnav.normalize.numbers import normalize_publication_number
@@ -46,14 +46,18 @@ def _name(book: etree._Element) -> str:
 def _parties(root: etree._Element) -> list:
     out = []
     paths = (
-        ("applicant", ".//*[self::us-applicant or self::applicant]"),
-        ("inventor", ".//inventors/inventor | .//applicant[contains(@app-type, 'inventor')]"),
-        ("assignee", ".//assignees/assignee"),
-        ("agent", ".//agents/agent"),
+        ("applicant", "us-parties/us-applicants/us-applicant | parties/applicants/applicant"),
+        (
+            "inventor",
+            "us-parties/inventors/inventor | parties/inventors/inventor"
+            " | parties/applicants/applicant[contains(@app-type, 'inventor')]",
+        ),
+        ("assignee", "assignees/assignee"),
+        ("agent", "us-parties/agents/agent | parties/agents/agent"),
     )
     bib = root.find("*")
     for role, path in paths:
-        for seq, node in enumerate(bib.xpath(path) if bib is not None else [], 1):
+        for seq, node in enumerate(xpath(bib, path) if bib is not None else [], 1):
             book = node.find("addressbook")
             if book is None:
                 book = node

@@ -77,10 +77,20 @@ def suggest_numbers(warehouse: Warehouse, text: str, limit: int = 5) -> list[str
 
 def load_patent(warehouse: Warehouse, app_key: str) -> Patent:
     """The merged Patent of one application, rebuilt from its source documents."""
-    bodies = warehouse.query("SELECT body FROM documents WHERE app_key = ? AND kind = 'patent'", [app_key])
-    if not bodies:
+    rows = warehouse.query(
+        "SELECT body, description, source_file, source_position FROM documents WHERE app_key = ? AND kind = 'patent'",
+        [app_key],
+    )
+    if not rows:
         raise RecordNotFound("patent", app_key)
-    return merge_documents([record_from_dict(orjson.loads(b["body"])) for b in bodies])  # type: ignore[misc]
+    patents = []
+    for row in rows:
+        patent = record_from_dict(orjson.loads(row["body"]))
+        assert isinstance(patent, Patent)
+        patent.description = row["description"] or ""
+        patent.source_file, patent.source_position = row["source_file"], row["source_position"]
+        patents.append(patent)
+    return merge_documents(patents)
 
 
 def patent_detail(warehouse: Warehouse, number: str) -> dict[str, Any]:

@@ -30,9 +30,32 @@ def _preferred(texts: dict[str, str]) -> tuple[str, str]:
     return "", ""
 
 
+Columns = dict[str, dict[str, list[Any]]]  # table -> column -> values
+
+
+def new_columns() -> Columns:
+    return defaultdict(lambda: defaultdict(list))
+
+
+def extend(target: Columns, more: Columns) -> None:
+    """Append the rows of `more` to `target` (same tables and columns)."""
+    for table, columns in more.items():
+        for name, values in columns.items():
+            target[table][name].extend(values)
+
+
+def to_tables(cols: Columns) -> dict[str, pa.Table]:
+    return {name: pa.table(dict(columns)) for name, columns in cols.items() if columns}
+
+
 def patent_rows(patents: list[Patent], doc_counts: dict[str, int], formats: dict[str, str]) -> dict[str, pa.Table]:
     """Arrow tables for every derived table, one batch."""
-    cols: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    return to_tables(patent_columns(patents, doc_counts, formats))
+
+
+def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: dict[str, str]) -> Columns:
+    """Column lists for every derived table (plain Python: cheap to pickle from a worker)."""
+    cols = new_columns()
     for p in patents:
         title, title_lang = _preferred(p.titles)
         abstract, _ = _preferred(p.abstracts)
@@ -75,7 +98,7 @@ def patent_rows(patents: list[Patent], doc_counts: dict[str, int], formats: dict
         }
         for key, value in row.items():
             cols["patents"][key].append(value)
-        _append(cols["texts"], app_key=p.app_key, claims="\n".join(p.claims), description=p.description)
+        _append(cols["texts"], app_key=p.app_key, claims="\n".join(p.claims))
         for pub in p.publications:
             _append(
                 cols["publications"],
@@ -123,11 +146,11 @@ def patent_rows(patents: list[Patent], doc_counts: dict[str, int], formats: dict
             )
         for ev in p.legal_events:
             _append(cols["legal_events"], app_key=p.app_key, date=ev.date, code=ev.code, description=ev.description)
-    return {name: pa.table(dict(columns)) for name, columns in cols.items()}
+    return {table: dict(columns) for table, columns in cols.items()}  # plain dicts pickle across processes
 
 
 def transaction_rows(transactions: list[Transaction]) -> dict[str, pa.Table]:
-    cols: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    cols = new_columns()
     for t in transactions:
         _append(
             cols["transactions"],
@@ -144,7 +167,7 @@ def transaction_rows(transactions: list[Transaction]) -> dict[str, pa.Table]:
         )
         for number in t.patent_numbers:
             _append(cols["transaction_patents"], key=t.key, app_key=number)
-    return {name: pa.table(dict(columns)) for name, columns in cols.items()}
+    return to_tables(cols)
 
 
 def _append(table: dict[str, list[Any]], **values: Any) -> None:

@@ -13,8 +13,11 @@ DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (
     doc_key VARCHAR, app_key VARCHAR, kind VARCHAR, content_hash VARCHAR,
-    source_file VARCHAR, source_position INTEGER, source_format VARCHAR, body VARCHAR, run_id INTEGER
+    source_file VARCHAR, source_position INTEGER, source_format VARCHAR, body VARCHAR, description VARCHAR,
+    run_id INTEGER
 );
+CREATE INDEX IF NOT EXISTS documents_doc_key ON documents (doc_key);
+CREATE INDEX IF NOT EXISTS documents_app_key ON documents (app_key);
 CREATE TABLE IF NOT EXISTS patents (
     app_key VARCHAR, app_number VARCHAR, country VARCHAR, filing_date DATE, filing_year INTEGER,
     patent_type VARCHAR, title VARCHAR, title_lang VARCHAR, titles VARCHAR, abstract VARCHAR, abstracts VARCHAR,
@@ -24,7 +27,7 @@ CREATE TABLE IF NOT EXISTS patents (
     first_applicant VARCHAR, applicant_adcode VARCHAR, applicant_province VARCHAR, applicant_city VARCHAR,
     applicant_county VARCHAR, main_ipc VARCHAR, source_formats VARCHAR, doc_count INTEGER, extra VARCHAR
 );
-CREATE TABLE IF NOT EXISTS texts (app_key VARCHAR, claims VARCHAR, description VARCHAR);
+CREATE TABLE IF NOT EXISTS texts (app_key VARCHAR, claims VARCHAR);
 CREATE TABLE IF NOT EXISTS publications (app_key VARCHAR, number VARCHAR, kind VARCHAR, date DATE, country VARCHAR);
 CREATE TABLE IF NOT EXISTS parties (
     app_key VARCHAR, role VARCHAR, seq INTEGER, name VARCHAR, name_norm VARCHAR, address VARCHAR, city VARCHAR,
@@ -53,6 +56,8 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 );
 """
 
+# `documents.body` is the record as JSON without its description (kept apart in
+# `documents.description`, so the long text is stored once and merges can still rebuild it).
 # Tables derived from documents, all keyed by app_key (deleted and rebuilt per affected application).
 DERIVED_TABLES = (
     "patents",
@@ -75,6 +80,7 @@ DOCUMENTS_ARROW = pa.schema(
         ("source_position", pa.int32()),
         ("source_format", pa.string()),
         ("body", pa.string()),
+        ("description", pa.string()),
         ("run_id", pa.int32()),
     ]
 )

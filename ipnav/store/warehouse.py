@@ -19,9 +19,10 @@ import orjson
 import pyarrow as pa
 
 from ipnav.errors import WorkspaceError
-from ipnav.model import Patent, Record, Reject, Transaction, content_digest, record_from_dict
+from ipnav.model import Patent, Record, Reject, Transaction, record_from_dict
 from ipnav.store import rows
 from ipnav.store.merge import merge_documents
+from ipnav.store.prepare import Prepared, prepare
 from ipnav.store.schema import DDL, DERIVED_TABLES, DOCUMENTS_ARROW, SCHEMA_VERSION
 
 
@@ -33,9 +34,22 @@ class UpsertResult:
     changed_apps: list[str] = field(default_factory=list)
 
 
-def _body(record: Record) -> tuple[bytes, str]:
-    """JSON body and content hash; the hash leaves out where the record came from."""
-    return orjson.dumps(record), content_digest(record)
+def _documents_table(items: list[Prepared], run_id: int) -> pa.Table:
+    return pa.table(
+        {
+            "doc_key": [p.doc_key for p in items],
+            "app_key": [p.app_key for p in items],
+            "kind": [p.kind for p in items],
+            "content_hash": [p.digest for p in items],
+            "source_file": [p.record.source_file for p in items],
+            "source_position": [p.record.source_position for p in items],
+            "source_format": [p.record.source_format for p in items],
+            "body": [p.body for p in items],
+            "description": [p.description for p in items],
+            "run_id": [run_id] * len(items),
+        },
+        schema=DOCUMENTS_ARROW,
+    )
 
 
 class Warehouse:
@@ -63,107 +77,120 @@ class Warehouse:
 
     # --- writes -----------------------------------------------------------------------------------
 
-    def upsert(self, records: Sequence[Record], run_id: int) -> UpsertResult:
-        """Store a batch of records in one transaction; returns what changed."""
-        latest: dict[str, tuple[Record, bytes, str]] = {}
-        for record in records:
-            body, digest = _body(record)
-            latest[record.doc_key] = (record, body, digest)
+    def upsert(self, items: Sequence[Prepared | Record], run_id: int) -> UpsertResult:
+        """Store a batch of documents in one transaction; returns what changed.
+
+        Items are `Prepared` (serialised by a parser worker) or plain records.
+        """
+        latest: dict[str, Prepared] = {}
+        for item in items:
+            prepared = item if isinstance(item, Prepared) else prepare(item)
+            latest[prepared.doc_key] = prepared
         if not latest:
             return UpsertResult()
-        incoming = pa.table(
-            {
-                "doc_key": list(latest),
-                "app_key": [r.app_key if isinstance(r, Patent) else r.doc_key for r, _, _ in latest.values()],
-                "kind": ["patent" if isinstance(r, Patent) else "transaction" for r, _, _ in latest.values()],
-                "content_hash": [d for _, _, d in latest.values()],
-                "source_file": [r.source_file for r, _, _ in latest.values()],
-                "source_position": [r.source_position for r, _, _ in latest.values()],
-                "source_format": [r.source_format for r, _, _ in latest.values()],
-                "body": [b.decode() for _, b, _ in latest.values()],
-                "run_id": [run_id] * len(latest),
-            },
-            schema=DOCUMENTS_ARROW,
-        )
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            con.register("incoming", incoming)
-            existing = dict(
-                con.execute(
-                    "SELECT d.doc_key, d.content_hash || '|' || d.app_key FROM documents d "
-                    "JOIN incoming i USING (doc_key)"
-                ).fetchall()
-            )
-            result = UpsertResult()
-            changed: list[str] = []
-            old_apps: set[str] = set()
-            for key, (_record, _, digest) in latest.items():
-                if key not in existing:
-                    result.inserted += 1
-                    changed.append(key)
-                elif existing[key].split("|", 1)[0] != digest:
-                    result.updated += 1
-                    changed.append(key)
-                    old_apps.add(existing[key].split("|", 1)[1])
-                else:
-                    result.unchanged += 1
-            if changed:
-                changed_table = incoming.filter(pa.compute.is_in(incoming["doc_key"], pa.array(changed)))
-                con.register("changed", changed_table)
-                con.execute("DELETE FROM documents WHERE doc_key IN (SELECT doc_key FROM changed)")
-                con.execute("INSERT INTO documents BY NAME SELECT * FROM changed")
-                con.unregister("changed")
-                apps = {latest[k][0].app_key if isinstance(latest[k][0], Patent) else k for k in changed} | old_apps
-                self._rebuild(apps, latest)
-                result.changed_apps = sorted(apps)
-            con.unregister("incoming")
+            result = self._upsert(latest, run_id)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         return result
 
-    def _rebuild(self, apps: set[str], batch: dict[str, tuple[Record, bytes, str]]) -> None:
-        """Re-derive patents (and transactions) for the given application keys."""
+    def _upsert(self, latest: dict[str, Prepared], run_id: int) -> UpsertResult:
         con = self.con
-        keys = pa.table({"app_key": sorted(apps)})
-        con.register("affected", keys)
-        in_batch = {k for k, (r, _, _) in batch.items()}
-        docs: dict[str, list[Record]] = {}
-        formats: dict[str, set[str]] = {}
-        for key, (record, _, _) in batch.items():
-            app = record.app_key if isinstance(record, Patent) else key
-            if app in apps:
-                docs.setdefault(app, []).append(record)
-        others = con.execute(
-            "SELECT d.doc_key, d.app_key, d.body FROM documents d JOIN affected a USING (app_key)"
+        con.register("incoming_keys", pa.table({"doc_key": list(latest)}))
+        existing = {
+            key: (digest, app)
+            for key, digest, app in con.execute(
+                "SELECT d.doc_key, d.content_hash, d.app_key FROM documents d SEMI JOIN incoming_keys i USING (doc_key)"
+            ).fetchall()
+        }
+        con.unregister("incoming_keys")
+        result = UpsertResult()
+        changed: list[Prepared] = []
+        previous_apps: set[str] = set()
+        for key, prepared in latest.items():
+            if key not in existing:
+                result.inserted += 1
+                changed.append(prepared)
+            elif existing[key][0] != prepared.digest:
+                result.updated += 1
+                changed.append(prepared)
+                previous_apps.add(existing[key][1])
+            else:
+                result.unchanged += 1
+        if not changed:
+            return result
+        updated_keys = [p.doc_key for p in changed if p.doc_key in existing]
+        if updated_keys:
+            con.register("updated_keys", pa.table({"doc_key": updated_keys}))
+            con.execute("DELETE FROM documents WHERE doc_key IN (SELECT doc_key FROM updated_keys)")
+            con.unregister("updated_keys")
+        apps = {p.app_key for p in changed} | previous_apps
+        # documents of these applications already stored (other publications, other formats)
+        con.register("affected", pa.table({"app_key": sorted(apps)}))
+        stored = con.execute(
+            "SELECT d.doc_key, d.app_key, d.body, d.description, d.source_file, d.source_position "
+            "FROM documents d SEMI JOIN affected a USING (app_key)"
         ).fetchall()
-        for doc_key, app_key, body in others:
-            if doc_key not in in_batch:
-                docs.setdefault(app_key, []).append(record_from_dict(orjson.loads(body)))
-        for table in (*DERIVED_TABLES, "transaction_patents"):
-            column = "key" if table == "transaction_patents" else "app_key"
-            con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT app_key FROM affected)")
-        con.execute("DELETE FROM transactions WHERE key IN (SELECT substr(app_key, 3) FROM affected)")
-        patents: list[Patent] = []
-        transactions: list[Transaction] = []
+        con.unregister("affected")
+        previous_apps |= {row[1] for row in stored}
+        con.register("changed_docs", _documents_table(changed, run_id))
+        con.execute("INSERT INTO documents BY NAME SELECT * FROM changed_docs")
+        con.unregister("changed_docs")
+        if previous_apps:
+            self._delete_derived(previous_apps)
+        self._insert_derived(changed, stored, apps)
+        result.changed_apps = sorted(apps)
+        return result
+
+    def _delete_derived(self, apps: set[str]) -> None:
+        con = self.con
+        con.register("stale", pa.table({"app_key": sorted(apps)}))
+        for table in DERIVED_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE app_key IN (SELECT app_key FROM stale)")
+        con.execute("DELETE FROM transaction_patents WHERE key IN (SELECT substr(app_key, 3) FROM stale)")
+        con.execute("DELETE FROM transactions WHERE key IN (SELECT substr(app_key, 3) FROM stale)")
+        con.unregister("stale")
+
+    def _insert_derived(self, changed: list[Prepared], stored: list[tuple[Any, ...]], apps: set[str]) -> None:
+        """Derived rows for every affected application: precomputed when it has one document, else merged."""
+        by_app: dict[str, list[Prepared | Record]] = {}
+        for prepared in changed:
+            by_app.setdefault(prepared.app_key, []).append(prepared)
+        for _doc_key, app_key, body, description, source_file, position in stored:
+            record = record_from_dict(orjson.loads(body))
+            record.source_file, record.source_position = source_file, position
+            if isinstance(record, Patent):
+                record.description = description or ""
+            by_app.setdefault(app_key, []).append(record)
+        columns = rows.new_columns()
+        merged: list[Patent] = []
         counts: dict[str, int] = {}
-        for app, records in docs.items():
-            patent_docs = [r for r in records if isinstance(r, Patent)]
-            if patent_docs:
-                patents.append(merge_documents(patent_docs))
-                counts[app] = len(patent_docs)
-                formats[app] = {r.source_format for r in patent_docs}
+        formats: dict[str, str] = {}
+        transactions: list[Transaction] = []
+        for app in apps:
+            docs = by_app.get(app, [])
+            if len(docs) == 1 and isinstance(docs[0], Prepared) and docs[0].columns is not None:
+                rows.extend(columns, docs[0].columns)
+                continue
+            records = [d.record if isinstance(d, Prepared) else d for d in docs]
+            patents = [r for r in records if isinstance(r, Patent)]
+            if patents:
+                merged.append(merge_documents(patents))
+                counts[app] = len(patents)
+                formats[app] = ",".join(sorted({p.source_format for p in patents}))
             transactions += [r for r in records if isinstance(r, Transaction)]
-        tables = rows.patent_rows(patents, counts, {k: ",".join(sorted(v)) for k, v in formats.items()})
+        rows.extend(columns, rows.patent_columns(merged, counts, formats))
+        tables = rows.to_tables(columns)
         tables.update(rows.transaction_rows(transactions))
         for name, table in tables.items():
             if table.num_rows:
-                con.register("batch_rows", table)
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_rows")
-                con.unregister("batch_rows")
-        con.unregister("affected")
+                self.con.register("batch_rows", table)
+                self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_rows")
+                self.con.unregister("batch_rows")
 
     def add_rejects(self, rejects: Sequence[Reject], run_id: int, rejects_dir: Path | None) -> int:
         """Record rejects (idempotent: the same reject of the same bytes is stored once)."""

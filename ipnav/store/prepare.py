@@ -1,0 +1,49 @@
+"""Per-document preparation for the warehouse, done where the record was parsed.
+
+Serialising, hashing and deriving the rows of a document are pure and run in the
+parser worker processes, so the process that owns the warehouse only writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass
+
+import orjson
+
+from ipnav.model import Patent, Record
+from ipnav.store.rows import Columns, patent_columns
+
+
+@dataclass(slots=True)
+class Prepared:
+    record: Record
+    doc_key: str
+    app_key: str
+    kind: str  # "patent" | "transaction"
+    digest: str  # content hash: body + description, leaving out where it was read from
+    body: str  # the record as JSON, without description and source location
+    description: str
+    columns: Columns | None  # derived rows of this document standing alone (patents only)
+
+
+def prepare(record: Record, *, with_rows: bool = True) -> Prepared:
+    """Serialise and hash one record; for a patent also derive its rows as if it stood alone."""
+    description = record.description if isinstance(record, Patent) else ""
+    stripped = dataclasses.replace(record, source_file="", source_position=0)
+    if isinstance(stripped, Patent):
+        stripped.description = ""
+    body = orjson.dumps(stripped)
+    digest = hashlib.blake2b(body + description.encode("utf-8"), digest_size=16).hexdigest()
+    is_patent = isinstance(record, Patent)
+    return Prepared(
+        record=record,
+        doc_key=record.doc_key,
+        app_key=record.app_key if is_patent else record.doc_key,  # type: ignore[union-attr]
+        kind="patent" if is_patent else "transaction",
+        digest=digest,
+        body=body.decode("utf-8"),
+        description=description,
+        columns=patent_columns([record], {}, {}) if is_patent and with_rows else None,  # type: ignore[list-item]
+    )
