@@ -6,6 +6,7 @@ format's module.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
@@ -52,15 +53,32 @@ def count_independent(claims: list[str], has_ref: list[bool] | None = None) -> i
     return sum(1 for text in claims if not _CLAIM_REF_RE.search(text[:300]))
 
 
+_PLAIN_NUMBER_RE = re.compile(r"^(RE|PP|D|H|T|X)?0*(\d{1,8})$")
+_DATE8_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
 def patent_citation(raw_number: str, country: str, kind: str, date: str, category: str, name: str = "") -> Citation:
-    try:
-        number, kind_code = normalize_publication_number(raw_number, country or "US", kind)
-    except RecordError:
-        number, kind_code = (country + raw_number).replace(" ", ""), kind
-    try:
-        when = parse_date(date, partial=True)
-    except RecordError:
-        when = None
+    plain = _PLAIN_NUMBER_RE.match(raw_number) if country in ("US", "") else None
+    if plain:  # fast path for the common US form `5125384`, `D0038206`
+        number, kind_code = f"US{plain.group(1) or ''}{plain.group(2)}", kind
+    else:
+        try:
+            number, kind_code = normalize_publication_number(raw_number, country or "US", kind)
+        except RecordError:
+            number, kind_code = (country + raw_number).replace(" ", ""), kind
+    when = None
+    match = _DATE8_RE.match(date)
+    if match:
+        year, month, day = int(match.group(1)), int(match.group(2)) or 1, int(match.group(3)) or 1
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            when = None
+    elif date:
+        try:
+            when = parse_date(date, partial=True)
+        except RecordError:
+            when = None
     return Citation(
         kind="patent",
         number=number,

@@ -25,6 +25,7 @@ from ipnav.store.warehouse import Warehouse
 
 Progress = Callable[[int, str], None]  # (bytes done since last call, current file)
 _CHUNK_BYTES = 4 << 20
+_BATCH_BYTES = 32 << 20  # full-text documents are large: bound a batch by size too (memory)
 
 
 @dataclass
@@ -130,14 +131,18 @@ def ingest(
     workers = workers or (os.cpu_count() or 1)
     summary = IngestSummary(files=len(sources))
     with Warehouse(workspace.warehouse_path) as warehouse:
+        warehouse.tune_for_bulk_load()
         run_id = warehouse.start_run([str(p) for p in paths])
         summary.run_id = run_id
         status = "failed"
         try:
             batch: list[Record | Prepared] = []
             rejects: list[Reject] = []
+            batch_bytes = 0
 
             def flush() -> None:
+                nonlocal batch_bytes
+                batch_bytes = 0
                 result = warehouse.upsert(batch, run_id)
                 summary.inserted += result.inserted
                 summary.updated += result.updated
@@ -155,7 +160,9 @@ def ingest(
                 else:
                     summary.records += 1
                     batch.append(item)
-                if len(batch) >= batch_size:
+                    if isinstance(item, Prepared):
+                        batch_bytes += len(item.body) + len(item.description)
+                if len(batch) >= batch_size or batch_bytes >= _BATCH_BYTES:
                     flush()
             flush()
             status = "done"

@@ -69,6 +69,16 @@ class Warehouse:
     def close(self) -> None:
         self.con.close()
 
+    def tune_for_bulk_load(self) -> None:
+        """Settings for a long ingest: bounded memory, and checkpoints less often than every batch.
+
+        One DuckDB thread: the parser workers need the other cores, and inserts of
+        prepared Arrow batches gain little from more threads.
+        """
+        self.con.execute("SET memory_limit = '256MB'")
+        self.con.execute("SET threads = 1")
+        self.con.execute("SET checkpoint_threshold = '256MB'")
+
     def __enter__(self) -> Warehouse:
         return self
 
