@@ -11,7 +11,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -140,31 +140,44 @@ def ingest(
             rejects: list[Reject] = []
             batch_bytes = 0
 
-            def flush() -> None:
-                nonlocal batch_bytes
-                batch_bytes = 0
-                result = warehouse.upsert(batch, run_id)
+            # The warehouse is written by one background thread (DuckDB releases the GIL), so parser
+            # workers keep going while a batch commits; at most one batch waits, which bounds memory.
+            writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipnav-writer")
+            writing: Future[None] | None = None
+
+            def write(items: list[Record | Prepared], bad: list[Reject]) -> None:
+                result = warehouse.upsert(items, run_id)
                 summary.inserted += result.inserted
                 summary.updated += result.updated
                 summary.unchanged += result.unchanged
-                warehouse.add_rejects(rejects, run_id, workspace.rejects_dir)
-                batch.clear()
-                rejects.clear()
+                warehouse.add_rejects(bad, run_id, workspace.rejects_dir)
 
-            for item in iter_items(sources, workers=workers, header_map=header_map, progress=progress):
-                if isinstance(item, Reject):
-                    summary.rejected += 1
-                    rejects.append(item)
-                    if on_reject:
-                        on_reject(item)
-                else:
-                    summary.records += 1
-                    batch.append(item)
-                    if isinstance(item, Prepared):
-                        batch_bytes += len(item.body) + len(item.description)
-                if len(batch) >= batch_size or batch_bytes >= _BATCH_BYTES:
-                    flush()
-            flush()
+            def flush() -> None:
+                nonlocal batch, rejects, batch_bytes, writing
+                if writing is not None:
+                    writing.result()  # re-raises a failed write here, in order
+                writing = writer.submit(write, batch, rejects)
+                batch, rejects, batch_bytes = [], [], 0
+
+            try:
+                for item in iter_items(sources, workers=workers, header_map=header_map, progress=progress):
+                    if isinstance(item, Reject):
+                        summary.rejected += 1
+                        rejects.append(item)
+                        if on_reject:
+                            on_reject(item)
+                    else:
+                        summary.records += 1
+                        batch.append(item)
+                        if isinstance(item, Prepared):
+                            batch_bytes += item.size
+                    if len(batch) >= batch_size or batch_bytes >= _BATCH_BYTES:
+                        flush()
+                flush()
+                if writing is not None:
+                    writing.result()
+            finally:
+                writer.shutdown(wait=True)
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import orjson
 
 from ipnav.model import Patent, Record
+from ipnav.store.codec import pack
 from ipnav.store.rows import Columns, patent_columns
 
 
@@ -23,8 +24,9 @@ class Prepared:
     app_key: str
     kind: str  # "patent" | "transaction"
     digest: str  # content hash: body + description, leaving out where it was read from
-    body: str  # the record as JSON, without description and source location
-    description: str
+    body: bytes  # the record as JSON without description and source location, zstd-compressed
+    description: bytes  # zstd-compressed
+    size: int  # uncompressed bytes, for batching
     columns: Columns | None  # derived rows of this document standing alone (patents only)
 
 
@@ -35,7 +37,8 @@ def prepare(record: Record, *, with_rows: bool = True) -> Prepared:
     if isinstance(stripped, Patent):
         stripped.description = ""
     body = orjson.dumps(stripped)
-    digest = hashlib.blake2b(body + description.encode("utf-8"), digest_size=16).hexdigest()
+    text = description.encode("utf-8")
+    digest = hashlib.blake2b(body + text, digest_size=16).hexdigest()
     is_patent = isinstance(record, Patent)
     return Prepared(
         record=record,
@@ -43,7 +46,8 @@ def prepare(record: Record, *, with_rows: bool = True) -> Prepared:
         app_key=record.app_key if is_patent else record.doc_key,  # type: ignore[union-attr]
         kind="patent" if is_patent else "transaction",
         digest=digest,
-        body=body.decode("utf-8"),
-        description=description,
+        body=pack(body),
+        description=pack(text),
+        size=len(body) + len(text),
         columns=patent_columns([record], {}, {}) if is_patent and with_rows else None,  # type: ignore[list-item]
     )

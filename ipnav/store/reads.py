@@ -10,8 +10,9 @@ from typing import Any
 import orjson
 
 from ipnav.errors import RecordNotFound, UsageError
-from ipnav.model import Patent, record_from_dict
+from ipnav.model import Patent
 from ipnav.normalize.numbers import split_number_variants
+from ipnav.store.codec import load_document
 from ipnav.store.merge import merge_documents
 from ipnav.store.warehouse import Warehouse
 
@@ -83,14 +84,8 @@ def load_patent(warehouse: Warehouse, app_key: str) -> Patent:
     )
     if not rows:
         raise RecordNotFound("patent", app_key)
-    patents = []
-    for row in rows:
-        patent = record_from_dict(orjson.loads(row["body"]))
-        assert isinstance(patent, Patent)
-        patent.description = row["description"] or ""
-        patent.source_file, patent.source_position = row["source_file"], row["source_position"]
-        patents.append(patent)
-    return merge_documents(patents)
+    patents = [load_document(r["body"], r["description"], r["source_file"], r["source_position"]) for r in rows]
+    return merge_documents([p for p in patents if isinstance(p, Patent)])
 
 
 def patent_detail(warehouse: Warehouse, number: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (
     doc_key VARCHAR, app_key VARCHAR, kind VARCHAR, content_hash VARCHAR,
-    source_file VARCHAR, source_position INTEGER, source_format VARCHAR, body VARCHAR, description VARCHAR,
+    source_file VARCHAR, source_position INTEGER, source_format VARCHAR, body BLOB, description BLOB,
     run_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS documents_doc_key ON documents (doc_key);
@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 """
 
 # `documents.body` is the record as JSON without its description (kept apart in
-# `documents.description`, so the long text is stored once and merges can still rebuild it).
+# `documents.description`, so the long text is stored once and merges can still rebuild it);
+# both are zstd-compressed, read them with `ipnav.store.codec.load_document`.
 # Tables derived from documents, all keyed by app_key (deleted and rebuilt per affected application).
 DERIVED_TABLES = (
     "patents",
@@ -79,8 +80,8 @@ DOCUMENTS_ARROW = pa.schema(
         ("source_file", pa.string()),
         ("source_position", pa.int32()),
         ("source_format", pa.string()),
-        ("body", pa.string()),
-        ("description", pa.string()),
+        ("body", pa.binary()),
+        ("description", pa.binary()),
         ("run_id", pa.int32()),
     ]
 )

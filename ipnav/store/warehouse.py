@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import orjson
 import pyarrow as pa
 
 from ipnav.errors import WorkspaceError
-from ipnav.model import Patent, Record, Reject, Transaction, record_from_dict
+from ipnav.model import Patent, Record, Reject, Transaction
 from ipnav.store import rows
+from ipnav.store.codec import load_document
 from ipnav.store.merge import merge_documents
 from ipnav.store.prepare import Prepared, prepare
 from ipnav.store.schema import DDL, DERIVED_TABLES, DOCUMENTS_ARROW, SCHEMA_VERSION
@@ -171,11 +171,7 @@ class Warehouse:
         for prepared in changed:
             by_app.setdefault(prepared.app_key, []).append(prepared)
         for _doc_key, app_key, body, description, source_file, position in stored:
-            record = record_from_dict(orjson.loads(body))
-            record.source_file, record.source_position = source_file, position
-            if isinstance(record, Patent):
-                record.description = description or ""
-            by_app.setdefault(app_key, []).append(record)
+            by_app.setdefault(app_key, []).append(load_document(body, description, source_file, position))
         columns = rows.new_columns()
         merged: list[Patent] = []
         counts: dict[str, int] = {}
