@@ -13,13 +13,15 @@ from dataclasses import dataclass
 import orjson
 
 from ipnav.model import Patent, Record
-from ipnav.store.codec import pack
+from ipnav.store.codec import load_document, pack
 from ipnav.store.rows import Columns, patent_columns
 
 
 @dataclass(slots=True)
 class Prepared:
-    record: Record
+    """A document ready to store. It carries no record object: sending the full record back from a
+    worker costs more than the parse; `record()` decodes it again when a merge needs it."""
+
     doc_key: str
     app_key: str
     kind: str  # "patent" | "transaction"
@@ -28,6 +30,12 @@ class Prepared:
     description: bytes  # zstd-compressed
     size: int  # uncompressed bytes, for batching
     columns: Columns | None  # derived rows of this document standing alone (patents only)
+    source_file: str
+    source_position: int
+    source_format: str
+
+    def record(self) -> Record:
+        return load_document(self.body, self.description, self.source_file, self.source_position)
 
 
 def prepare(record: Record, *, with_rows: bool = True) -> Prepared:
@@ -41,7 +49,6 @@ def prepare(record: Record, *, with_rows: bool = True) -> Prepared:
     digest = hashlib.blake2b(body + text, digest_size=16).hexdigest()
     is_patent = isinstance(record, Patent)
     return Prepared(
-        record=record,
         doc_key=record.doc_key,
         app_key=record.app_key if is_patent else record.doc_key,  # type: ignore[union-attr]
         kind="patent" if is_patent else "transaction",
@@ -50,4 +57,7 @@ def prepare(record: Record, *, with_rows: bool = True) -> Prepared:
         description=pack(text),
         size=len(body) + len(text),
         columns=patent_columns([record], {}, {}) if is_patent and with_rows else None,  # type: ignore[list-item]
+        source_file=record.source_file,
+        source_position=record.source_position,
+        source_format=record.source_format,
     )

@@ -41,9 +41,9 @@ def _documents_table(items: list[Prepared], run_id: int) -> pa.Table:
             "app_key": [p.app_key for p in items],
             "kind": [p.kind for p in items],
             "content_hash": [p.digest for p in items],
-            "source_file": [p.record.source_file for p in items],
-            "source_position": [p.record.source_position for p in items],
-            "source_format": [p.record.source_format for p in items],
+            "source_file": [p.source_file for p in items],
+            "source_position": [p.source_position for p in items],
+            "source_format": [p.source_format for p in items],
             "body": [p.body for p in items],
             "description": [p.description for p in items],
             "run_id": [run_id] * len(items),
@@ -182,7 +182,7 @@ class Warehouse:
             if len(docs) == 1 and isinstance(docs[0], Prepared) and docs[0].columns is not None:
                 rows.extend(columns, docs[0].columns)
                 continue
-            records = [d.record if isinstance(d, Prepared) else d for d in docs]
+            records = [d.record() if isinstance(d, Prepared) else d for d in docs]
             patents = [r for r in records if isinstance(r, Patent)]
             if patents:
                 merged.append(merge_documents(patents))
