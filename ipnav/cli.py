@@ -60,11 +60,30 @@ def _print_json(data: Any) -> None:
 @app.command()
 def init() -> None:
     """Create the workspace folder and an empty warehouse."""
+    from ipnav.store.reference import ensure_reference
     from ipnav.store.warehouse import Warehouse
 
     ws = workspace().create()
-    Warehouse(ws.warehouse_path).close()
-    out.print(f"workspace ready: {ws.root.resolve()}")
+    with Warehouse(ws.warehouse_path) as wh:
+        tables = ensure_reference(wh.con)
+    out.print(f"workspace ready: {ws.root.resolve()} ({len(tables)} reference tables)")
+
+
+@app.command()
+def reference(as_json: JsonOption = False) -> None:
+    """Reference tables in the warehouse (IPC/CPC titles, adcodes, population, SEI concordance ...)."""
+    from ipnav.store.reference import ensure_reference
+
+    with _warehouse() as wh:
+        tables = ensure_reference(wh.con)
+    if as_json:
+        _print_json(tables)
+        return
+    table = Table("表 table", "行数 rows")
+    for name, rows in tables.items():
+        table.add_row(name, str(rows))
+    out.print(table)
+    out.print("provenance: ipnav/reference/data/PROVENANCE.md")
 
 
 @app.command()

@@ -19,9 +19,13 @@ SAMPLE = ROOT / "ipnav" / "sample"
 
 
 def shared(*parts: str) -> Path:
+    """A file of the real public data; CI always has it, so there its absence is a failure."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared data not present: {path}")
+        message = f"shared data not present: {path} (set IPNAV_SHARED_DATA to the shared/data folder)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     return path
 
 

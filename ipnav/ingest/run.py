@@ -21,6 +21,7 @@ from ipnav.ingest import pipeline, registry
 from ipnav.ingest.sources import Source, iter_sources
 from ipnav.model import Record, Reject
 from ipnav.store.prepare import Prepared, prepare
+from ipnav.store.reference import ensure_reference
 from ipnav.store.warehouse import Warehouse
 
 Progress = Callable[[int, str], None]  # (bytes done since last call, current file)
@@ -178,6 +179,7 @@ def ingest(
                     writing.result()
             finally:
                 writer.shutdown(wait=True)
+            ensure_reference(warehouse.con)
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started
