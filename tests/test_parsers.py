@@ -361,3 +361,25 @@ def test_files_ipnav_does_not_read_are_rejected_with_the_reason() -> None:
     assert "CPCMasterClassificationFile" in reject.reason
     (aps,) = parse("uspto", "grants_legacy", "aps_TXT-sample-2.txt")
     assert "APS" in aps.reason
+
+
+def test_ops_family_and_legal_responses_give_members_and_inpadoc_events() -> None:
+    family = [i for i in parse("epo_wipo", "ops", "family_family_input.xml") if isinstance(i, Patent)]
+    assert [p.publications[0].full for p in family] == [
+        "EP1000000A1",
+        "EP1000000B1",
+        "AT232441T",
+        "DE69905327D1",
+        "NL1010536C2",
+        "US6093011A",
+    ]
+    assert {p.family_id for p in family} == {"19768124"}
+    assert family[0].app_key == "EP99203729"
+    (legal,) = parse("epo_wipo", "ops", "legal_example_1.xml")[:1]
+    assert len(legal.legal_events) == 50
+    first = legal.legal_events[0]
+    assert (first.code, first.description, first.date) == (
+        "17Q",
+        "FIRST EXAMINATION REPORT DESPATCHED",
+        dt.date(2002, 6, 5),
+    )

@@ -15,7 +15,7 @@ from lxml import etree
 from ipnav.errors import RecordError
 from ipnav.ingest import common
 from ipnav.ingest.xmlutil import first_text, text_of
-from ipnav.model import Priority, Record
+from ipnav.model import LegalEvent, Priority, Record
 from ipnav.normalize.dates import parse_date
 
 FORMAT = "epo_exchange"
@@ -26,11 +26,56 @@ _DOCDB = "[@data-format='docdb' or not(@data-format)]"
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
     documents = [root] if root.tag == "exchange-document" else root.xpath(".//exchange-document")
-    if not documents:
+    members = root.xpath("patent-family/family-member") if not documents else []
+    if not documents and not members:
         kinds = sorted({child.tag for child in root})
-        raise RecordError("format", f"response holds no bibliographic exchange-document (has: {', '.join(kinds)})")
+        raise RecordError(
+            "format",
+            f"OPS response holds no bibliographic data (has: {', '.join(kinds)}); "
+            "load the biblio response of the same publication instead",
+        )
     for doc in documents:
         yield _document(doc)
+    for member in members:
+        yield _family_member(member)
+
+
+def _family_member(member: etree._Element) -> Record:
+    """An OPS family (or legal) response member: numbers, priorities, family id and INPADOC legal events."""
+    app_number, app_country = _application_of(member.xpath("application-reference"))
+    pub = _ids(member.xpath("publication-reference")).get("docdb")
+    patent = common.base_patent(
+        app_number=app_number,
+        app_country=app_country,
+        filing_date=first_text(_ids(member.xpath("application-reference")).get("docdb"), "date"),
+        pub_number=first_text(pub, "doc-number") if pub is not None else "",
+        pub_country=first_text(pub, "country") if pub is not None else "",
+        pub_kind=first_text(pub, "kind") if pub is not None else "",
+        pub_date=first_text(pub, "date") if pub is not None else "",
+        source_format="epo_ops_family",
+    )
+    patent.family_id = member.get("family-id", "")
+    if patent.patent_type == "other":
+        patent.patent_type = "invention"
+    for claim in member.xpath("priority-claim"):
+        node = _ids([claim]).get("docdb")
+        if node is not None and first_text(node, "doc-number"):
+            patent.priorities.append(
+                Priority(
+                    first_text(node, "country"),
+                    first_text(node, "doc-number"),
+                    parse_date(first_text(node, "date"), "priority_date"),
+                )
+            )
+    for legal in member.xpath("legal"):
+        try:
+            when = parse_date(first_text(legal, "L007EP"), "legal_event_date")
+        except RecordError:
+            when = None
+        patent.legal_events.append(
+            LegalEvent(date=when, code=legal.get("code", "").strip(), description=legal.get("desc", "").strip())
+        )
+    return patent
 
 
 def _ids(nodes: list[etree._Element]) -> dict[str, etree._Element]:
@@ -45,7 +90,11 @@ def _ids(nodes: list[etree._Element]) -> dict[str, etree._Element]:
 
 
 def _application(doc: etree._Element) -> tuple[str, str]:
-    ids = _ids(doc.xpath("bibliographic-data/application-reference"))
+    return _application_of(doc.xpath("bibliographic-data/application-reference"))
+
+
+def _application_of(refs: list[etree._Element]) -> tuple[str, str]:
+    ids = _ids(refs)
     docdb = ids.get("docdb")
     if docdb is None:
         return "", ""
@@ -53,8 +102,9 @@ def _application(doc: etree._Element) -> tuple[str, str]:
     if kind == "W" and len(number) == 10:  # PCT application: IB 2022055385 -> PCT/IB2022/055385
         return f"PCT/{country}{number[:4]}/{number[4:]}", "WO"
     original = first_text(ids["original"], "doc-number") if "original" in ids else ""
-    if country == "US" and original.isdigit() and len(original) == 8:
-        return original, "US"  # DOCDB's US application numbers are internal; the original is the real one
+    if country == "US":
+        # DOCDB's US application numbers are internal; only the original one is the real number
+        return (original, "US") if original.isdigit() and len(original) == 8 else ("", "")
     return number, country
 
 
