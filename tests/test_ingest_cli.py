@@ -205,7 +205,7 @@ def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
         "priorities",
         "transactions",
         "transaction_patents",
-        "texts",
+        "legal_events",
     ):
         columns = "* EXCLUDE (run_id)" if table == "documents" else "*"
         out[table] = sorted(con.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)

@@ -7,6 +7,7 @@ format's module.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -66,30 +67,34 @@ def patent_citation(raw_number: str, country: str, kind: str, date: str, categor
             number, kind_code = normalize_publication_number(raw_number, country or "US", kind)
         except RecordError:
             number, kind_code = (country + raw_number).replace(" ", ""), kind
-    when = None
-    match = _DATE8_RE.match(date)
-    if match:
-        year, month, day = int(match.group(1)), int(match.group(2)) or 1, int(match.group(3)) or 1
-        try:
-            when = dt.date(year, month, day)
-        except ValueError:
-            when = None
-    elif date:
-        try:
-            when = parse_date(date, partial=True)
-        except RecordError:
-            when = None
     return Citation(
         kind="patent",
         number=number,
         country=country,
         kind_code=kind_code,
-        date=when,
+        date=_citation_date(date),
         text=name,
         category=_category(category),
     )
 
 
+@functools.lru_cache(maxsize=65536)
+def _citation_date(date: str) -> dt.date | None:
+    """Citation dates repeat a lot (and are often partial, `19060800`): parse each spelling once."""
+    match = _DATE8_RE.match(date)
+    if match:
+        year, month, day = int(match.group(1)), int(match.group(2)) or 1, int(match.group(3)) or 1
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+    try:
+        return parse_date(date, partial=True) if date else None
+    except RecordError:
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
 def _category(raw: str) -> str:
     lowered = raw.lower()
     if "examiner" in lowered:

@@ -53,8 +53,6 @@ def parse_xml(data: bytes) -> etree._Element:
         head, rest = body[:8192], body[8192:]
         head = re.sub(rb"<!--.*?-->", b"", head, flags=re.S)  # a commented-out DOCTYPE must not confuse us
         body = _DOCTYPE_RE.sub(b"", head, count=1) + rest
-    if b"&" in body:
-        body = _ENTITY_RE.sub(_entity, body)
     if body.startswith(b"\xef\xbb\xbf"):
         body = body[3:]
     try:
@@ -63,10 +61,13 @@ def parse_xml(data: bytes) -> etree._Element:
         first_error = exc
     except ValueError as exc:
         raise RecordError("xml", f"broken XML: {exc}") from None
-    # Known publisher slips, repaired explicitly (never lxml's silent recover mode):
-    # a bare '&' (EPO `Kador & Partner`), a '<' opening no tag (`<First Embodiment`),
-    # and fragments that use a namespace prefix without declaring it (DOCDB single files).
-    repaired = _BARE_AMP_RE.sub(b"&amp;", body)
+    # Named HTML entities declared only in an external DTD (USPTO v2.5 `&rdquo;`, EPO `&mdash;`) are
+    # mapped, and known publisher slips repaired explicitly (never lxml's silent recover mode): a bare
+    # '&' (EPO `Kador & Partner`), a '<' opening no tag (`<First Embodiment`), and fragments that use a
+    # namespace prefix without declaring it (DOCDB single files). Most documents need none of this,
+    # so it runs only after a first parse failed.
+    repaired = _ENTITY_RE.sub(_entity, body) if b"&" in body else body
+    repaired = _BARE_AMP_RE.sub(b"&amp;", repaired)
     repaired = _BARE_LT_RE.sub(b"&lt;", repaired)
     prefixes = set(_UNDECLARED_RE.findall(repaired)) - set(re.findall(rb"xmlns:([\w.-]+)=", repaired))
     for prefix in prefixes:
@@ -74,8 +75,9 @@ def parse_xml(data: bytes) -> etree._Element:
     if repaired != body:
         try:
             return etree.fromstring(repaired, _PARSER)
-        except etree.XMLSyntaxError:
-            pass  # report the original error, which points at the real fault
+        except etree.XMLSyntaxError as exc:
+            # report the original error unless the repair got past it: it points at the real fault
+            first_error = exc if exc.lineno > first_error.lineno else first_error
     raise RecordError("xml", f"broken XML: {first_error.msg} (line {first_error.lineno})") from None
 
 
@@ -124,7 +126,9 @@ def text_of(element: etree._Element | None, sep: str = " ") -> str:
     if not len(element):  # a leaf: no need to walk or join
         text = element.text or ""
         return " ".join(text.split()) if "\n" in text or "  " in text or "\t" in text else text.strip()
-    return " ".join(sep.join(element.itertext()).split())  # str.split is far faster than a regex here
+    if sep == " ":  # C-level text serialisation, then white space folded (str.split beats a regex)
+        return " ".join(etree.tostring(element, method="text", encoding="unicode", with_tail=False).split())
+    return " ".join(sep.join(element.itertext()).split())
 
 
 @functools.lru_cache(maxsize=4096)

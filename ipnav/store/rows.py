@@ -98,7 +98,6 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
         }
         for key, value in row.items():
             cols["patents"][key].append(value)
-        _append(cols["texts"], app_key=p.app_key, claims="\n".join(p.claims))
         for pub in p.publications:
             _append(
                 cols["publications"],

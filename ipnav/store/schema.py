@@ -27,7 +27,6 @@ CREATE TABLE IF NOT EXISTS patents (
     first_applicant VARCHAR, applicant_adcode VARCHAR, applicant_province VARCHAR, applicant_city VARCHAR,
     applicant_county VARCHAR, main_ipc VARCHAR, source_formats VARCHAR, doc_count INTEGER, extra VARCHAR
 );
-CREATE TABLE IF NOT EXISTS texts (app_key VARCHAR, claims VARCHAR);
 CREATE TABLE IF NOT EXISTS publications (app_key VARCHAR, number VARCHAR, kind VARCHAR, date DATE, country VARCHAR);
 CREATE TABLE IF NOT EXISTS parties (
     app_key VARCHAR, role VARCHAR, seq INTEGER, name VARCHAR, name_norm VARCHAR, address VARCHAR, city VARCHAR,
@@ -62,7 +61,6 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 # Tables derived from documents, all keyed by app_key (deleted and rebuilt per affected application).
 DERIVED_TABLES = (
     "patents",
-    "texts",
     "publications",
     "parties",
     "classifications",
