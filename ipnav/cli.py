@@ -276,6 +276,76 @@ def export(
 
 
 @app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Query, e.g. 'ti=锂电池 AND ad>=2020' (see docs/query-language.md).")],
+    limit: Annotated[int, typer.Option(help="Hits per page.")] = 20,
+    sort: Annotated[str, typer.Option(help="relevance, ad, pd, gd; prefix - for newest first.")] = "relevance",
+    cursor: Annotated[str | None, typer.Option(help="Continue after a previous page (from its output).")] = None,
+    facets: Annotated[bool, typer.Option("--facets", help="Show facet counts.")] = False,
+    all_hits: Annotated[bool, typer.Option("--all", help="Stream every hit (JSON lines with --json).")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Search patents with the fielded boolean query language; no caps on results."""
+    from ipnav.search import service
+
+    ws = workspace()
+    with _warehouse() as wh:
+        if all_hits:
+            count = 0
+            for row in service.search_all(ws, wh, query):
+                count += 1
+                if as_json:
+                    sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                else:
+                    sys.stdout.write(
+                        f"{row['app_number'] or row['app_key']}\t{row['first_pub_number']}\t"
+                        f"{row['filing_date'] or ''}\t{row['title']}\n"
+                    )
+            if not as_json:
+                err.print(f"{count} hits")
+            return
+        data = service.search(ws, wh, query, limit=limit, sort=sort, cursor=cursor, facets=facets)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"命中 hits: {data['total']}  (query: {query})")
+    table = Table("#", "申请号 application", "公开号 publication", "申请日 filed", "名称 title", "申请人 applicant")
+    for i, hit in enumerate(data["hits"], 1):
+        table.add_row(
+            str(i),
+            hit["app_number"] or hit["app_key"],
+            hit["first_pub_number"] or "",
+            hit["filing_date"] or "",
+            (hit["title"] or "")[:60],
+            "; ".join(hit["applicants"] or [])[:40],
+        )
+    out.print(table)
+    if facets:
+        for name, buckets in data["facets"].items():
+            out.print(f"[bold]{name}[/bold]: " + ", ".join(f"{k} ({v})" for k, v in list(buckets.items())[:10]))
+    if data["cursor"]:
+        out.print(f"next page: --cursor {data['cursor']}")
+
+
+@app.command()
+def reindex(as_json: JsonOption = False) -> None:
+    """Rebuild the search index from the warehouse."""
+    import time
+
+    from ipnav.search import service
+
+    started = time.perf_counter()
+    ws = workspace()
+    with _warehouse() as wh:
+        count = service.rebuild_index(ws, wh)
+    seconds = time.perf_counter() - started
+    if as_json:
+        _print_json({"indexed": count, "seconds": round(seconds, 3)})
+    else:
+        out.print(f"indexed {count} applications in {seconds:.1f}s")
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,

@@ -20,6 +20,7 @@ from ipnav.errors import InputFileError
 from ipnav.ingest import pipeline, registry
 from ipnav.ingest.sources import Source, iter_sources
 from ipnav.model import Record, Reject
+from ipnav.search.service import sync_index
 from ipnav.store.prepare import Prepared, prepare
 from ipnav.store.reference import ensure_reference
 from ipnav.store.warehouse import Warehouse
@@ -39,6 +40,7 @@ class IngestSummary:
     rejected: int = 0
     seconds: float = 0.0
     run_id: int = 0
+    indexed: int = 0
 
     def as_dict(self) -> dict[str, int | float]:
         data = asdict(self)
@@ -180,6 +182,9 @@ def ingest(
             finally:
                 writer.shutdown(wait=True)
             ensure_reference(warehouse.con)
+            if progress:
+                progress(0, "search index")
+            summary.indexed = sync_index(workspace, warehouse)
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -18,6 +19,12 @@ def _grant(patent: Patent) -> tuple[str, Any]:
         if pub.kind[:1] in _GRANT_KINDS or (pub.country == "CN" and pub.kind[:1] in ("B", "C", "U", "S")):
             return pub.full, pub.date
     return "", None
+
+
+def _extra_date(patent: Patent, key: str) -> Any:
+    """A date kept in `extra` by table exports that give a date but no number (CNKI)."""
+    value = patent.extra.get(key)
+    return dt.date.fromisoformat(value) if value else None
 
 
 def _preferred(texts: dict[str, str]) -> tuple[str, str]:
@@ -79,7 +86,7 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
             "claims_count": p.claims_count,
             "independent_claims": p.independent_claims,
             "first_pub_number": first_pub.full if first_pub else "",
-            "first_pub_date": first_pub.date if first_pub else None,
+            "first_pub_date": first_pub.date if first_pub else _extra_date(p, "publication_date"),
             "grant_number": grant_number,
             "grant_date": grant_date,
             "legal_status": p.legal_status,

@@ -49,6 +49,9 @@ def create_app(settings: Settings) -> FastAPI:
         body: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
         if hasattr(exc, "suggestions"):
             body["suggestions"] = exc.suggestions
+        if hasattr(exc, "position"):
+            body["position"] = exc.position
+            body["detail"] = exc.detail
         return JSONResponse(body, status_code=exc.status)
 
     @app.get("/", include_in_schema=False)
@@ -66,6 +69,21 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/patents/{number}", summary="One patent in full / 专利详情")
     async def api_patent(number: str, wh: WarehouseDep) -> dict[str, Any]:
         return await run_in_threadpool(reads.patent_detail, wh, number)
+
+    @app.get("/api/search", summary="Search with the query language / 专利检索")
+    async def api_search(
+        wh: WarehouseDep,
+        q: Annotated[str, Query(description="Query, e.g. ti=锂电池 AND ad>=2020", max_length=4000)] = "",
+        limit: Annotated[int, Query(ge=1, le=1000)] = 20,
+        sort: Annotated[str, Query(description="relevance, ad, pd, gd; prefix - for descending")] = "relevance",
+        cursor: Annotated[str | None, Query(max_length=200)] = None,
+        facets: bool = True,
+    ) -> dict[str, Any]:
+        from ipnav.search import service
+
+        return await run_in_threadpool(
+            service.search, workspace, wh, q, limit=limit, sort=sort, cursor=cursor, facets=facets
+        )
 
     @app.get("/api/rejects", summary="Rejected records with file, position, field, reason / 拒收记录")
     async def api_rejects(

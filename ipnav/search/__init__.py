@@ -1,0 +1,1 @@
+"""Professional patent search: query language -> AST -> tantivy, with Chinese substring semantics."""

@@ -1,0 +1,274 @@
+"""AST -> tantivy Query. Field semantics live here; the parser knows nothing of tantivy."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+
+import tantivy
+
+from ipnav import reference
+from ipnav.errors import UsageError
+from ipnav.normalize.classification import canonical_symbol
+from ipnav.normalize.numbers import split_number_variants
+from ipnav.normalize.status import normalize_patent_type, normalize_status
+from ipnav.search import analysis
+from ipnav.search.query import And, MatchAll, Node, Not, Or, Range, Term, has_wildcard
+from ipnav.search.schema import BOOSTS
+
+Occur = tantivy.Occur
+TEXT_GROUPS: dict[str, tuple[str, ...]] = {
+    "any": ("ti", "ab", "cl"),
+    "tiabc": ("ti", "ab", "cl"),
+    "tiab": ("ti", "ab"),
+    "tx": ("ti", "ab", "cl", "desc"),
+    "ti": ("ti",),
+    "ab": ("ab",),
+    "cl": ("cl",),
+    "desc": ("desc",),
+    "pa": ("pa",),
+    "in": ("in",),
+    "ag": ("ag",),
+}
+_TYPE_VALUES = {"invention", "utility_model", "design", "plant", "reissue", "other"}
+_STATUS_VALUES = {"valid", "pending", "lapsed", "unknown"}
+
+
+class Compiler:
+    """Compiles query ASTs for one index (English terms go through the index's own analyzers)."""
+
+    def __init__(self, index: tantivy.Index, schema: tantivy.Schema) -> None:
+        self.index = index
+        self.schema = schema
+
+    def compile(self, node: Node) -> tantivy.Query:
+        if isinstance(node, MatchAll):
+            return tantivy.Query.all_query()
+        if isinstance(node, And):
+            positives = [n for n in node.items if not isinstance(n, Not)]
+            clauses = [(Occur.Must, self.compile(n)) for n in positives]
+            clauses += [(Occur.MustNot, self.compile(n.item)) for n in node.items if isinstance(n, Not)]
+            if not positives:
+                clauses.insert(0, (Occur.Must, tantivy.Query.all_query()))
+            return tantivy.Query.boolean_query(clauses)
+        if isinstance(node, Or):
+            return tantivy.Query.boolean_query([(Occur.Should, self.compile(n)) for n in node.items])
+        if isinstance(node, Not):
+            return tantivy.Query.boolean_query(
+                [(Occur.Must, tantivy.Query.all_query()), (Occur.MustNot, self.compile(node.item))]
+            )
+        if isinstance(node, Range):
+            return self.range(node)
+        return self.term(node)
+
+    # --- text ---------------------------------------------------------------------------------
+
+    def term(self, node: Term) -> tantivy.Query:
+        if node.field in TEXT_GROUPS:
+            return self.text(TEXT_GROUPS[node.field], node.text, node.phrase)
+        handler: Callable[[str], tantivy.Query] = getattr(self, f"field_{node.field}")
+        return handler(node.text.strip())
+
+    def text(self, fields: tuple[str, ...], text: str, phrase: bool) -> tantivy.Query:
+        folded = analysis.fold(text)
+        if phrase:
+            pieces = [folded]
+        else:
+            pieces = [p for p in re.split(r"\s+", folded) if p]
+        clauses = [(Occur.Must, self.piece(fields, piece, phrase)) for piece in pieces]
+        if not clauses:
+            raise UsageError(f"nothing to search for in {text!r}")
+        return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+
+    def piece(self, fields: tuple[str, ...], piece: str, phrase: bool) -> tantivy.Query:
+        """One piece of text: must occur in one of the fields; CJK words add to the score."""
+        per_field = []
+        scoring = []
+        for field in fields:
+            parts = []
+            for run in analysis.cjk_runs(piece):
+                parts.append(self.cjk(field, run))
+                if field in ("ti", "ab", "cl") and not has_wildcard(run):
+                    for word in analysis.words(run):
+                        scoring.append(
+                            tantivy.Query.boost_query(
+                                tantivy.Query.term_query(self.schema, f"{field}_zhw", word), BOOSTS[field]
+                            )
+                        )
+            latin = analysis.latin_words(piece) if not has_wildcard(piece) else _latin_globs(piece)
+            if latin:
+                parts.append(self.latin(field, latin, phrase))
+            if not parts:
+                continue
+            match = parts[0] if len(parts) == 1 else tantivy.Query.boolean_query([(Occur.Must, p) for p in parts])
+            per_field.append((Occur.Should, tantivy.Query.boost_query(match, BOOSTS.get(field, 1.0))))
+        if not per_field:
+            return tantivy.Query.empty_query()
+        must = tantivy.Query.boolean_query(per_field)
+        if not scoring:
+            return must
+        return tantivy.Query.boolean_query(
+            [(Occur.Must, must), (Occur.Should, tantivy.Query.boolean_query([(Occur.Should, q) for q in scoring]))]
+        )
+
+    def cjk(self, field: str, run: str) -> tantivy.Query:
+        """Substring semantics: `run` occurs in the field's text (wildcards: * any run, ? one char)."""
+        run = run.replace("＊", "*").replace("？", "?")
+        if "*" in run:
+            parts = [p for p in run.split("*") if p]
+            return tantivy.Query.boolean_query([(Occur.Must, self.cjk(field, p)) for p in parts])
+        if "?" in run:
+            words = [(i, ch) for i, ch in enumerate(run) if ch != "?"]
+            return tantivy.Query.phrase_query(self.schema, f"{field}_zh1", words)
+        if len(run) == 1:
+            return tantivy.Query.term_query(self.schema, f"{field}_zh1", run)
+        grams = analysis.bigrams(run)
+        if len(grams) == 1:
+            return tantivy.Query.term_query(self.schema, f"{field}_zh2", grams[0])
+        return tantivy.Query.phrase_query(self.schema, f"{field}_zh2", grams)
+
+    def latin(self, field: str, words: list[str], phrase: bool) -> tantivy.Query:
+        globs = [w for w in words if has_wildcard(w)]
+        plain = [w for w in words if not has_wildcard(w)]
+        clauses = []
+        if plain:
+            text = " ".join(plain)
+            quoted = f'"{text}"' if phrase or len(plain) > 1 else text
+            parsed = self.index.parse_query(quoted, [f"{field}_en"])
+            clauses.append((Occur.Must, parsed))
+        for glob in globs:
+            pattern = re.escape(glob).replace(r"\*", ".*").replace(r"\?", ".")
+            clauses.append((Occur.Must, tantivy.Query.regex_query(self.schema, f"{field}_en", pattern)))
+        return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+
+    # --- structured fields --------------------------------------------------------------------
+
+    def field_ipc(self, value: str) -> tantivy.Query:
+        return self._classification("ipc", value)
+
+    def field_cpc(self, value: str) -> tantivy.Query:
+        return self._classification("cpc", value)
+
+    def _classification(self, field: str, value: str) -> tantivy.Query:
+        text = value.upper().replace(" ", "")
+        if text.endswith(("/*", "/")):
+            text = text.rstrip("*").rstrip("/")
+        if has_wildcard(text):
+            pattern = re.escape(text).replace(r"\*", ".*").replace(r"\?", ".")
+            return tantivy.Query.regex_query(self.schema, field, pattern)
+        symbol = canonical_symbol(text) or text
+        return tantivy.Query.term_query(self.schema, field, symbol)
+
+    def field_pn(self, value: str) -> tantivy.Query:
+        return self._numbers(value)
+
+    def field_an(self, value: str) -> tantivy.Query:
+        return self._numbers(value)
+
+    def _numbers(self, value: str) -> tantivy.Query:
+        compact = re.sub(r"[\s,/]", "", value.upper())
+        variants = {compact, compact.replace(".", ""), *split_number_variants(value)}
+        digits = re.sub(r"\D", "", compact.split(".")[0])
+        if len(digits) >= 6:
+            variants.add(digits)
+        return tantivy.Query.term_set_query(self.schema, "numbers", sorted(v for v in variants if v))
+
+    def field_cc(self, value: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, "cc", value.upper())
+
+    def field_type(self, value: str) -> tantivy.Query:
+        lowered = value.lower()
+        kind = lowered if lowered in _TYPE_VALUES else normalize_patent_type(value)
+        return tantivy.Query.term_query(self.schema, "type", kind)
+
+    def field_status(self, value: str) -> tantivy.Query:
+        lowered = value.lower()
+        status = lowered if lowered in _STATUS_VALUES else normalize_status(value)[0]
+        if status == "unknown" and lowered != "unknown":
+            raise UsageError(f"unknown legal status {value!r}: use valid/有效, pending/审中, lapsed/失效, unknown")
+        return tantivy.Query.term_query(self.schema, "status", status)
+
+    def field_sei(self, value: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, "sei", value.strip())
+
+    def field_region(self, value: str) -> tantivy.Query:
+        codes = region_codes(value)
+        if not codes:
+            raise UsageError(f"unknown region {value!r}: give a 6-digit adcode or a province/city/county name")
+        return tantivy.Query.term_set_query(self.schema, "region", codes)
+
+    def range(self, node: Range) -> tantivy.Query:
+        if node.field not in ("ad", "pd", "gd"):
+            raise UsageError(f"field {node.field!r} takes no range; ranges are for ad, pd and gd")
+        low = _date_bound(node.low, upper=False) if node.low else None
+        high = _date_bound(node.high, upper=True) if node.high else None
+        if low is None and high is None:
+            return tantivy.Query.exists_query(node.field)
+        return tantivy.Query.range_query(
+            self.schema,
+            node.field,
+            tantivy.FieldType.Date,
+            low,
+            high,
+            include_lower=node.include_low if low else True,
+            include_upper=node.include_high if high else True,
+        )
+
+    def field_ad(self, value: str) -> tantivy.Query:
+        return self._date_equals("ad", value)
+
+    def field_pd(self, value: str) -> tantivy.Query:
+        return self._date_equals("pd", value)
+
+    def field_gd(self, value: str) -> tantivy.Query:
+        return self._date_equals("gd", value)
+
+    def _date_equals(self, field: str, value: str) -> tantivy.Query:
+        """`ad=2020` is the whole year, `ad=2020-03` the month, `ad=2020-03-04` the day."""
+        return self.range(Range(field, value, value))
+
+
+def _latin_globs(piece: str) -> list[str]:
+    return re.findall(r"[0-9a-z*?]+", piece.replace("＊", "*").replace("？", "?"))
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:[-./]?(\d{1,2}))?(?:[-./]?(\d{1,2}))?$")
+
+
+def _date_bound(text: str, *, upper: bool) -> dt.datetime:
+    match = _DATE_RE.match(text.strip())
+    if not match:
+        raise UsageError(f"not a date: {text!r} (use 2020, 2020-03 or 2020-03-04)")
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else (12 if upper else 1)
+    if match.group(3):
+        day = int(match.group(3))
+    else:
+        day = calendar.monthrange(year, month)[1] if upper else 1
+    try:
+        return dt.datetime(year, month, day, tzinfo=dt.UTC)
+    except ValueError:
+        raise UsageError(f"not a date: {text!r}") from None
+
+
+@functools.lru_cache(maxsize=1024)
+def region_codes(value: str) -> list[str]:
+    """Index terms for a region given as adcode or name: 常州 -> ['3204'], 江苏 -> ['32'], 511922 -> ['511922']."""
+    text = value.strip()
+    if text.isdigit():
+        if len(text) == 6:
+            return [text[:2]] if text.endswith("0000") else [text[:4]] if text.endswith("00") else [text]
+        if len(text) in (2, 4):
+            return [text]
+        return []
+    names: list[tuple[str, str]] = []
+    names += [(r["code"], r["name"]) for r in reference.rows("adcode_provinces")]
+    names += [(r["code"], r["name"]) for r in reference.rows("adcode_cities") if r["name"] not in ("市辖区", "县")]
+    names += [(r["code"], r["name"]) for r in reference.rows("adcode_areas")]
+    exact = [code for code, name in names if name == text]
+    if exact:
+        return sorted(set(exact))
+    return sorted({code for code, name in names if name.startswith(text) and len(text) >= 2})

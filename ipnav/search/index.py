@@ -1,0 +1,226 @@
+"""The search index in the workspace (`index/`), kept in step with the warehouse.
+
+`update(app_keys)` re-indexes applications an ingest changed (delete by key, then add),
+`rebuild()` re-creates the index from the warehouse, `search()` runs a query string.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from ipnav.errors import UsageError
+from ipnav.model import Patent
+from ipnav.search import documents
+from ipnav.search.compile import Compiler
+from ipnav.search.query import Node, parse
+from ipnav.search.schema import SCHEMA_VERSION, build_schema
+from ipnav.store.codec import load_document
+from ipnav.store.merge import merge_documents
+from ipnav.store.warehouse import Warehouse
+
+FACETS: dict[str, str] = {
+    "filing_year": "ad_year",
+    "applicant": "pa_facet",
+    "ipc_subclass": "ipc_sub",
+    "country": "cc",
+    "type": "type",
+    "legal_status": "status",
+    "province": "province",
+    "city": "city",
+}
+SORTS = {"relevance": None, "ad": "ad", "pd": "pd", "gd": "gd"}
+_WRITER_HEAP = 256 << 20
+
+
+def iter_patents(warehouse: Warehouse, app_keys: Iterable[str] | None = None, *, batch: int = 2000) -> Iterator[Patent]:
+    """Merged patents from the warehouse, all of them or the given applications."""
+    import pyarrow as pa
+
+    sql = (
+        "SELECT d.app_key, d.body, d.description, d.source_file, d.source_position FROM documents d "
+        "WHERE d.kind = 'patent'"
+    )
+    con = warehouse.con.cursor()
+    if app_keys is not None:
+        keys = sorted(set(app_keys))
+        if not keys:
+            return
+        con.register("wanted", pa.table({"app_key": keys}))
+        sql += " AND d.app_key IN (SELECT app_key FROM wanted)"
+    cursor = con.execute(sql + " ORDER BY d.app_key")
+    current: str | None = None
+    group: list[Patent] = []
+    while rows := cursor.fetchmany(batch):
+        for app_key, body, description, source_file, position in rows:
+            if app_key != current and group:
+                yield merge_documents(group)
+                group = []
+            current = app_key
+            record = load_document(body, description, source_file, position)
+            if isinstance(record, Patent):
+                group.append(record)
+    if group:
+        yield merge_documents(group)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    keys: list[str]
+    scores: list[float]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    cursor: str | None = None
+    ast: Node | None = None
+
+
+class SearchIndex:
+    """The tantivy index of one workspace."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.schema = build_schema()
+        marker = path / "ipnav-schema"
+        if path.exists() and (not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION):
+            shutil.rmtree(path)  # an index of an older schema is rebuilt, never half-used
+        path.mkdir(parents=True, exist_ok=True)
+        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        marker.write_text(SCHEMA_VERSION)
+        self.compiler = Compiler(self.index, self.schema)
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def update(self, warehouse: Warehouse, app_keys: Iterable[str]) -> int:
+        """Re-index these applications (deleted ones disappear); returns how many documents were added."""
+        keys = sorted(set(app_keys))
+        if not keys:
+            return 0
+        writer = self.index.writer(_WRITER_HEAP, 2)
+        for key in keys:
+            writer.delete_documents_by_term("key", key)
+        added = 0
+        for patent in iter_patents(warehouse, keys):
+            writer.add_document(documents.build_document(patent))
+            added += 1
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        return added
+
+    def rebuild(self, warehouse: Warehouse, progress: Callable[[int], None] | None = None) -> int:
+        """Drop everything and index every application of the warehouse."""
+        writer = self.index.writer(_WRITER_HEAP, 2)
+        writer.delete_all_documents()
+        count = 0
+        for patent in iter_patents(warehouse):
+            writer.add_document(documents.build_document(patent))
+            count += 1
+            if progress and count % 1000 == 0:
+                progress(1000)
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        return count
+
+    def num_docs(self) -> int:
+        self.index.reload()
+        return int(self.index.searcher().num_docs)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        sort: str = "relevance",
+        cursor: str | None = None,
+        facets: bool = False,
+        facet_size: int = 20,
+    ) -> SearchResult:
+        """Run a query string; `cursor` continues where the previous page ended (no cap on depth)."""
+        ast = parse(query)
+        compiled = self.compiler.compile(ast)
+        searcher = self.index.searcher()
+        offset = _decode_cursor(cursor)
+        descending = sort.startswith("-")
+        sort_field = SORTS.get(sort.lstrip("-"), "missing")
+        if sort_field == "missing":
+            raise UsageError(f"unknown sort {sort!r}: use relevance, ad, pd, gd (prefix - for newest first)")
+        kwargs: dict[str, Any] = {"limit": limit, "count": True, "offset": offset}
+        if sort_field:
+            kwargs["order_by_field"] = sort_field
+            kwargs["order"] = tantivy.Order.Desc if descending else tantivy.Order.Asc
+        result = searcher.search(compiled, **kwargs)
+        keys, scores = [], []
+        for score, address in result.hits:
+            keys.append(searcher.doc(address)["key"][0])
+            scores.append(float(score) if not sort_field else 0.0)
+        total = int(result.count or 0)
+        next_offset = offset + len(keys)
+        out = SearchResult(
+            query=query,
+            total=total,
+            keys=keys,
+            scores=scores,
+            ast=ast,
+            cursor=_encode_cursor(next_offset) if next_offset < total else None,
+        )
+        if facets:
+            out.facets = self.facets(compiled, facet_size)
+        return out
+
+    def facets(self, compiled: tantivy.Query, size: int) -> dict[str, dict[str, int]]:
+        spec = {
+            name: {"terms": {"field": field, "size": size, "segment_size": 100000}} for name, field in FACETS.items()
+        }
+        raw = self.index.searcher().aggregate(compiled, spec)
+        out: dict[str, dict[str, int]] = {}
+        for name in FACETS:
+            buckets = raw.get(name, {}).get("buckets", [])
+            out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+        return out
+
+    def iter_keys(self, query: str, *, page: int = 5000) -> Iterator[str]:
+        """Every matching application key, streamed in pages by a stable key order: no cap."""
+        compiled = self.compiler.compile(parse(query))
+        searcher = self.index.searcher()
+        last: int | None = None
+        while True:
+            page_query = compiled
+            if last is not None:
+                after = tantivy.Query.range_query(
+                    self.schema, "seq", tantivy.FieldType.Unsigned, last, None, include_lower=False
+                )
+                page_query = tantivy.Query.boolean_query([(tantivy.Occur.Must, compiled), (tantivy.Occur.Must, after)])
+            result = searcher.search(page_query, limit=page, count=False, order_by_field="seq", order=tantivy.Order.Asc)
+            if not result.hits:
+                return
+            addresses = [address for _, address in result.hits]
+            for address in addresses:
+                yield searcher.doc(address)["key"][0]
+            last = searcher.fast_field_values("seq", [addresses[-1]])[0]
+            if len(addresses) < page:
+                return
+
+
+def _encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return int(json.loads(base64.urlsafe_b64decode(padded))["o"])
+    except (ValueError, KeyError, TypeError):
+        raise UsageError(f"invalid cursor {cursor!r}") from None

@@ -1,0 +1,297 @@
+"""The ipnav query language: text -> AST. The AST is the contract between the parser and any backend.
+
+    石墨烯 AND (ti=锂电池 OR ab:"solid electrolyte") NOT pa=华为
+    ipc=H01M4/* AND ad=[2015-01-01 TO 2019-12-31] AND region=常州
+    名称=(石墨烯 或 碳纳米管) 与 申请日>=2020
+
+See docs/query-language.md. A syntax error raises `QuerySyntaxError` with the 0-based
+character position and what was expected there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Union
+
+from ipnav.errors import UsageError
+
+
+class QuerySyntaxError(UsageError):
+    """A query that cannot be parsed; `position` is the 0-based character offset."""
+
+    def __init__(self, query: str, position: int, message: str) -> None:
+        pointer = f"{query}\n{' ' * position}^"
+        super().__init__(f"query syntax error at position {position}: {message}\n{pointer}")
+        self.query = query
+        self.position = position
+        self.detail = message
+
+
+@dataclass(frozen=True)
+class Term:
+    field: str  # canonical field name; "any" = title, abstract and claims
+    text: str
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Range:
+    field: str
+    low: str | None
+    high: str | None
+    include_low: bool = True
+    include_high: bool = True
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Node
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    pass
+
+
+Node = Union[Term, Range, And, Or, Not, MatchAll]  # noqa: UP007 - a runtime alias used by isinstance users
+
+TEXT_FIELDS = ("ti", "ab", "cl", "desc")
+FIELD_ALIASES: dict[str, str] = {}
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "ti": ("ti", "title", "名称", "标题", "发明名称", "专利名称"),
+    "ab": ("ab", "abstract", "摘要"),
+    "cl": ("cl", "clms", "claims", "权利要求", "权利要求书", "主权项"),
+    "desc": ("desc", "description", "说明书"),
+    "tx": ("tx", "text", "full", "全文"),
+    "tiab": ("tiab", "标题摘要"),
+    "tiabc": ("tiabc", "tiabcl", "any", "关键词", "主题"),
+    "pa": ("pa", "ap", "as", "applicant", "assignee", "申请人", "专利权人", "申请(专利权)人", "权利人", "当前权利人"),
+    "in": ("in", "inventor", "发明人", "设计人", "发明(设计)人"),
+    "ag": ("ag", "agent", "agency", "代理人", "代理机构"),
+    "ipc": ("ipc", "分类号", "ipc分类号", "主分类号"),
+    "cpc": ("cpc", "cpc分类号"),
+    "pn": ("pn", "publication", "公开号", "公告号", "公开(公告)号", "授权公告号"),
+    "an": ("an", "application", "申请号"),
+    "ad": ("ad", "filing_date", "申请日"),
+    "pd": ("pd", "publication_date", "公开日", "公告日", "公开(公告)日"),
+    "gd": ("gd", "isd", "grant_date", "授权日", "授权公告日"),
+    "cc": ("cc", "country", "国家", "国别", "受理局"),
+    "type": ("type", "patent_type", "专利类型", "类型"),
+    "status": ("status", "ls", "legal_status", "法律状态", "状态"),
+    "region": ("region", "地区", "区域", "省市", "国省代码"),
+    "sei": ("sei", "战略性新兴产业", "战新产业"),
+}
+for _canonical, _names in _ALIASES.items():
+    for _name in _names:
+        FIELD_ALIASES[_name.lower()] = _canonical
+DATE_FIELDS = ("ad", "pd", "gd")
+
+_AND = {"and", "与", "&&"}
+_OR = {"or", "或", "||"}
+_NOT = {"not", "非", "!"}
+_OPS = (">=", "<=", "=", ":", ">", "<", "：")
+_SPECIAL = set('()[]{}"“”=:：<>')
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # word, phrase, op, lparen, rparen, lbrack, rbrack, end
+    text: str
+    pos: int
+    closing: str = ""  # for lbrack: which bracket closes ("]" or "}")
+
+
+def _tokenize(query: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, n = 0, len(query)
+    while i < n:
+        char = query[i]
+        if char.isspace() or char == "\u3000":
+            i += 1
+        elif char in "（(":
+            tokens.append(_Token("lparen", char, i))
+            i += 1
+        elif char in "）)":
+            tokens.append(_Token("rparen", char, i))
+            i += 1
+        elif char in "[{":
+            tokens.append(_Token("lbrack", char, i, "]" if char == "[" else "}"))
+            i += 1
+        elif char in "]}":
+            tokens.append(_Token("rbrack", char, i))
+            i += 1
+        elif char in '"“”':
+            closing = "”" if char == "“" else '"'
+            end = query.find(closing, i + 1)
+            if end < 0 and closing == "”":
+                end = query.find('"', i + 1)
+            if end < 0:
+                raise QuerySyntaxError(query, i, "closing quote expected for this phrase")
+            tokens.append(_Token("phrase", query[i + 1 : end], i))
+            i = end + 1
+        elif query.startswith(_OPS, i) or char in "=:：<>":
+            op = next(o for o in _OPS if query.startswith(o, i))
+            tokens.append(_Token("op", "=" if op in (":", "：") else op, i))
+            i += len(op)
+        else:
+            start = i
+            while i < n and not query[i].isspace() and query[i] not in _SPECIAL and query[i] not in "（）\u3000":
+                i += 1
+            tokens.append(_Token("word", query[start:i], start))
+    tokens.append(_Token("end", "", n))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.tokens = _tokenize(query)
+        self.i = 0
+
+    def peek(self, offset: int = 0) -> _Token:
+        return self.tokens[min(self.i + offset, len(self.tokens) - 1)]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def error(self, token: _Token, expected: str) -> QuerySyntaxError:
+        found = f"{token.text!r}" if token.kind != "end" else "the end of the query"
+        return QuerySyntaxError(self.query, token.pos, f"expected {expected}, found {found}")
+
+    def is_keyword(self, token: _Token, words: set[str]) -> bool:
+        return token.kind == "word" and token.text.lower() in words
+
+    def parse(self) -> Node:
+        if self.peek().kind == "end":
+            return MatchAll()
+        node = self.parse_or("any")
+        token = self.peek()
+        if token.kind != "end":
+            raise self.error(token, "an operator (AND, OR, NOT) or the end of the query")
+        return node
+
+    def parse_or(self, field: str) -> Node:
+        items = [self.parse_and(field)]
+        while self.is_keyword(self.peek(), _OR):
+            self.take()
+            items.append(self.parse_and(field))
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def parse_and(self, field: str) -> Node:
+        items = [self.parse_not(field)]
+        while True:
+            token = self.peek()
+            if self.is_keyword(token, _AND):
+                self.take()
+                items.append(self.parse_not(field))
+            elif token.kind in ("word", "phrase", "lparen") and not self.is_keyword(token, _OR):
+                items.append(self.parse_not(field))  # implicit AND
+            else:
+                break
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def parse_not(self, field: str) -> Node:
+        token = self.peek()
+        if self.is_keyword(token, _NOT):
+            self.take()
+            return Not(self.parse_primary(field))
+        if token.kind == "word" and token.text.startswith("-") and len(token.text) > 1:
+            self.take()
+            stripped = _Token("word", token.text[1:], token.pos + 1)
+            return Not(self.primary_from(stripped, field))
+        return self.parse_primary(field)
+
+    def parse_primary(self, field: str) -> Node:
+        token = self.take()
+        if token.kind == "lparen":
+            node = self.parse_or(field)
+            closing = self.take()
+            if closing.kind != "rparen":
+                raise self.error(closing, "')' to close the '(' at position " + str(token.pos))
+            return node
+        return self.primary_from(token, field)
+
+    def primary_from(self, token: _Token, field: str) -> Node:
+        if token.kind == "phrase":
+            return Term(field, token.text, phrase=True)
+        if token.kind != "word" or self.is_keyword(token, _AND | _OR | _NOT):
+            raise self.error(token, "a search term, a field (ti=...) or '('")
+        if self.peek().kind == "op":
+            return self.field_clause(token)
+        return Term(field, token.text)
+
+    def field_clause(self, name: _Token) -> Node:
+        field = FIELD_ALIASES.get(name.text.lower())
+        if field is None:
+            known = ", ".join(sorted(_ALIASES))
+            raise QuerySyntaxError(self.query, name.pos, f"unknown field {name.text!r}; fields are: {known}")
+        op = self.take()
+        value = self.peek()
+        if op.text in (">=", "<=", ">", "<"):
+            self.take()
+            if value.kind not in ("word", "phrase"):
+                raise self.error(value, f"a value after {op.text}")
+            if op.text.startswith(">"):
+                return Range(field, value.text, None, include_low=op.text == ">=")
+            return Range(field, None, value.text, include_high=op.text == "<=")
+        if value.kind == "lbrack":
+            return self.range_value(field)
+        if value.kind == "lparen":
+            self.take()
+            node = self.parse_or(field)
+            closing = self.take()
+            if closing.kind != "rparen":
+                raise self.error(closing, "')' to close the value group at position " + str(value.pos))
+            return node
+        self.take()
+        if value.kind == "phrase":
+            return Term(field, value.text, phrase=True)
+        if value.kind != "word":
+            raise self.error(value, f"a value for field {name.text!r}")
+        return Term(field, value.text)
+
+    def range_value(self, field: str) -> Node:
+        opening = self.take()
+        low = self.take()
+        if low.kind != "word":
+            raise self.error(low, "a lower bound (or *) after '['")
+        to = self.take()
+        if not (to.kind == "word" and to.text.upper() in ("TO", "至", "-")):
+            raise self.error(to, "TO between the bounds")
+        high = self.take()
+        if high.kind != "word":
+            raise self.error(high, "an upper bound (or *)")
+        closing = self.take()
+        if closing.kind != "rbrack":
+            raise self.error(closing, f"'{opening.closing}' to close the range")
+        inclusive_low = opening.text == "["
+        inclusive_high = closing.text == "]"
+        return Range(
+            field,
+            None if low.text == "*" else low.text,
+            None if high.text == "*" else high.text,
+            include_low=inclusive_low,
+            include_high=inclusive_high,
+        )
+
+
+def parse(query: str) -> Node:
+    """Parse a query string into an AST (raises QuerySyntaxError with the position)."""
+    return _Parser(query.strip() and query).parse()
+
+
+def has_wildcard(text: str) -> bool:
+    return bool(re.search(r"[*?？＊]", text))

@@ -1,0 +1,179 @@
+"""Search as users see it: hits with bibliographic data and highlights, facets, cursor; shared by CLI and API."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ipnav.config import Workspace
+from ipnav.search import analysis
+from ipnav.search.index import SearchIndex
+from ipnav.search.query import And, Node, Not, Or, Term
+from ipnav.store.warehouse import Warehouse
+
+_ROWS_SQL = """
+SELECT p.app_key, p.app_number, p.country, p.patent_type, p.title, p.abstract, p.filing_date, p.first_pub_number,
+       p.first_pub_date, p.grant_number, p.grant_date, p.legal_status, p.main_ipc, p.applicant_province,
+       p.applicant_city, p.applicant_county,
+       (SELECT list(x.name ORDER BY x.seq) FROM parties x WHERE x.app_key = p.app_key
+            AND x.role IN ('applicant', 'assignee')) AS applicants,
+       (SELECT list(x.number || coalesce(' (' || CAST(x.date AS VARCHAR) || ')', '') ORDER BY x.date)
+            FROM publications x WHERE x.app_key = p.app_key) AS publications
+FROM patents p JOIN wanted w USING (app_key)
+"""
+
+
+def index_path(workspace: Workspace) -> Path:
+    return workspace.root / "index"
+
+
+def open_index(workspace: Workspace) -> SearchIndex:
+    return SearchIndex(index_path(workspace))
+
+
+def sync_index(workspace: Workspace, warehouse: Warehouse) -> int:
+    """Bring the index up to date with the warehouse: every document stored by a run the index has not
+    seen yet is (re-)indexed. Crash-safe: the watermark moves only after a successful commit."""
+    index = open_index(workspace)
+    marker = index_path(workspace) / "indexed-run"
+    seen = int(marker.read_text()) if marker.exists() else 0
+    latest = int(warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM documents").fetchone()[0])  # type: ignore[index]
+    if latest <= seen:
+        return 0
+    if seen == 0:
+        count = index.rebuild(warehouse)
+    else:
+        keys = [
+            r[0]
+            for r in warehouse.con.execute(
+                "SELECT DISTINCT app_key FROM documents WHERE run_id > ? AND kind = 'patent'", [seen]
+            ).fetchall()
+        ]
+        count = index.update(warehouse, keys)
+    marker.write_text(str(latest))
+    return count
+
+
+def rebuild_index(workspace: Workspace, warehouse: Warehouse) -> int:
+    index = open_index(workspace)
+    count = index.rebuild(warehouse)
+    latest = int(warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM documents").fetchone()[0])  # type: ignore[index]
+    (index_path(workspace) / "indexed-run").write_text(str(latest))
+    return count
+
+
+def rows_for(warehouse: Warehouse, keys: list[str]) -> list[dict[str, Any]]:
+    """Display rows for application keys, in the given order."""
+    if not keys:
+        return []
+    con = warehouse.con.cursor()
+    con.register("wanted", pa.table({"app_key": keys}))
+    cursor = con.execute(_ROWS_SQL)
+    names = [d[0] for d in cursor.description]
+    by_key = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    return [by_key[k] for k in keys if k in by_key]
+
+
+def search(
+    workspace: Workspace,
+    warehouse: Warehouse,
+    query: str,
+    *,
+    limit: int = 20,
+    sort: str = "relevance",
+    cursor: str | None = None,
+    facets: bool = True,
+) -> dict[str, Any]:
+    """One page of results: hits (one per application, publications listed), total, facets, next cursor."""
+    index = open_index(workspace)
+    result = index.search(query, limit=limit, sort=sort, cursor=cursor, facets=facets)
+    terms = highlight_terms(result.ast) if result.ast is not None else []
+    hits = []
+    for row, score in zip(rows_for(warehouse, result.keys), result.scores, strict=False):
+        row = _plain(row)
+        row["score"] = round(score, 4)
+        row["title_html"] = highlight(row["title"] or "", terms)
+        row["snippet_html"] = highlight(snippet(row["abstract"] or "", terms), terms)
+        hits.append(row)
+    return {
+        "query": query,
+        "total": result.total,
+        "hits": hits,
+        "facets": result.facets,
+        "cursor": result.cursor,
+        "sort": sort,
+    }
+
+
+def search_all(
+    workspace: Workspace, warehouse: Warehouse, query: str, *, batch: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """Every hit, streamed: no cap."""
+    index = open_index(workspace)
+    keys: list[str] = []
+    for key in index.iter_keys(query):
+        keys.append(key)
+        if len(keys) >= batch:
+            yield from (_plain(r) for r in rows_for(warehouse, keys))
+            keys = []
+    yield from (_plain(r) for r in rows_for(warehouse, keys))
+
+
+def highlight_terms(node: Node, negated: bool = False) -> list[str]:
+    """Positive text terms of a query (for highlighting)."""
+    if isinstance(node, Not):
+        return []
+    if isinstance(node, And | Or):
+        return [t for item in node.items for t in highlight_terms(item)]
+    if isinstance(node, Term) and node.field in ("any", "ti", "ab", "cl", "tiab", "tiabc", "tx", "desc"):
+        folded = analysis.fold(node.text)
+        return [p for p in re.split(r"[\s*?]+", folded) if p]
+    return []
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """HTML-escaped text with <em> around every occurrence of the terms (folding-aware for Chinese)."""
+    if not text:
+        return ""
+    folded = analysis.fold(text)
+    if len(folded) != len(text):
+        return html.escape(text)
+    marks = [False] * len(text)
+    for term in terms:
+        if not term:
+            continue
+        pattern = (
+            re.escape(term) if analysis.cjk_runs(term) else r"\b" + re.escape(term[: max(3, len(term) - 2)]) + r"\w*"
+        )
+        for match in re.finditer(pattern, folded):
+            for i in range(match.start(), match.end()):
+                marks[i] = True
+    out, inside = [], False
+    for char, marked in zip(text, marks, strict=True):
+        if marked and not inside:
+            out.append("<em>")
+        if not marked and inside:
+            out.append("</em>")
+        inside = marked
+        out.append(html.escape(char))
+    if inside:
+        out.append("</em>")
+    return "".join(out)
+
+
+def snippet(text: str, terms: list[str], width: int = 160) -> str:
+    if len(text) <= width:
+        return text
+    folded = analysis.fold(text)
+    positions = [folded.find(t) for t in terms if t and folded.find(t) >= 0]
+    start = max(0, min(positions) - width // 3) if positions else 0
+    return ("…" if start else "") + text[start : start + width] + "…"
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}

@@ -1,0 +1,1 @@
+"""Patent value: strategic-emerging-industry classification, official high-value flags, value scores."""
