@@ -18,19 +18,26 @@ def seq_of(app_key: str) -> int:
     return int.from_bytes(hashlib.blake2b(app_key.encode(), digest_size=8).digest(), "big") >> 1
 
 
-def _add_text(doc: tantivy.Document, field: str, text: str, *, words: bool = True) -> None:
+class _Fields(dict):  # type: ignore[type-arg]
+    """field name -> list of values; plain data, so it can be built in a worker process."""
+
+    def add(self, name: str, value: object) -> None:
+        self.setdefault(name, []).append(value)
+
+
+def _add_text(doc: _Fields, field: str, text: str, *, words: bool = True) -> None:
     if not text:
         return
     folded = analysis.fold(text)
-    doc.add_text(f"{field}_en", folded)
+    doc.add(f"{field}_en", folded)
     runs = analysis.cjk_runs(folded)
     if runs:
-        doc.add_text(f"{field}_zh1", analysis.unigram_text(runs))
+        doc.add(f"{field}_zh1", analysis.unigram_text(runs))
         bigrams = analysis.bigram_text(runs)
         if bigrams:
-            doc.add_text(f"{field}_zh2", bigrams)
+            doc.add(f"{field}_zh2", bigrams)
         if words:
-            doc.add_text(f"{field}_zhw", analysis.word_text(runs))
+            doc.add(f"{field}_zhw", analysis.word_text(runs))
 
 
 def _datetime(value: dt.date | None) -> dt.datetime | None:
@@ -67,9 +74,33 @@ def region_terms(patent: Patent) -> list[str]:
 
 def build_document(patent: Patent) -> tantivy.Document:
     """The index document of one application (merged over its publications)."""
+    return to_document(document_fields(patent))
+
+
+def to_document(fields: dict[str, list[object]]) -> tantivy.Document:
     doc = tantivy.Document()
-    doc.add_text("key", patent.app_key)
-    doc.add_unsigned("seq", seq_of(patent.app_key))
+    for name, values in fields.items():
+        add = _ADDERS.get(name, doc.add_text)
+        adder = getattr(doc, add) if isinstance(add, str) else add
+        for value in values:
+            adder(name, value)
+    return doc
+
+
+_ADDERS: dict[str, object] = {
+    "seq": "add_unsigned",
+    "ad": "add_date",
+    "pd": "add_date",
+    "gd": "add_date",
+    "ad_year": "add_integer",
+}
+
+
+def document_fields(patent: Patent) -> dict[str, list[object]]:
+    """Field values of one application's index document (pure; cheap to send between processes)."""
+    doc = _Fields()
+    doc.add("key", patent.app_key)
+    doc.add("seq", seq_of(patent.app_key))
     for lang_texts, field in ((patent.titles, "ti"), (patent.abstracts, "ab")):
         for text in lang_texts.values():
             _add_text(doc, field, text)
@@ -80,46 +111,46 @@ def build_document(patent: Patent) -> tantivy.Document:
         for party in patent.parties:
             if party.role in wanted:
                 folded = analysis.fold(party.name)
-                doc.add_text(f"{field}_en", folded)
+                doc.add(f"{field}_en", folded)
                 runs = analysis.cjk_runs(folded)
                 if runs:
-                    doc.add_text(f"{field}_zh1", analysis.unigram_text(runs))
-                    doc.add_text(f"{field}_zh2", analysis.bigram_text(runs) or analysis.RUN_BREAK)
+                    doc.add(f"{field}_zh1", analysis.unigram_text(runs))
+                    doc.add(f"{field}_zh2", analysis.bigram_text(runs) or analysis.RUN_BREAK)
     for term in number_terms(patent):
-        doc.add_text("numbers", term)
+        doc.add("numbers", term)
     ipc = [c.symbol for c in patent.classifications if c.scheme == "ipc"]
     for term in ipc_terms(ipc):
-        doc.add_text("ipc", term)
+        doc.add("ipc", term)
     for term in ipc_terms([c.symbol for c in patent.classifications if c.scheme == "cpc"]):
-        doc.add_text("cpc", term)
+        doc.add("cpc", term)
     for sub in sorted({s[:4] for s in ipc}):
-        doc.add_text("ipc_sub", sub)
+        doc.add("ipc_sub", sub)
     for code in sei_codes(ipc):
-        doc.add_text("sei", code)
+        doc.add("sei", code)
     for term in region_terms(patent):
-        doc.add_text("region", term)
+        doc.add("region", term)
     owners = [p for p in patent.parties if p.role == "applicant"] or [p for p in patent.parties if p.role == "assignee"]
     for name in sorted({p.name_norm or p.name for p in owners}):
-        doc.add_text("pa_facet", name)
+        doc.add("pa_facet", name)
     first = owners[0] if owners else None
-    doc.add_text("cc", patent.country or "-")
-    doc.add_text("type", patent.patent_type)
-    doc.add_text("status", patent.legal_status)
-    doc.add_text("province", first.province_name if first and first.province_name else "-")
-    doc.add_text("city", first.city_name if first and first.city_name else "-")
+    doc.add("cc", patent.country or "-")
+    doc.add("type", patent.patent_type)
+    doc.add("status", patent.legal_status)
+    doc.add("province", first.province_name if first and first.province_name else "-")
+    doc.add("city", first.city_name if first and first.city_name else "-")
     filing = _datetime(patent.filing_date)
     if filing:
-        doc.add_date("ad", filing)
-        doc.add_integer("ad_year", filing.year)
+        doc.add("ad", filing)
+        doc.add("ad_year", filing.year)
     pubs = sorted(p.date for p in patent.publications if p.date)
     if not pubs and patent.extra.get("publication_date"):  # table exports without a publication number
         pubs = [dt.date.fromisoformat(patent.extra["publication_date"])]
     if pubs:
-        doc.add_date("pd", _datetime(pubs[0]))
+        doc.add("pd", _datetime(pubs[0]))
     grants = sorted(p.date for p in patent.publications if p.date and p.kind[:1] in ("B", "C", "S", "U", "E", "P"))
     if grants:
-        doc.add_date("gd", _datetime(grants[0]))
-    return doc
+        doc.add("gd", _datetime(grants[0]))
+    return dict(doc)
 
 
 __all__ = ["build_document", "number_terms", "seq_of", "split_number_variants"]

@@ -40,15 +40,20 @@ SORTS = {"relevance": None, "ad": "ad", "pd": "pd", "gd": "gd"}
 _WRITER_HEAP = 256 << 20
 
 
-def iter_patents(warehouse: Warehouse, app_keys: Iterable[str] | None = None, *, batch: int = 2000) -> Iterator[Patent]:
-    """Merged patents from the warehouse, all of them or the given applications."""
+_DOCS_SQL = (
+    "SELECT d.app_key, d.body, d.description, d.source_file, d.source_position FROM documents d WHERE d.kind = 'patent'"
+)
+StoredDoc = tuple[bytes, bytes, str, int]  # body, description, source file, position
+
+
+def iter_stored(
+    warehouse: Warehouse, app_keys: Iterable[str] | None = None, *, batch: int = 2000
+) -> Iterator[tuple[str, list[StoredDoc]]]:
+    """Stored documents grouped by application (compressed, as in the warehouse)."""
     import pyarrow as pa
 
-    sql = (
-        "SELECT d.app_key, d.body, d.description, d.source_file, d.source_position FROM documents d "
-        "WHERE d.kind = 'patent'"
-    )
     con = warehouse.con.cursor()
+    sql = _DOCS_SQL
     if app_keys is not None:
         keys = sorted(set(app_keys))
         if not keys:
@@ -57,18 +62,66 @@ def iter_patents(warehouse: Warehouse, app_keys: Iterable[str] | None = None, *,
         sql += " AND d.app_key IN (SELECT app_key FROM wanted)"
     cursor = con.execute(sql + " ORDER BY d.app_key")
     current: str | None = None
-    group: list[Patent] = []
+    group: list[StoredDoc] = []
     while rows := cursor.fetchmany(batch):
         for app_key, body, description, source_file, position in rows:
             if app_key != current and group:
-                yield merge_documents(group)
+                yield current, group  # type: ignore[misc]
                 group = []
             current = app_key
-            record = load_document(body, description, source_file, position)
-            if isinstance(record, Patent):
-                group.append(record)
-    if group:
-        yield merge_documents(group)
+            group.append((body, description, source_file, position))
+    if group and current is not None:
+        yield current, group
+
+
+def merged_patent(docs: list[StoredDoc]) -> Patent:
+    patents = [r for r in (load_document(*d) for d in docs) if isinstance(r, Patent)]
+    return merge_documents(patents)
+
+
+def iter_patents(warehouse: Warehouse, app_keys: Iterable[str] | None = None) -> Iterator[Patent]:
+    """Merged patents from the warehouse, all of them or the given applications."""
+    for _key, docs in iter_stored(warehouse, app_keys):
+        yield merged_patent(docs)
+
+
+def _fields_of_chunk(chunk: list[list[StoredDoc]]) -> list[dict[str, list[object]]]:
+    """Worker: stored documents -> index fields (decompress, merge, analyse)."""
+    return [documents.document_fields(merged_patent(docs)) for docs in chunk]
+
+
+def _chunks(groups: Iterator[tuple[str, list[StoredDoc]]], size: int) -> Iterator[list[list[StoredDoc]]]:
+    chunk: list[list[StoredDoc]] = []
+    for _key, docs in groups:
+        chunk.append(docs)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def analysed(
+    groups: Iterator[tuple[str, list[StoredDoc]]], *, workers: int = 0, chunk: int = 256
+) -> Iterator[dict[str, list[object]]]:
+    """Index fields of every application, computed in `workers` processes (0 = one per core), in order."""
+    import os
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    workers = workers or (os.cpu_count() or 1)
+    if workers <= 1:
+        for _key, docs in groups:
+            yield documents.document_fields(merged_patent(docs))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[list[dict[str, list[object]]]]] = deque()
+        for part in _chunks(groups, chunk):
+            pending.append(pool.submit(_fields_of_chunk, part))
+            if len(pending) > workers * 2:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 @dataclass
@@ -115,13 +168,13 @@ class SearchIndex:
         self.index.reload()
         return added
 
-    def rebuild(self, warehouse: Warehouse, progress: Callable[[int], None] | None = None) -> int:
-        """Drop everything and index every application of the warehouse."""
+    def rebuild(self, warehouse: Warehouse, progress: Callable[[int], None] | None = None, *, workers: int = 0) -> int:
+        """Drop everything and index every application of the warehouse (analysis in worker processes)."""
         writer = self.index.writer(_WRITER_HEAP, 2)
         writer.delete_all_documents()
         count = 0
-        for patent in iter_patents(warehouse):
-            writer.add_document(documents.build_document(patent))
+        for fields in analysed(iter_stored(warehouse), workers=workers):
+            writer.add_document(documents.to_document(fields))
             count += 1
             if progress and count % 1000 == 0:
                 progress(1000)
