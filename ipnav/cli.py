@@ -328,6 +328,27 @@ def search(
 
 
 @app.command()
+def similar(
+    number: Annotated[str, typer.Argument(help="Application or publication number.")],
+    limit: Annotated[int, typer.Option(help="How many similar patents.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Patents most similar to one patent (distinctive terms of its title, abstract, first claim)."""
+    from ipnav.search.similar import similar as find_similar
+
+    with _warehouse() as wh:
+        data = find_similar(workspace(), wh, number, limit=limit)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"相似专利 similar to {number} · terms: {', '.join(data['terms'][:12])}")
+    table = Table("#", "申请号 application", "名称 title", "得分 score")
+    for i, hit in enumerate(data["hits"], 1):
+        table.add_row(str(i), hit["app_number"] or hit["app_key"], (hit["title"] or "")[:60], str(hit["score"]))
+    out.print(table)
+
+
+@app.command()
 def reindex(as_json: JsonOption = False) -> None:
     """Rebuild the search index from the warehouse."""
     import time

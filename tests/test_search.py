@@ -219,3 +219,15 @@ def test_query_language_doc_examples_all_parse() -> None:
     assert len(examples) >= 15
     for example in examples:
         parse(example)
+
+
+def test_similar_patents_share_the_distinctive_subject(full_workspace: Workspace) -> None:
+    data = cli_json("similar", "CN202110991218.8", "--limit", "5", workspace=full_workspace.root)
+    assert data["app_key"] == "CN202110991218"
+    assert "跨链" in data["terms"]
+    keys = [h["app_key"] for h in data["hits"]]
+    assert data["app_key"] not in keys and len(keys) == 5
+    assert sum("区块链" in (h["title"] or "") for h in data["hits"]) >= 2
+    client = TestClient(create_app(Settings(workspace=full_workspace.root)))
+    api = client.get("/api/similar/CN113783949A", params={"limit": 5}).json()
+    assert [h["app_key"] for h in api["hits"]] == keys

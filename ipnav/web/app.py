@@ -85,6 +85,14 @@ def create_app(settings: Settings) -> FastAPI:
             service.search, workspace, wh, q, limit=limit, sort=sort, cursor=cursor, facets=facets
         )
 
+    @app.get("/api/similar/{number}", summary="Patents similar to one patent / 相似专利")
+    async def api_similar(
+        number: str, wh: WarehouseDep, limit: Annotated[int, Query(ge=1, le=100)] = 10
+    ) -> dict[str, Any]:
+        from ipnav.search.similar import similar
+
+        return await run_in_threadpool(similar, workspace, wh, number, limit=limit)
+
     @app.get("/api/rejects", summary="Rejected records with file, position, field, reason / 拒收记录")
     async def api_rejects(
         wh: WarehouseDep,

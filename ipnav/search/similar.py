@@ -1,0 +1,117 @@
+"""Find similar patents: the most distinctive words of a patent's title, abstract and first claim,
+weighted by inverse document frequency, as one ranked query over the index.
+
+This is lexical similarity (BM25 over distinctive terms, Chinese words by rjieba, English
+stems). A multilingual sentence-embedding model that ships inside a PyPI package is the
+intended upgrade; none is installable from the registry this project can reach (see the
+issue notes), and nothing may be fetched from a model hub at run time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any
+
+import tantivy
+
+from ipnav.config import Workspace
+from ipnav.search import analysis
+from ipnav.search.service import open_index, rows_for
+from ipnav.store.reads import find_app_key, load_patent
+from ipnav.store.warehouse import Warehouse
+
+_STOP = {
+    "the",
+    "and",
+    "for",
+    "with",
+    "from",
+    "that",
+    "this",
+    "said",
+    "wherein",
+    "which",
+    "method",
+    "system",
+    "device",
+    "apparatus",
+    "comprising",
+    "having",
+    "first",
+    "second",
+    "one",
+    "more",
+    "least",
+    "each",
+    "一种",
+    "及其",
+    "方法",
+    "装置",
+    "系统",
+    "所述",
+    "其中",
+    "以及",
+    "用于",
+    "包括",
+    "进行",
+    "设备",
+}
+
+
+def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: int = 10) -> dict[str, Any]:
+    """The `limit` applications most similar to the given one, with the terms that drove the match."""
+    app_key = find_app_key(warehouse, number)
+    patent = load_patent(warehouse, app_key)
+    title = " ".join(patent.titles.values())
+    # the title counts three times: it names the invention; abstract and first claim describe it
+    text = " ".join([title, title, title, *patent.abstracts.values(), *(patent.claims[:1])])
+    folded = analysis.fold(text)
+    index = open_index(workspace)
+    searcher = index.index.searcher()
+    total = max(1, searcher.num_docs)
+    tf: Counter[tuple[str, str]] = Counter()
+    for run in analysis.cjk_runs(folded):
+        tf.update(("zhw", w) for w in analysis.words(run) if len(w) >= 2 and w not in _STOP)
+    tf.update(("en", w) for w in re.findall(r"[a-z][a-z0-9\-]{3,}", folded) if w not in _STOP)
+    weighted: dict[tuple[str, str], float] = {}
+    for (kind, word), count in tf.items():  # tf-idf: repeated, rare words describe the invention
+        if kind == "zhw":
+            df = searcher.doc_freq("ab_zhw", word) + searcher.doc_freq("ti_zhw", word)
+        else:
+            df = searcher.search(index.index.parse_query(word, ["ab_en"]), limit=1, count=True).count or 0
+        if df and df < total / 2:
+            weighted[(kind, word)] = (1 + math.log(count)) * math.log(1 + total / df)
+    terms = sorted(weighted.items(), key=lambda kv: -kv[1])[:30]
+    if not terms:
+        return {"number": number, "app_key": app_key, "terms": [], "hits": []}
+    should = []
+    for (kind, word), weight in terms:
+        for field, boost in (("ti", 2.0), ("ab", 1.0)):
+            if kind == "zhw":
+                query = tantivy.Query.term_query(index.schema, f"{field}_zhw", word)
+            else:
+                query = index.index.parse_query(word, [f"{field}_en"])
+            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, weight * boost)))
+    compiled = tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, tantivy.Query.boolean_query(should)),
+            (tantivy.Occur.MustNot, tantivy.Query.term_query(index.schema, "key", app_key)),
+        ]
+    )
+    result = searcher.search(compiled, limit=limit)
+    keys = [searcher.doc(address)["key"][0] for _, address in result.hits]
+    scores = {k: float(s) for k, (s, _) in zip(keys, result.hits, strict=True)}
+    hits = []
+    for row in rows_for(warehouse, keys):
+        row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+        row["score"] = round(scores[row["app_key"]], 4)
+        hits.append(row)
+    return {
+        "number": number,
+        "app_key": app_key,
+        "method": "lexical (IDF-weighted distinctive terms, BM25)",
+        "terms": [word for (_, word), _ in terms],
+        "hits": hits,
+    }
