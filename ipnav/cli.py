@@ -110,6 +110,12 @@ def ingest(
         if reject.position == 0:  # a whole file: tell the user now, in one line
             file_problems.append(f"{reject.source_file}: {reject.reason}")
 
+    options: dict[str, Any] = {
+        "batch_size": batch_size or conf.batch_size,
+        "workers": workers if workers is not None else conf.workers,
+        "header_map": header_map or conf.header_map,
+        "on_reject": on_reject,
+    }
     if show_progress:
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -127,24 +133,9 @@ def ingest(
             def progress(done: int, name: str) -> None:
                 bar.update(task, advance=done, description=Path(name.split("!")[-1]).name[:40])
 
-            summary = run_ingest(
-                paths,
-                Workspace(conf.workspace),
-                batch_size=batch_size or conf.batch_size,
-                workers=workers if workers is not None else conf.workers,
-                header_map=header_map or conf.header_map,
-                progress=progress,
-                on_reject=on_reject,
-            )
+            summary = run_ingest(paths, Workspace(conf.workspace), progress=progress, **options)
     else:
-        summary = run_ingest(
-            paths,
-            Workspace(conf.workspace),
-            batch_size=batch_size or conf.batch_size,
-            workers=workers if workers is not None else conf.workers,
-            header_map=header_map or conf.header_map,
-            on_reject=on_reject,
-        )
+        summary = run_ingest(paths, Workspace(conf.workspace), **options)
     data = summary.as_dict()
     if as_json:
         _print_json(

@@ -12,8 +12,7 @@ from lxml import etree
 
 from ipnav.ingest import common
 from ipnav.ingest.xmlutil import extract, first_text, text_of
-from ipnav.model import Priority, Record
-from ipnav.normalize.dates import parse_date
+from ipnav.model import Record
 from ipnav.normalize.text import clean_cjk_text
 
 FORMAT = "cnipa_new"
@@ -56,9 +55,7 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
         patent.abstracts["zh"] = clean_cjk_text(" ".join(text_of(p) for p in abstract))
     description = root.find("Description")
     patent.description = clean_cjk_text(text_of(description)) if description is not None else ""
-    patent.claims = [clean_cjk_text(text_of(c)) for c in root.xpath("Claims/Claim")]
-    patent.claims_count = len(patent.claims)
-    patent.independent_claims = common.count_independent(patent.claims)
+    common.set_claims(patent, root.xpath("Claims/Claim"), ref_path=None, cjk=True)
     parties = f"{_BIB}/Parties"
     for seq, node in enumerate(root.xpath(f"{parties}/ApplicantDetails/Applicant"), 1):
         address = first_text(node, "AddressBook/Address/Text")
@@ -73,30 +70,21 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
         )
         if found:
             patent.parties.append(found)
-    for seq, node in enumerate(root.xpath(f"{parties}/InventorDetails/Inventor"), 1):
-        found = common.party("inventor", first_text(node, "AddressBook/Name"), seq)
-        if found:
-            patent.parties.append(found)
-    agencies: list[str] = []
-    for seq, node in enumerate(root.xpath(f"{parties}/AgentDetails/Agent"), 1):
-        found = common.party("agent", first_text(node, "AddressBook/Name"), seq, country="CN")
-        if found:
-            patent.parties.append(found)
-        agency = first_text(node, "Agency/AddressBook/OrganizationName")
-        if agency and agency not in agencies:
-            agencies.append(agency)
-    patent.parties += [p for i, a in enumerate(agencies, 1) if (p := common.party("agency", a, i, country="CN"))]
+    inventors = root.xpath(f"{parties}/InventorDetails/Inventor")
+    common.add_named(patent, "inventor", [first_text(n, "AddressBook/Name") for n in inventors])
+    agents = root.xpath(f"{parties}/AgentDetails/Agent")
+    common.add_agents(
+        patent,
+        [(first_text(n, "AddressBook/Name"), first_text(n, "Agency/AddressBook/OrganizationName")) for n in agents],
+    )
     patent.classifications = common.classifications(
         "ipc", [first_text(n, "Text") for n in root.xpath(f"{_BIB}/ClassificationIPCRDetails/ClassificationIPCR")]
     )
-    for prio in root.xpath(f"{_BIB}/PriorityDetails/Priority[@dataFormat='original' or not(@dataFormat)]"):
-        number = first_text(prio, ".//DocNumber")
-        if number:
-            patent.priorities.append(
-                Priority(
-                    first_text(prio, ".//WIPOST3Code"),
-                    number.replace(" ", ""),
-                    parse_date(first_text(prio, ".//Date"), "priority_date"),
-                )
-            )
+    common.add_priorities(
+        patent,
+        root.xpath(f"{_BIB}/PriorityDetails/Priority[@dataFormat='original' or not(@dataFormat)]"),
+        country=".//WIPOST3Code",
+        number=".//DocNumber",
+        date=".//Date",
+    )
     yield patent

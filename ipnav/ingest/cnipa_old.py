@@ -12,8 +12,7 @@ from lxml import etree
 
 from ipnav.ingest import common
 from ipnav.ingest.xmlutil import extract, first_text, text_of
-from ipnav.model import Priority, Record
-from ipnav.normalize.dates import parse_date
+from ipnav.model import Record
 from ipnav.normalize.status import normalize_patent_type
 from ipnav.normalize.text import clean_cjk_text
 
@@ -54,9 +53,7 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
         patent.abstracts["zh"] = clean_cjk_text(" ".join(text_of(p) for p in abstract))
     description = root.find(".//description")
     patent.description = clean_cjk_text(text_of(description)) if description is not None else ""
-    patent.claims = [clean_cjk_text(text_of(c)) for c in root.xpath(".//claims/claim")]
-    patent.claims_count = len(patent.claims)
-    patent.independent_claims = common.count_independent(patent.claims)
+    common.set_claims(patent, root.xpath(".//claims/claim"), ref_path=None, cjk=True)
     for seq, node in enumerate(root.xpath(f"{_BIB}/cn-parties/cn-applicants/cn-applicant"), 1):
         found = common.party(
             "applicant",
@@ -67,30 +64,18 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
         )
         if found:
             patent.parties.append(found)
-    for seq, node in enumerate(root.xpath(f"{_BIB}/cn-parties/cn-inventors/cn-inventor"), 1):
-        found = common.party("inventor", first_text(node, "name"), seq)
-        if found:
-            patent.parties.append(found)
-    agencies: list[str] = []
-    for seq, node in enumerate(root.xpath(f"{_BIB}/cn-parties/cn-agents/cn-agent"), 1):
-        found = common.party("agent", first_text(node, "name"), seq, country="CN")
-        if found:
-            patent.parties.append(found)
-        agency = first_text(node, "cn-agency/name")
-        if agency and agency not in agencies:
-            agencies.append(agency)
-    patent.parties += [p for i, a in enumerate(agencies, 1) if (p := common.party("agency", a, i, country="CN"))]
+    inventors = root.xpath(f"{_BIB}/cn-parties/cn-inventors/cn-inventor")
+    common.add_named(patent, "inventor", [first_text(n, "name") for n in inventors])
+    agents = root.xpath(f"{_BIB}/cn-parties/cn-agents/cn-agent")
+    common.add_agents(patent, [(first_text(n, "name"), first_text(n, "cn-agency/name")) for n in agents])
     patent.classifications = common.classifications(
         "ipc", [first_text(n, "text") for n in root.xpath(f"{_BIB}/classifications-ipcr/classification-ipcr")]
     )
-    for prio in root.xpath(f"{_BIB}/priority-claims/priority-claim"):
-        number = first_text(prio, "doc-number")
-        if number:
-            patent.priorities.append(
-                Priority(
-                    first_text(prio, "country"),
-                    number.replace(" ", ""),
-                    parse_date(first_text(prio, "date"), "priority_date"),
-                )
-            )
+    common.add_priorities(
+        patent,
+        root.xpath(f"{_BIB}/priority-claims/priority-claim"),
+        country="country",
+        number="doc-number",
+        date="date",
+    )
     yield patent

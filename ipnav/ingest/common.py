@@ -11,9 +11,10 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from ipnav.errors import RecordError
-from ipnav.model import Citation, Classification, Party, Patent, Publication
+from ipnav.model import Citation, Classification, Party, Patent, Priority, Publication
 from ipnav.normalize.classification import canonical_symbol
 from ipnav.normalize.dates import parse_date
 from ipnav.normalize.names import normalize_name
@@ -142,6 +143,47 @@ def base_patent(
         cn_type_from_number(patent.app_key) if patent.country == "CN" else "other"
     )
     return patent
+
+
+def add_named(patent: Patent, role: str, names: Iterable[str], **address: str) -> None:
+    """Parties of one role from a list of names, numbered in order (empty names skipped)."""
+    for seq, name in enumerate(names, 1):
+        found = party(role, name, seq, **address)
+        if found:
+            patent.parties.append(found)
+
+
+def add_agents(patent: Patent, pairs: Iterable[tuple[str, str]]) -> None:
+    """CNIPA agents with their agency, written per agent: agents in order, each agency once."""
+    pairs = list(pairs)
+    add_named(patent, "agent", [agent for agent, _ in pairs], country="CN")
+    agencies = list(dict.fromkeys(agency for _, agency in pairs if agency))
+    add_named(patent, "agency", agencies, country="CN")
+
+
+def add_priorities(patent: Patent, nodes: list[Any], *, country: str, number: str, date: str) -> None:
+    """Priority claims from XML nodes; `country`, `number`, `date` are paths inside each node."""
+    from ipnav.ingest.xmlutil import first_text
+
+    for node in nodes:
+        value = first_text(node, number).replace(" ", "")
+        if value:
+            patent.priorities.append(
+                Priority(first_text(node, country), value, parse_date(first_text(node, date), "priority_date"))
+            )
+
+
+def set_claims(
+    patent: Patent, nodes: list[Any], *, ref_path: str | None, cjk: bool = False, count_hint: int = 0
+) -> None:
+    """Claims text, count and independent count; `ref_path` finds a claim's reference to another claim."""
+    from ipnav.ingest.xmlutil import text_of
+    from ipnav.normalize.text import clean_cjk_text
+
+    patent.claims = [clean_cjk_text(text_of(c)) if cjk else text_of(c) for c in nodes]
+    patent.claims_count = len(patent.claims) or count_hint
+    refs = [c.find(ref_path) is not None for c in nodes] if ref_path else None
+    patent.independent_claims = count_independent(patent.claims, refs)
 
 
 def content_key(*parts: str) -> str:

@@ -12,8 +12,7 @@ from lxml import etree
 
 from ipnav.ingest import common
 from ipnav.ingest.xmlutil import extract, first_text, text_of
-from ipnav.model import Priority, Record
-from ipnav.normalize.dates import parse_date
+from ipnav.model import Record
 
 FORMAT = "ep_pubserver"
 ROOTS = ("ep-patent-document",)
@@ -61,12 +60,7 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
         (c for c in claim_sets if c.get("lang") == root.get("lang")), claim_sets[0] if claim_sets else None
     )
     if main_claims is not None:
-        claims = main_claims.xpath("claim")
-        patent.claims = [text_of(c) for c in claims]
-        patent.claims_count = len(claims)
-        patent.independent_claims = common.count_independent(
-            patent.claims, [c.find(".//claim-ref") is not None for c in claims]
-        )
+        common.set_claims(patent, main_claims.xpath("claim"), ref_path=".//claim-ref")
     description = root.find("description")
     patent.description = text_of(description) if description is not None else ""
     for role, path in (
@@ -90,14 +84,5 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
             patent.citations.append(common.patent_citation(number.replace(" ", ""), country, kind or "", "", "search"))
     for node in root.xpath("SDOBI/B500/B560/B562"):
         patent.citations.append(common.npl_citation(first_text(node, "text"), "search"))
-    for node in root.xpath("SDOBI/B300"):
-        number = first_text(node, "B310")
-        if number:
-            patent.priorities.append(
-                Priority(
-                    first_text(node, "B330/ctry"),
-                    number.replace(" ", ""),
-                    parse_date(first_text(node, "B320/date"), "priority_date"),
-                )
-            )
+    common.add_priorities(patent, root.xpath("SDOBI/B300"), country="B330/ctry", number="B310", date="B320/date")
     yield patent

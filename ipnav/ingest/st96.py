@@ -8,8 +8,7 @@ from lxml import etree
 
 from ipnav.ingest import common
 from ipnav.ingest.xmlutil import extract, first_text, text_of
-from ipnav.model import Priority, Record
-from ipnav.normalize.dates import parse_date
+from ipnav.model import Record
 from ipnav.normalize.status import normalize_patent_type
 
 FORMAT = "wipo_st96"
@@ -61,12 +60,7 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
         patent.titles[root.get("languageCode", "en")] = values["title"]
     if values["abstract"]:
         patent.abstracts[root.get("languageCode", "en")] = values["abstract"]
-    claims = root.xpath("Claims/Claim")
-    patent.claims = [text_of(c) for c in claims]
-    patent.claims_count = len(claims)
-    patent.independent_claims = common.count_independent(
-        patent.claims, [c.find(".//ClaimReference") is not None for c in claims]
-    )
+    common.set_claims(patent, root.xpath("Claims/Claim"), ref_path=".//ClaimReference")
     description = root.find("Description")
     patent.description = text_of(description) if description is not None else ""
     for role, path in (
@@ -103,14 +97,11 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
             )
         else:
             patent.citations.append(common.npl_citation(text_of(node), category))
-    for node in root.xpath(f"{_BIB}/PriorityClaimBag/PriorityClaim"):
-        number = first_text(node, ".//ApplicationNumberText")
-        if number:
-            patent.priorities.append(
-                Priority(
-                    first_text(node, "IPOfficeCode"),
-                    number,
-                    parse_date(first_text(node, "FilingDate"), "priority_date"),
-                )
-            )
+    common.add_priorities(
+        patent,
+        root.xpath(f"{_BIB}/PriorityClaimBag/PriorityClaim"),
+        country="IPOfficeCode",
+        number=".//ApplicationNumberText",
+        date="FilingDate",
+    )
     yield patent

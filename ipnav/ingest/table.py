@@ -297,12 +297,9 @@ def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
         if found:
             patent.parties.append(found)
     for role, field in (("inventor", "inventors"), ("agent", "agent"), ("agency", "agency")):
-        for seq, person in enumerate(_split(values.get(field, "")), 1):
-            if person in ("请求不公布姓名", "不公告发明人"):
-                continue
-            found = common.party(role, person, seq)
-            if found:
-                patent.parties.append(found)
+        # inventors who asked not to be named are not inventors called "请求不公布姓名"
+        names = [n for n in _split(values.get(field, "")) if n not in ("请求不公布姓名", "不公告发明人")]
+        common.add_named(patent, role, names)
     ipc = split_symbols(values.get("main_ipc", "")) + split_symbols(values.get("ipc", ""))
     patent.classifications = common.classifications("ipc", ipc) + common.classifications(
         "cpc", split_symbols(values.get("cpc", ""))

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ipnav.ingest import common
-from ipnav.ingest.xmlutil import extract, first_text, text_of
-from ipnav.model import Priority, Record
-from ipnav.normalize.dates import parse_date
+from ipnav.ingest.xmlutil import extract, first_text
+from ipnav.model import Record
 
 FORMAT = "uspto_pap"
 ROOTS = ("patent-application-publication",)
@@ -51,12 +50,7 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
     if values["abstract"]:
         patent.abstracts["en"] = values["abstract"]
     patent.description = values["description"]
-    claims = root.xpath("subdoc-claims/claim")
-    patent.claims = [text_of(c) for c in claims]
-    patent.claims_count = len(claims)
-    patent.independent_claims = common.count_independent(
-        patent.claims, [c.find(".//dependent-claim-reference") is not None for c in claims]
-    )
+    common.set_claims(patent, root.xpath("subdoc-claims/claim"), ref_path=".//dependent-claim-reference")
     inventors = root.xpath(f"{_BIB}/inventors/*[self::first-named-inventor or self::inventor]")
     for seq, node in enumerate(inventors, 1):
         found = common.party(
@@ -83,14 +77,11 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
             patent.parties.append(found)
     ipc = [n.text or "" for n in root.xpath(f"{_BIB}/technical-information/classification-ipc//ipc")]
     patent.classifications = common.classifications("ipc", ipc)
-    for prio in root.xpath(f"{_BIB}/foreign-priority-data"):
-        number = first_text(prio, "priority-application-number/doc-number").replace(" ", "")
-        if number:
-            patent.priorities.append(
-                Priority(
-                    first_text(prio, "country-code"),
-                    number,
-                    parse_date(first_text(prio, "filing-date"), "priority_date"),
-                )
-            )
+    common.add_priorities(
+        patent,
+        root.xpath(f"{_BIB}/foreign-priority-data"),
+        country="country-code",
+        number="priority-application-number/doc-number",
+        date="filing-date",
+    )
     yield patent

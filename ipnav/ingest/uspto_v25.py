@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ipnav.ingest import common
-from ipnav.ingest.xmlutil import extract, first_text, text_of
-from ipnav.model import Priority, Record
-from ipnav.normalize.dates import parse_date
+from ipnav.ingest.xmlutil import extract, first_text
+from ipnav.model import Record
 
 FORMAT = "uspto_v25"
 ROOTS = ("PATDOC",)
@@ -60,11 +59,8 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
     if values["abstract"]:
         patent.abstracts["en"] = values["abstract"]
     patent.description = values["description"]
-    claims = root.xpath("SDOCL/CL/CLM")
-    patent.claims = [text_of(c) for c in claims]
-    patent.claims_count = len(claims) or int(values["claims_count"] or 0)
-    patent.independent_claims = common.count_independent(
-        patent.claims, [c.find(".//CLREF") is not None for c in claims]
+    common.set_claims(
+        patent, root.xpath("SDOCL/CL/CLM"), ref_path=".//CLREF", count_hint=int(values["claims_count"] or 0)
     )
     for role, path in (
         ("inventor", "SDOBI/B700/B720/B721"),
@@ -96,14 +92,5 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
     for node in root.xpath("SDOBI/B500/B560/B562"):
         category = "examiner" if node.find("CITED-BY-EXAMINER") is not None else "other"
         patent.citations.append(common.npl_citation(first_text(node, "NCIT"), category))
-    for node in root.xpath("SDOBI/B300"):
-        number = first_text(node, "B310")
-        if number:
-            patent.priorities.append(
-                Priority(
-                    first_text(node, "B330"),
-                    number.replace(" ", ""),
-                    parse_date(first_text(node, "B320"), "priority_date"),
-                )
-            )
+    common.add_priorities(patent, root.xpath("SDOBI/B300"), country="B330", number="B310", date="B320")
     yield patent

@@ -13,8 +13,7 @@ from lxml import etree
 from ipnav.errors import RecordError
 from ipnav.ingest import common
 from ipnav.ingest.xmlutil import extract, first_text, text_of, xpath
-from ipnav.model import Patent, Priority, Record
-from ipnav.normalize.dates import parse_date
+from ipnav.model import Patent, Record
 from ipnav.normalize.numbers import normalize_publication_number
 from ipnav.normalize.status import normalize_patent_type
 
@@ -125,14 +124,6 @@ def _citations(root: etree._Element) -> list:
     return out
 
 
-def _claims(root: etree._Element) -> tuple[list[str], list[bool]]:
-    claims, refs = [], []
-    for claim in root.xpath("claims/claim"):
-        claims.append(text_of(claim))
-        refs.append(claim.find(".//claim-ref") is not None)
-    return claims, refs
-
-
 def parse_element(root: etree._Element) -> Iterator[Record]:
     values = extract(root, FIELDS)
     patent: Patent = common.base_patent(
@@ -151,24 +142,24 @@ def parse_element(root: etree._Element) -> Iterator[Record]:
         patent.titles["en"] = values["title"]
     if values["abstract"]:
         patent.abstracts["en"] = values["abstract"]
-    patent.claims, refs = _claims(root)
-    patent.claims_count = len(patent.claims) or int(first_text(root, f"{_BIB}/number-of-claims") or 0)
-    patent.independent_claims = common.count_independent(patent.claims, refs)
+    common.set_claims(
+        patent,
+        root.xpath("claims/claim"),
+        ref_path=".//claim-ref",
+        count_hint=int(first_text(root, f"{_BIB}/number-of-claims") or 0),
+    )
     description = root.find("description")
     patent.description = text_of(description) if description is not None else ""
     patent.parties = _parties(root)
     patent.classifications = common.classifications("ipc", _ipc(root)) + common.classifications("cpc", _cpc(root))
     patent.citations = _citations(root)
-    for prio in root.xpath(f"{_BIB}/priority-claims/priority-claim"):
-        number = first_text(prio, "doc-number")
-        if number:
-            patent.priorities.append(
-                Priority(
-                    first_text(prio, "country"),
-                    number.replace(" ", ""),
-                    parse_date(first_text(prio, "date"), "priority_date"),
-                )
-            )
+    common.add_priorities(
+        patent,
+        root.xpath(f"{_BIB}/priority-claims/priority-claim"),
+        country="country",
+        number="doc-number",
+        date="date",
+    )
     for doc in root.xpath(f"{_BIB}/related-documents/related-publication/document-id"):
         # the earlier pre-grant publication of the same application
         try:
