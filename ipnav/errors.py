@@ -3,6 +3,7 @@
 * IpnavError                 -- anything a user should see as one clear line
   + UsageError               -- bad arguments or settings (CLI exit 2, HTTP 400)
   + WorkspaceError           -- the workspace folder cannot be used
+    + WarehouseBusy          -- another process (an ingest) holds the warehouse (HTTP 503)
   + InputFileError           -- a whole input file cannot be read (empty, truncated, unknown type)
   + RecordError              -- one record is malformed; becomes a Reject, never stops ingest
   + RecordNotFound           -- no patent with that number (HTTP 404)
@@ -32,6 +33,12 @@ class UsageError(IpnavError):
 
 class WorkspaceError(IpnavError):
     status = 500
+
+
+class WarehouseBusy(WorkspaceError):
+    """The warehouse is locked by another process, typically a running ingest."""
+
+    status = 503
 
 
 class InputFileError(IpnavError):

@@ -119,3 +119,33 @@ def test_api_patent_stats_and_errors(client: TestClient) -> None:
     assert client.get("/api/rejects", params={"limit": 0}).status_code == 422
     assert client.get("/openapi.json").json()["info"]["title"] == "ipnav API"
     assert client.get("/docs").status_code == 200
+
+
+def test_api_answers_503_while_an_ingest_holds_the_warehouse(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    ws = tmp_path / "ws"
+    client = TestClient(create_app(Settings(workspace=ws)))
+    assert client.get("/api/stats").status_code == 200
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(ws / 'warehouse.duckdb')!r}); "
+            "print('ready', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        response = client.get("/api/stats")
+        assert response.status_code == 503
+        assert response.json()["error"] == "WarehouseBusy"
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.2)
+    assert client.get("/api/stats").status_code == 200

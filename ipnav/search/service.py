@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -33,7 +34,15 @@ def index_path(workspace: Workspace) -> Path:
 
 
 def open_index(workspace: Workspace) -> SearchIndex:
-    return SearchIndex(index_path(workspace))
+    """The workspace's index, opened once per process and reloaded to see the latest commit."""
+    index = _open(index_path(workspace).resolve())
+    index.index.reload()
+    return index
+
+
+@functools.lru_cache(maxsize=8)
+def _open(path: Path) -> SearchIndex:
+    return SearchIndex(path)
 
 
 def sync_index(workspace: Workspace, warehouse: Warehouse) -> int:

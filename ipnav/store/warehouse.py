@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ipnav.errors import WorkspaceError
+from ipnav.errors import WarehouseBusy, WorkspaceError
 from ipnav.model import Patent, Record, Reject, Transaction
 from ipnav.store import rows
 from ipnav.store.codec import load_document
@@ -60,6 +60,10 @@ class Warehouse:
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise WarehouseBusy(
+                    f"the warehouse {self.path} is in use by another ipnav process (an ingest?); try again when it ends"
+                ) from exc
             raise WorkspaceError(f"cannot open warehouse {self.path}: {exc}") from exc
         if not read_only:
             self.con.execute(DDL)
