@@ -10,6 +10,7 @@ import orjson
 import pyarrow as pa
 
 from ipnav.model import Patent, Transaction
+from ipnav.value.sei import sei_matches
 
 _GRANT_KINDS = ("B", "C", "U", "Y", "S", "E", "P")
 
@@ -149,6 +150,17 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
                 date=ci.date,
                 text=ci.text,
                 category=ci.category,
+            )
+        for match in sei_matches([c.symbol for c in p.classifications if c.scheme == "ipc"]):
+            _append(
+                cols["patent_sei"],
+                app_key=p.app_key,
+                sei_code=match.code,
+                sei_name=match.name,
+                category_code=match.category_code,
+                category_name=match.category_name,
+                pattern=match.pattern,
+                symbol=match.symbol,
             )
         for ev in p.legal_events:
             _append(cols["legal_events"], app_key=p.app_key, date=ev.date, code=ev.code, description=ev.description)

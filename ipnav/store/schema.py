@@ -39,6 +39,14 @@ CREATE TABLE IF NOT EXISTS citations (
     app_key VARCHAR, seq INTEGER, kind VARCHAR, number VARCHAR, country VARCHAR, kind_code VARCHAR, date DATE,
     text VARCHAR, category VARCHAR
 );
+CREATE TABLE IF NOT EXISTS patent_sei (
+    app_key VARCHAR, sei_code VARCHAR, sei_name VARCHAR, category_code VARCHAR, category_name VARCHAR,
+    pattern VARCHAR, symbol VARCHAR
+);
+CREATE TABLE IF NOT EXISTS topics (
+    name VARCHAR, description VARCHAR, query VARCHAR, created_at TIMESTAMP, refreshed_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS topic_members (topic VARCHAR, app_key VARCHAR, origin VARCHAR, added_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS legal_events (app_key VARCHAR, date DATE, code VARCHAR, description VARCHAR);
 CREATE TABLE IF NOT EXISTS transactions (
     key VARCHAR, kind VARCHAR, execution_date DATE, recorded_date DATE, assignors VARCHAR, assignees VARCHAR,
@@ -67,6 +75,7 @@ DERIVED_TABLES = (
     "priorities",
     "citations",
     "legal_events",
+    "patent_sei",
 )
 
 DOCUMENTS_ARROW = pa.schema(

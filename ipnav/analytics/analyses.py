@@ -1,0 +1,421 @@
+"""The navigation analyses. Each is `(ctx, **options) -> pyarrow.Table`, written as ibis expressions
+over the warehouse tables (DuckDB here; the same expressions run on PostgreSQL or Spark backends).
+
+Counts are of applications (one per application, however many publications it has).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+from ibis import _
+
+from ipnav.analytics.names import APPLICANT_TYPES, applicant_type, canonical_name
+from ipnav.store.warehouse import Warehouse
+
+
+@dataclass
+class Context:
+    """One selection, ready to analyse."""
+
+    warehouse: Warehouse
+    keys: list[str]
+    as_of: dt.date = field(default_factory=dt.date.today)
+    merges: dict[str, str] = field(default_factory=dict)  # canonical alias -> merged name
+
+    def __post_init__(self) -> None:
+        self.backend = ibis.duckdb.from_connection(self.warehouse.con)
+        self._sel = f"_sel_{uuid.uuid4().hex[:8]}"
+        self.warehouse.con.register(self._sel, pa.table({"app_key": pa.array(self.keys, pa.string())}))
+
+    def table(self, name: str) -> ir.Table:
+        """A warehouse table restricted to the selection."""
+        sel = self.backend.table(self._sel)
+        return self.backend.table(name).semi_join(sel, "app_key")
+
+    def close(self) -> None:
+        self.warehouse.con.unregister(self._sel)
+
+    def names(self, roles: tuple[str, ...]) -> ir.Table:
+        """Parties of these roles with a merged display name `entity` (canonical spelling + user merges)."""
+        parties = self.table("parties").filter(lambda t: t.role.isin(roles))
+        raw = parties.select("name").distinct().to_pyarrow().column(0).to_pylist()
+        entities = [self.merges.get(canonical_name(n), canonical_name(n)) for n in raw]
+        table = ibis.memtable(
+            {"name": raw, "entity": entities, "etype": [applicant_type(n) for n in raw]},
+            schema={"name": "string", "entity": "string", "etype": "string"},
+        )
+        return parties.join(table, "name")  # etype: the type read from the full spelling (有限公司 ...)
+
+
+def _to_arrow(expr: ir.Table) -> pa.Table:
+    return expr.to_pyarrow()
+
+
+def trends(ctx: Context) -> pa.Table:
+    """Filing, publication and grant counts by year; years whose data is not all published yet
+    (the last 18 months: applications publish 18 months after filing) are marked incomplete."""
+    p = ctx.table("patents")
+    filing = p.filter(p.filing_year.notnull()).group_by(year=_.filing_year).aggregate(filings=_.count())
+    pubs = p.filter(p.first_pub_date.notnull()).group_by(year=_.first_pub_date.year()).aggregate(publications=_.count())
+    grants = p.filter(p.grant_date.notnull()).group_by(year=_.grant_date.year()).aggregate(grants=_.count())
+    years = filing.select("year").union(pubs.select("year")).union(grants.select("year")).distinct()
+    out = (
+        years.left_join(filing, "year")
+        .select(years.year, filing.filings)
+        .left_join(pubs, "year")
+        .select("year", "filings", pubs.publications)
+        .left_join(grants, "year")
+        .select("year", "filings", "publications", grants.grants)
+        .order_by("year")
+    )
+    table = _to_arrow(out).to_pylist()
+    cutoff = ctx.as_of - dt.timedelta(days=548)
+    for row in table:
+        for key in ("filings", "publications", "grants"):
+            row[key] = row[key] or 0
+        row["incomplete"] = dt.date(int(row["year"]), 12, 31) > cutoff
+    return pa.Table.from_pylist(table)
+
+
+def applicants(ctx: Context, limit: int = 20) -> pa.Table:
+    """Applicant ranking by applications, names merged (全/半角, 有限公司/股份有限公司, Co., Ltd./Inc., case)."""
+    parties = ctx.names(("applicant", "assignee"))
+    ranked = (
+        parties.group_by("entity")
+        .aggregate(applications=parties.app_key.nunique(), spellings=parties.name.nunique(), type=parties.etype.mode())
+        .order_by([ibis.desc("applications"), "entity"])
+        .limit(limit)
+    )
+    rows = _to_arrow(ranked).to_pylist()
+    total = len(ctx.keys) or 1
+    for row in rows:
+        row["share"] = round(row["applications"] / total, 4)
+    return pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [
+                ("entity", pa.string()),
+                ("applications", pa.int64()),
+                ("spellings", pa.int64()),
+                ("share", pa.float64()),
+                ("type", pa.string()),
+            ]
+        ),
+    )
+
+
+def inventors(ctx: Context, limit: int = 20) -> pa.Table:
+    parties = ctx.table("parties").filter(lambda t: t.role == "inventor")
+    ranked = (
+        parties.group_by(inventor="name")
+        .aggregate(applications=parties.app_key.nunique())
+        .order_by([ibis.desc("applications"), "inventor"])
+        .limit(limit)
+    )
+    return _to_arrow(ranked)
+
+
+def applicant_types(ctx: Context) -> pa.Table:
+    """Applications by applicant type (an application counts once per type among its applicants)."""
+    parties = ctx.names(("applicant", "assignee"))
+    pairs = _to_arrow(parties.select("app_key", "etype").distinct()).to_pylist()
+    by_type: dict[str, set[str]] = {}
+    for row in pairs:
+        by_type.setdefault(row["etype"], set()).add(row["app_key"])
+    rows = [
+        {"type": t, "type_zh": APPLICANT_TYPES[t], "applications": len(by_type.get(t, set()))} for t in APPLICANT_TYPES
+    ]
+    return pa.Table.from_pylist(sorted(rows, key=lambda r: -r["applications"]))
+
+
+_IPC_LEVEL = {"section": 1, "class": 3, "subclass": 4}
+
+
+def ipc(ctx: Context, level: str = "subclass", limit: int = 20) -> pa.Table:
+    """Technology composition by IPC section, class, subclass or main group, with Chinese titles."""
+    c = ctx.table("classifications").filter(lambda t: t.scheme == "ipc")
+    if level == "main_group":
+        code = c.symbol.split("/")[0]
+    elif level in _IPC_LEVEL:
+        code = c.symbol.substr(0, _IPC_LEVEL[level])
+    else:
+        raise ValueError(f"level must be section, class, subclass or main_group, not {level!r}")
+    grouped = c.mutate(code=code).group_by("code").aggregate(applications=c.app_key.nunique())
+    titles = ctx.backend.table("ref_ipc_titles_zh")
+    title_code = titles.code if level != "main_group" else titles.code.split("/")[0]
+    titled = titles.filter(title_code == titles.code if level != "main_group" else titles.code.endswith("/00"))
+    titled = titled.mutate(code=title_code).select("code", title_zh=titled.title_zh).distinct(on="code")
+    out = grouped.left_join(titled, "code").select("code", "applications", "title_zh")
+    table = _to_arrow(out.order_by([ibis.desc("applications"), "code"]).limit(limit)).to_pylist()
+    for row in table:  # the CNIPA titles carry references (…入A01D46/00) after the heading: keep the heading
+        title = re.split(r"[（(][^）)]*入", row["title_zh"] or "")[0].replace(" ", "")
+        reference = re.search(r"入[A-H]\d\d", title)
+        if reference:  # an unbracketed reference: keep the heading before the clause that holds it
+            title = title[: max(title.rfind("；", 0, reference.start()), 0)] or title[: reference.start()]
+        row["title_zh"] = title.strip("；;，, ")
+    return pa.Table.from_pylist(
+        table, schema=pa.schema([("code", pa.string()), ("applications", pa.int64()), ("title_zh", pa.string())])
+    )
+
+
+def wipo_fields(ctx: Context) -> pa.Table:
+    """WIPO's 35 technology fields (IPC-technology concordance), applications per field."""
+    c = ctx.table("classifications").filter(lambda t: t.scheme == "ipc")
+    w = ctx.backend.table("ref_wipo35")
+    w = w.mutate(pattern=w.IPC_code.re_replace(r"\s+", "")).select(
+        "pattern", field_no=w.Field_number, field=w.Field_en, sector=w.Sector_en
+    )
+    joined = c.join(w, c.symbol.like(w.pattern))
+    out = (
+        joined.group_by(["field_no", "field", "sector"])
+        .aggregate(applications=joined.app_key.nunique())
+        .order_by([ibis.desc("applications"), "field_no"])
+    )
+    return _to_arrow(out)
+
+
+def sei(ctx: Context) -> pa.Table:
+    """Strategic emerging industries (2021 SEI↔IPC concordance), applications per industry."""
+    s = ctx.table("patent_sei")
+    out = (
+        s.group_by(["category_code", "category_name", "sei_code", "sei_name"])
+        .aggregate(applications=s.app_key.nunique())
+        .order_by([ibis.desc("applications"), "sei_code"])
+    )
+    return _to_arrow(out)
+
+
+def countries(ctx: Context) -> pa.Table:
+    p = ctx.table("patents")
+    return _to_arrow(
+        p.group_by(country=p.country).aggregate(applications=p.count()).order_by([ibis.desc("applications"), "country"])
+    )
+
+
+def regions(ctx: Context, level: str = "province") -> pa.Table:
+    """Chinese applications by the first applicant's province, city or county (adcode)."""
+    p = ctx.table("patents").filter(lambda t: t.applicant_adcode != "")
+    keys = {
+        "province": ["applicant_province"],
+        "city": ["applicant_province", "applicant_city"],
+        "county": ["applicant_province", "applicant_city", "applicant_county", "applicant_adcode"],
+    }[level]
+    return _to_arrow(p.group_by(keys).aggregate(applications=p.count()).order_by([ibis.desc("applications"), *keys]))
+
+
+def legal_status(ctx: Context) -> pa.Table:
+    p = ctx.table("patents")
+    return _to_arrow(
+        p.group_by(["legal_status", "legal_status_reason"])
+        .aggregate(applications=p.count())
+        .order_by([ibis.desc("applications"), "legal_status"])
+    )
+
+
+def patent_types(ctx: Context) -> pa.Table:
+    p = ctx.table("patents")
+    return _to_arrow(
+        p.group_by(patent_type=p.patent_type)
+        .aggregate(applications=p.count())
+        .order_by([ibis.desc("applications"), "patent_type"])
+    )
+
+
+def lifecycle(ctx: Context) -> pa.Table:
+    """Technology life cycle: applicants and applications per filing year, and new entrants."""
+    parties = ctx.names(("applicant", "assignee"))
+    p = ctx.table("patents")
+    joined = parties.join(p.select("app_key", "filing_year"), "app_key").filter(lambda t: t.filing_year.notnull())
+    per_year = joined.group_by("filing_year").aggregate(
+        applicants=joined.entity.nunique(), applications=joined.app_key.nunique()
+    )
+    first = joined.group_by("entity").aggregate(first_year=joined.filing_year.min())
+    entrants = first.group_by(filing_year=first.first_year).aggregate(new_entrants=first.count())
+    out = per_year.left_join(entrants, "filing_year").select(
+        per_year.filing_year, "applicants", "applications", entrants.new_entrants
+    )
+    rows = _to_arrow(out.order_by("filing_year")).to_pylist()
+    for row in rows:
+        row["new_entrants"] = row["new_entrants"] or 0
+    return pa.Table.from_pylist(rows)
+
+
+def concentration(ctx: Context) -> pa.Table:
+    """Market concentration of applicants: CR4, CR8 (share of the top 4/8) and HHI (0-10000)."""
+    counts = [r["applications"] for r in applicants(ctx, limit=1_000_000).to_pylist()]
+    total = sum(counts) or 1
+    shares = [c / total for c in counts]
+    return pa.Table.from_pylist(
+        [
+            {
+                "applicants": len(counts),
+                "applications": len(ctx.keys),
+                "cr4": round(sum(shares[:4]), 4),
+                "cr8": round(sum(shares[:8]), 4),
+                "hhi": round(sum((s * 100) ** 2 for s in shares), 1),
+            }
+        ]
+    )
+
+
+def network(ctx: Context, min_weight: int = 1, limit: int = 200) -> pa.Table:
+    """Co-applicant network: pairs of applicants on the same application, with weights;
+    university-enterprise links flagged (产学研合作)."""
+    pairs = _to_arrow(ctx.names(("applicant", "assignee")).select("app_key", "entity", "etype").distinct()).to_pylist()
+    by_app: dict[str, set[str]] = {}
+    types: dict[str, str] = {}
+    for row in pairs:
+        by_app.setdefault(row["app_key"], set()).add(row["entity"])
+        types[row["entity"]] = row["etype"]
+    weights: Counter[tuple[str, str]] = Counter()
+    for names in by_app.values():
+        for a, b in itertools.combinations(sorted(names), 2):
+            weights[(a, b)] += 1
+    rows = []
+    for (a, b), weight in weights.most_common():
+        if weight < min_weight:
+            continue
+        pair_types = {types[a], types[b]}
+        rows.append(
+            {
+                "source": a,
+                "target": b,
+                "weight": weight,
+                "university_enterprise": pair_types in ({"university", "enterprise"}, {"institute", "enterprise"}),
+            }
+        )
+    schema = pa.schema(
+        [
+            ("source", pa.string()),
+            ("target", pa.string()),
+            ("weight", pa.int64()),
+            ("university_enterprise", pa.bool_()),
+        ]
+    )
+    return pa.Table.from_pylist(rows[:limit], schema=schema)
+
+
+def inventor_teams(ctx: Context, limit: int = 50) -> pa.Table:
+    rows = _to_arrow(ctx.table("parties").filter(lambda t: t.role == "inventor").select("app_key", "name")).to_pylist()
+    by_app: dict[str, set[str]] = {}
+    for row in rows:
+        by_app.setdefault(row["app_key"], set()).add(row["name"])
+    weights: Counter[tuple[str, str]] = Counter()
+    for names in by_app.values():
+        for a, b in itertools.combinations(sorted(names), 2):
+            weights[(a, b)] += 1
+    out = [{"source": a, "target": b, "weight": w} for (a, b), w in weights.most_common(limit)]
+    return pa.Table.from_pylist(
+        out, schema=pa.schema([("source", pa.string()), ("target", pa.string()), ("weight", pa.int64())])
+    )
+
+
+def _cited(ctx: Context) -> ir.Table:
+    """Citations from the selection to applications in the warehouse (matched by publication number)."""
+    c = ctx.table("citations").filter(lambda t: t.kind == "patent")
+    pubs = ctx.backend.table("publications")
+    pubs = pubs.mutate(bare=pubs.number.re_replace(r"[A-Z][0-9]?$", "")).select(cited_app="app_key", bare="bare")
+    return c.join(pubs, c.number == pubs.bare).select(citing_app=c.app_key, cited_app="cited_app").distinct()
+
+
+def most_cited(ctx: Context, limit: int = 20) -> pa.Table:
+    links = _cited(ctx)
+    p = ctx.backend.table("patents")
+    counts = links.group_by("cited_app").aggregate(citations=links.count())
+    out = counts.join(p, counts.cited_app == p.app_key).select(
+        "cited_app", "citations", p.app_number, p.title, p.first_applicant
+    )
+    return _to_arrow(out.order_by([ibis.desc("citations"), "cited_app"]).limit(limit))
+
+
+def citation_flows(ctx: Context, limit: int = 50) -> pa.Table:
+    links = _to_arrow(_cited(ctx)).to_pylist()
+    owners = {
+        r["app_key"]: r["first_applicant"]
+        for r in _to_arrow(ctx.backend.table("patents").select("app_key", "first_applicant")).to_pylist()
+    }
+    flows: Counter[tuple[str, str]] = Counter()
+    for link in links:
+        a, b = owners.get(link["citing_app"], ""), owners.get(link["cited_app"], "")
+        if a and b:
+            flows[(canonical_name(a), canonical_name(b))] += 1
+    out = [{"citing": a, "cited": b, "citations": n} for (a, b), n in flows.most_common(limit)]
+    return pa.Table.from_pylist(
+        out, schema=pa.schema([("citing", pa.string()), ("cited", pa.string()), ("citations", pa.int64())])
+    )
+
+
+_STOPWORDS = frozenset(
+    (
+        "一种 及其 方法 装置 系统 所述 其中 以及 用于 包括 进行 设备 基于 相关 本发明 实现 具有 通过 "
+        "the and for with from that this said wherein which method system device apparatus "
+        "comprising having first second one more least each into are is an of to in on a by"
+    ).split()
+)
+
+
+def terms(ctx: Context, limit: int = 50) -> pa.Table:
+    """Top terms of titles and abstracts (Chinese words by rjieba, English words), in how many applications."""
+    from ipnav.search import analysis
+
+    p = ctx.table("patents").select("app_key", "title", "abstract")
+    counts: Counter[str] = Counter()
+    for row in _to_arrow(p).to_pylist():
+        folded = analysis.fold(f"{row['title'] or ''} {row['abstract'] or ''}")
+        words = {w for run in analysis.cjk_runs(folded) for w in analysis.words(run) if len(w) >= 2}
+        words |= set(re.findall(r"[a-z][a-z\-]{3,}", folded))
+        counts.update(w for w in words if w not in _STOPWORDS)
+    rows = [{"term": t, "applications": n} for t, n in counts.most_common(limit)]
+    return pa.Table.from_pylist(rows, schema=pa.schema([("term", pa.string()), ("applications", pa.int64())]))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    kind: str
+    title_zh: str
+    title_en: str
+    run: Callable[..., pa.Table]
+
+
+ANALYSES: dict[str, Analysis] = {
+    a.kind: a
+    for a in (
+        Analysis("trends", "申请/公开/授权趋势", "Filing, publication and grant trends", trends),
+        Analysis("applicants", "申请人排名", "Top applicants", applicants),
+        Analysis("inventors", "发明人排名", "Top inventors", inventors),
+        Analysis("applicant_types", "申请人类型", "Applicant types", applicant_types),
+        Analysis("ipc", "技术构成（IPC）", "Technology composition (IPC)", ipc),
+        Analysis("wipo_fields", "WIPO 35 技术领域", "WIPO 35 technology fields", wipo_fields),
+        Analysis("sei", "战略性新兴产业分布", "Strategic emerging industries", sei),
+        Analysis("countries", "国家/地区分布", "Applications by country", countries),
+        Analysis("regions", "国内区域分布", "Chinese applications by region", regions),
+        Analysis("legal_status", "法律状态", "Legal status", legal_status),
+        Analysis("patent_types", "专利类型", "Patent types", patent_types),
+        Analysis("lifecycle", "技术生命周期", "Technology life cycle", lifecycle),
+        Analysis("concentration", "市场集中度", "Market concentration (CR4, CR8, HHI)", concentration),
+        Analysis("network", "合作申请网络", "Co-applicant network", network),
+        Analysis("inventor_teams", "发明人团队", "Inventor teams", inventor_teams),
+        Analysis("most_cited", "高被引专利", "Most-cited patents", most_cited),
+        Analysis("citation_flows", "申请人引证关系", "Citation flows between applicants", citation_flows),
+        Analysis("terms", "高频技术词", "Top terms", terms),
+    )
+}
+
+
+def run(ctx: Context, kind: str, **options: Any) -> pa.Table:
+    if kind not in ANALYSES:
+        from ipnav.errors import UsageError
+
+        raise UsageError(f"unknown analysis {kind!r}; analyses are: {', '.join(ANALYSES)}")
+    return ANALYSES[kind].run(ctx, **options)
