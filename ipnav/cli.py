@@ -339,6 +339,215 @@ def similar(
     out.print(table)
 
 
+SelectionOption = Annotated[
+    str,
+    typer.Option("--selection", "-s", help="A query, 'topic:NAME', 'numbers:N1,N2' or 'all' (default)."),
+]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date the figures are as of (default today).")]
+
+
+def _as_of(value: str | None) -> Any:
+    import datetime as dt
+
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@app.command()
+def analyze(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="Analysis: trends, applicants, inventors, applicant_types, ipc, "
+            "wipo_fields, sei, countries, regions, legal_status, patent_types, "
+            "lifecycle, concentration, network, inventor_teams, most_cited, "
+            "citation_flows, terms."
+        ),
+    ],
+    selection: SelectionOption = "all",
+    limit: Annotated[int | None, typer.Option(help="Rows for rankings.")] = None,
+    level: Annotated[
+        str | None, typer.Option(help="ipc: section/class/subclass/main_group; regions: province/city/county.")
+    ] = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One navigation analysis of a selection (table, and its ECharts option with --json)."""
+    from ipnav.analytics.navigate import analyze as run_analysis
+    from ipnav.analytics.selection import Selection
+
+    options: dict[str, Any] = {}
+    if limit is not None:
+        options["limit"] = limit
+    if level is not None:
+        options["level"] = level
+    with _warehouse() as wh:
+        data = run_analysis(workspace(), wh, Selection.parse(selection), kind, as_of=_as_of(as_of), **options)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(
+        f"[bold]{data['title_zh']} {data['title_en']}[/bold] · {data['selection']} · "
+        f"{data['applications']} 件 applications · as of {data['as_of']}"
+    )
+    rows = data["rows"]
+    if rows:
+        table = Table(*[str(c) for c in rows[0]])
+        for row in rows:
+            table.add_row(*[str(v) for v in row.values()])
+        out.print(table)
+
+
+@app.command()
+def navigate(selection: SelectionOption = "all", as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """The full navigation pack of a selection: every analysis with its chart."""
+    from ipnav.analytics.navigate import navigate as run_navigate
+    from ipnav.analytics.selection import Selection
+
+    with _warehouse() as wh:
+        data = run_navigate(workspace(), wh, Selection.parse(selection), as_of=_as_of(as_of))
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"[bold]专利导航 navigation[/bold] · {data['selection']} · {data['applications']} 件 applications")
+    for result in data["analyses"].values():
+        out.print(f"  {result['title_zh']} ({result['title_en']}): {len(result['rows'])} rows")
+
+
+@app.command()
+def report(
+    selection: SelectionOption = "all",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx")] = "xlsx",
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Output file.")] = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a navigation report of a selection (Excel with native charts)."""
+    from ipnav.analytics.navigate import navigate as run_navigate
+    from ipnav.analytics.selection import Selection
+    from ipnav.reports.xlsx import write_xlsx
+
+    if fmt != "xlsx":
+        raise UsageError(f"report format {fmt!r} is not available yet; use xlsx")
+    ws = workspace()
+    target = out_path or ws.exports_dir / "navigation-report.xlsx"
+    with _warehouse() as wh:
+        pack = run_navigate(ws, wh, Selection.parse(selection), as_of=_as_of(as_of))
+        write_xlsx(pack, wh, target)
+    if as_json:
+        _print_json({"path": str(target), "applications": pack["applications"], "analyses": len(pack["analyses"])})
+    else:
+        out.print(f"report written: {target} ({pack['applications']} applications, {len(pack['analyses'])} analyses)")
+
+
+topic_app = typer.Typer(
+    help="Thematic databases (专题库): create, list, show, add, remove, refresh, delete.", no_args_is_help=True
+)
+app.add_typer(topic_app, name="topic")
+
+
+def _topic_output(data: Any, as_json: bool, message: str) -> None:
+    if as_json:
+        _print_json(data)
+    else:
+        out.print(message)
+
+
+@topic_app.command("create")
+def topic_create(
+    name: Annotated[str, typer.Argument(help="Name, e.g. 新能源汽车")],
+    query: Annotated[str, typer.Option("--query", "-q", help="Search query that defines the topic.")],
+    description: Annotated[str, typer.Option("--description", help="What the topic covers.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Create a thematic database from a query."""
+    from ipnav.analytics import topics
+
+    with _warehouse() as wh:
+        data = topics.create(workspace(), wh, name, query, description)
+    _topic_output(data, as_json, f"专题库 {name}: {data['size']} applications")
+
+
+@topic_app.command("list")
+def topic_list(as_json: JsonOption = False) -> None:
+    """List thematic databases."""
+    from ipnav.analytics import topics
+
+    with _warehouse() as wh:
+        data = topics.list_topics(wh)
+    if as_json:
+        _print_json(data)
+        return
+    table = Table("名称 name", "件数 size", "检索式 query", "更新 refreshed")
+    for row in data:
+        table.add_row(row["name"], str(row["size"]), row["query"], row["refreshed_at"][:19])
+    out.print(table)
+
+
+@topic_app.command("show")
+def topic_show(name: str, as_json: JsonOption = False) -> None:
+    """Show one thematic database and its members."""
+    from ipnav.analytics import topics
+
+    with _warehouse() as wh:
+        data = topics.show(wh, name)
+    _topic_output(
+        data,
+        as_json,
+        f"专题库 {name}: {data['size']} applications ({data['manual']} added by hand, "
+        f"{data['removed']} removed) · query: {data['query']}",
+    )
+
+
+@topic_app.command("add")
+def topic_add(name: str, numbers: list[str], as_json: JsonOption = False) -> None:
+    """Add patents (any number spelling) to a thematic database."""
+    from ipnav.analytics import topics
+
+    with _warehouse() as wh:
+        data = topics.add(wh, name, numbers)
+    _topic_output(data, as_json, f"专题库 {name}: {data['size']} applications")
+
+
+@topic_app.command("remove")
+def topic_remove(name: str, numbers: list[str], as_json: JsonOption = False) -> None:
+    """Remove patents from a thematic database (refresh will not bring them back)."""
+    from ipnav.analytics import topics
+
+    with _warehouse() as wh:
+        data = topics.remove(wh, name, numbers)
+    _topic_output(data, as_json, f"专题库 {name}: {data['size']} applications")
+
+
+@topic_app.command("refresh")
+def topic_refresh(name: str, as_json: JsonOption = False) -> None:
+    """Re-run a thematic database's query: report what came in and what went out."""
+    from ipnav.analytics import topics
+
+    with _warehouse() as wh:
+        data = topics.refresh(workspace(), wh, name)
+    _topic_output(
+        data,
+        as_json,
+        f"专题库 {name}: {data['size']} applications · came in {len(data['came_in'])} · "
+        f"went out {len(data['went_out'])}",
+    )
+
+
+@topic_app.command("delete")
+def topic_delete(name: str, as_json: JsonOption = False) -> None:
+    """Delete a thematic database (the patents stay in the warehouse)."""
+    from ipnav.analytics import topics
+
+    with _warehouse() as wh:
+        topics.delete(wh, name)
+    _topic_output({"deleted": name}, as_json, f"专题库 {name} deleted")
+
+
 @app.command()
 def reindex(as_json: JsonOption = False) -> None:
     """Rebuild the search index from the warehouse."""

@@ -134,6 +134,18 @@ FROM patents p ORDER BY p.filing_date NULLS LAST, p.app_key
 XLSX_MAX_ROWS = 1_048_575
 
 
+def export_cursor(warehouse: Warehouse, keys: list[str]) -> Any:
+    """A cursor over the export rows of the given applications."""
+    import pyarrow as pa
+
+    con = warehouse.con.cursor()
+    con.register("export_keys", pa.table({"app_key": pa.array(keys, pa.string())}))
+    sql = _EXPORT_SQL.replace(
+        "FROM patents p ORDER BY", "FROM patents p SEMI JOIN export_keys e USING (app_key) ORDER BY"
+    )
+    return con.execute(sql)
+
+
 def export(warehouse: Warehouse, fmt: str, out: Path) -> int:
     """Write one row per application to parquet, csv or xlsx; returns the row count."""
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -93,6 +93,32 @@ def create_app(settings: Settings) -> FastAPI:
 
         return await run_in_threadpool(similar, workspace, wh, number, limit=limit)
 
+    @app.get("/api/analyze/{kind}", summary="One navigation analysis of a selection / 专利导航分析")
+    async def api_analyze(
+        kind: str,
+        wh: WarehouseDep,
+        selection: Annotated[str, Query(description="query, topic:NAME, numbers:A,B or all", max_length=4000)] = "all",
+        limit: Annotated[int | None, Query(ge=1, le=10000)] = None,
+        level: Annotated[str | None, Query(max_length=20)] = None,
+    ) -> dict[str, Any]:
+        from ipnav.analytics.navigate import analyze
+        from ipnav.analytics.selection import Selection
+
+        options: dict[str, Any] = {k: v for k, v in (("limit", limit), ("level", level)) if v is not None}
+        return await run_in_threadpool(analyze, workspace, wh, Selection.parse(selection), kind, **options)
+
+    @app.get("/api/topics", summary="Thematic databases / 专题库")
+    async def api_topics(wh: WarehouseDep) -> list[dict[str, Any]]:
+        from ipnav.analytics import topics
+
+        return await run_in_threadpool(topics.list_topics, wh)
+
+    @app.get("/api/topics/{name}", summary="One thematic database / 专题库详情")
+    async def api_topic(name: str, wh: WarehouseDep) -> dict[str, Any]:
+        from ipnav.analytics import topics
+
+        return await run_in_threadpool(topics.show, wh, name)
+
     @app.get("/api/rejects", summary="Rejected records with file, position, field, reason / 拒收记录")
     async def api_rejects(
         wh: WarehouseDep,

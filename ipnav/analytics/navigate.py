@@ -1,0 +1,71 @@
+"""The navigation pack: every analysis of one selection, with its ECharts option."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ipnav.analytics import charts
+from ipnav.analytics.analyses import ANALYSES, Context, run
+from ipnav.analytics.names import load_merge_table
+from ipnav.analytics.selection import Selection, resolve
+from ipnav.config import Workspace
+from ipnav.store.warehouse import Warehouse
+
+MERGE_FILE = "applicant_merge.csv"
+
+
+def context(workspace: Workspace, warehouse: Warehouse, selection: Selection, as_of: dt.date | None = None) -> Context:
+    keys = resolve(selection, workspace, warehouse)
+    return Context(
+        warehouse, keys, as_of=as_of or dt.date.today(), merges=load_merge_table(workspace.root / MERGE_FILE)
+    )
+
+
+def _result(ctx: Context, kind: str, **options: Any) -> dict[str, Any]:
+    table = run(ctx, kind, **options)
+    meta = ANALYSES[kind]
+    return {
+        "kind": kind,
+        "title_zh": meta.title_zh,
+        "title_en": meta.title_en,
+        "rows": table.to_pylist(),
+        "option": charts.option(kind, table),
+    }
+
+
+def analyze(
+    workspace: Workspace,
+    warehouse: Warehouse,
+    selection: Selection,
+    kind: str,
+    *,
+    as_of: dt.date | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """One analysis of a selection: its rows and its chart."""
+    ctx = context(workspace, warehouse, selection, as_of)
+    try:
+        out = _result(ctx, kind, **options)
+    finally:
+        ctx.close()
+    out.update({"selection": selection.describe(), "applications": len(ctx.keys), "as_of": ctx.as_of.isoformat()})
+    return out
+
+
+def navigate(
+    workspace: Workspace, warehouse: Warehouse, selection: Selection, *, as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """Every analysis of a selection (the full navigation pack)."""
+    ctx = context(workspace, warehouse, selection, as_of)
+    try:
+        analyses = {kind: _result(ctx, kind) for kind in ANALYSES}
+    finally:
+        ctx.close()
+    return {
+        "selection": selection.describe(),
+        "applications": len(ctx.keys),
+        "as_of": ctx.as_of.isoformat(),
+        "keys": ctx.keys,
+        "analyses": analyses,
+    }

@@ -1,0 +1,1 @@
+"""Reports of a navigation pack: Excel workbooks with native charts (Word/PDF to follow)."""
