@@ -152,11 +152,24 @@ def ipc(ctx: Context, level: str = "subclass", limit: int = 20) -> pa.Table:
     else:
         raise ValueError(f"level must be section, class, subclass or main_group, not {level!r}")
     grouped = c.mutate(code=code).group_by("code").aggregate(applications=c.app_key.nunique())
-    titles = ctx.backend.table("ref_ipc_titles_zh")
-    title_code = titles.code if level != "main_group" else titles.code.split("/")[0]
-    titled = titles.filter(title_code == titles.code if level != "main_group" else titles.code.endswith("/00"))
-    titled = titled.mutate(code=title_code).select("code", title_zh=titled.title_zh).distinct(on="code")
-    out = grouped.left_join(titled, "code").select("code", "applications", "title_zh")
+
+    def titles_of(table: str, code_column: str, title_column: str, name: str) -> ir.Table:
+        ref = ctx.backend.table(table)
+        symbol = ref[code_column]
+        if level == "main_group":
+            ref = ref.filter(symbol.endswith("/00")).mutate(code=symbol.split("/")[0])
+        else:
+            ref = ref.mutate(code=symbol)
+        return ref.select("code", **{name: ref[title_column]}).distinct(on="code")
+
+    zh = titles_of("ref_ipc_titles_zh", "code", "title_zh", "title_zh")
+    en = titles_of("ref_cpc_titles", "symbol", "title", "title_en")  # English, and where the Chinese table lacks one
+    out = (
+        grouped.left_join(zh, "code")
+        .select("code", "applications", "title_zh")
+        .left_join(en, "code")
+        .select("code", "applications", "title_zh", "title_en")
+    )
     table = _to_arrow(out.order_by([ibis.desc("applications"), "code"]).limit(limit)).to_pylist()
     for row in table:  # the CNIPA titles carry references (…入A01D46/00) after the heading: keep the heading
         title = re.split(r"[（(][^）)]*入", row["title_zh"] or "")[0].replace(" ", "")
@@ -164,9 +177,11 @@ def ipc(ctx: Context, level: str = "subclass", limit: int = 20) -> pa.Table:
         if reference:  # an unbracketed reference: keep the heading before the clause that holds it
             title = title[: max(title.rfind("；", 0, reference.start()), 0)] or title[: reference.start()]
         row["title_zh"] = title.strip("；;，, ")
-    return pa.Table.from_pylist(
-        table, schema=pa.schema([("code", pa.string()), ("applications", pa.int64()), ("title_zh", pa.string())])
+        row["title_en"] = re.sub(r"\s*\{[^}]*\}", "", row["title_en"] or "").strip()
+    schema = pa.schema(
+        [("code", pa.string()), ("applications", pa.int64()), ("title_zh", pa.string()), ("title_en", pa.string())]
     )
+    return pa.Table.from_pylist(table, schema=schema)
 
 
 def wipo_fields(ctx: Context) -> pa.Table:

@@ -145,7 +145,10 @@ def option(kind: str, table: pa.Table) -> Option:
         opt["series"] = [
             {
                 "type": "treemap",
-                "data": [{"name": f"{r['code']} {r['title_zh'] or ''}"[:40], "value": r["applications"]} for r in rows],
+                "data": [
+                    {"name": f"{r['code']} {r['title_zh'] or r['title_en'] or ''}"[:40], "value": r["applications"]}
+                    for r in rows
+                ],
             }
         ]
         return opt

@@ -1,0 +1,174 @@
+"""Patent navigation: every analysis against values counted independently from the parsed records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from ipnav.analytics.names import canonical_name
+from ipnav.config import Settings, Workspace
+from ipnav.ingest.pipeline import parse_source
+from ipnav.ingest.run import ingest
+from ipnav.ingest.sources import iter_sources
+from ipnav.model import Patent
+from ipnav.store.merge import merge_documents
+from ipnav.web.app import create_app
+from tests.conftest import cli_json, run_cli, shared
+
+AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def nav(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, dict[str, Patent]]:
+    paths = [shared("uspto", "grants_red_book"), shared("cn", "cnipa_xml"), shared("cn", "records", "cnki_patents.csv")]
+    ws = Workspace(tmp_path_factory.mktemp("nav") / "ws")
+    ingest(paths, ws, workers=2)
+    docs: dict[str, list[Patent]] = {}
+    for source in iter_sources(paths):
+        for item in parse_source(source):
+            if isinstance(item, Patent):
+                docs.setdefault(item.app_key, []).append(item)
+    return ws, {key: merge_documents(group) for key, group in docs.items()}
+
+
+def analysis(ws: Workspace, kind: str, *args: str) -> list[dict]:  # type: ignore[type-arg]
+    return cli_json("analyze", kind, "--as-of", AS_OF, *args, workspace=ws.root)["rows"]  # type: ignore[index]
+
+
+def owners(p: Patent) -> list[str]:
+    names = [x.name for x in p.parties if x.role in ("applicant", "assignee")]
+    return sorted({canonical_name(n) for n in names})
+
+
+def test_filing_trend_matches_records_and_marks_recent_years(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, patents = nav
+    expected = Counter(p.filing_date.year for p in patents.values() if p.filing_date)
+    rows = analysis(ws, "trends")
+    assert {r["year"]: r["filings"] for r in rows if r["filings"]} == dict(expected)
+    assert all(r["incomplete"] == (r["year"] >= 2025) for r in rows)  # 18 months before 2026-11-23
+
+
+def test_applicant_ranking_merges_spellings(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, patents = nav
+    counts: Counter[str] = Counter()
+    for p in patents.values():
+        counts.update(owners(p))
+    rows = analysis(ws, "applicants", "--limit", "10")
+    assert [(r["entity"], r["applications"]) for r in rows] == sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[
+        :10
+    ]
+    huawei = next(r for r in rows if r["entity"] == "华为技术")
+    assert huawei["type"] == "enterprise" and huawei["share"] == round(huawei["applications"] / len(patents), 4)
+
+
+def test_ipc_subclass_country_and_type_counts(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, patents = nav
+    sub: Counter[str] = Counter()
+    for p in patents.values():
+        sub.update({c.symbol[:4] for c in p.classifications if c.scheme == "ipc"})
+    rows = analysis(ws, "ipc", "--limit", "5")
+    assert [(r["code"], r["applications"]) for r in rows] == sorted(sub.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    assert all(r["title_zh"] or r["title_en"] for r in rows)
+    assert next(r for r in rows if r["code"] == "G06F")["title_zh"] == "电数字数据处理"
+    countries = {r["country"]: r["applications"] for r in analysis(ws, "countries")}
+    assert countries == dict(Counter(p.country for p in patents.values()))
+    types = {r["patent_type"]: r["applications"] for r in analysis(ws, "patent_types")}
+    assert types == dict(Counter(p.patent_type for p in patents.values()))
+
+
+def test_concentration_and_network(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, patents = nav
+    counts: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for p in patents.values():
+        names = owners(p)
+        counts.update(names)
+        pairs.update(itertools.combinations(names, 2))
+    total = sum(counts.values())
+    shares = sorted((n / total for n in counts.values()), reverse=True)
+    (row,) = analysis(ws, "concentration")
+    assert row["cr4"] == round(sum(shares[:4]), 4)
+    assert row["hhi"] == round(sum((s * 100) ** 2 for s in shares), 1)
+    network = analysis(ws, "network", "--limit", "100000")
+    assert {(r["source"], r["target"]): r["weight"] for r in network} == dict(pairs)
+
+
+def test_regions_and_sei(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, _ = nav
+    provinces = {r["applicant_province"]: r["applications"] for r in analysis(ws, "regions")}
+    assert provinces == {"云南省": 1, "浙江省": 2}  # cn_old1 (昆明), cn_old4 (温州), cn_new2 (杭州)
+    sei = analysis(ws, "sei")
+    assert any(r["sei_code"].startswith("1.") for r in sei)
+
+
+def test_every_analysis_has_a_chart_option(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, _ = nav
+    pack = cli_json("navigate", "-s", "ti=电池 OR ti=battery", "--as-of", AS_OF, workspace=ws.root)
+    assert pack["applications"] == len(pack["keys"]) > 0
+    assert len(pack["analyses"]) == 18
+    for kind, result in pack["analyses"].items():
+        assert result["option"]["title"]["text"] == result["title_zh"], kind
+        assert "series" in result["option"], kind
+
+
+def test_topic_lifecycle_and_refresh_reports_what_came_in(
+    nav: tuple[Workspace, dict[str, Patent]], tmp_path: Path
+) -> None:
+    ws, _ = nav
+    created = cli_json("topic", "create", "区块链", "--query", "ti=区块链", "--description", "测试", workspace=ws.root)
+    first = created["size"]
+    assert first > 0
+    added = cli_json("topic", "add", "区块链", "CN104223352A", workspace=ws.root)
+    assert added["size"] == first + 1 and added["manual"] == 1
+    removed = cli_json("topic", "remove", "区块链", created["keys"][0], workspace=ws.root)
+    assert removed["size"] == first
+    extra = tmp_path / "new.csv"
+    extra.write_text(
+        "申请号,申请日,名称,申请(专利权)人\n202110991219.2,2021-08-27,一种区块链存证方法,乙公司\n", encoding="utf-8"
+    )
+    assert run_cli("ingest", str(extra), workspace=ws.root).returncode == 0
+    refreshed = cli_json("topic", "refresh", "区块链", workspace=ws.root)
+    assert refreshed["came_in"] == ["CN202110991219"] and refreshed["went_out"] == []
+    assert created["keys"][0] not in cli_json("topic", "show", "区块链", workspace=ws.root)["keys"]  # stays removed
+    analysis_rows = analysis(ws, "applicants", "-s", "topic:区块链", "--limit", "100")
+    assert sum(r["applications"] for r in analysis_rows) >= refreshed["size"] - 1
+    assert [t["name"] for t in cli_json("topic", "list", workspace=ws.root)] == ["区块链"]
+    client = TestClient(create_app(Settings(workspace=ws.root)))
+    assert client.get("/api/topics/区块链").json()["size"] == refreshed["size"]
+    api = client.get("/api/analyze/countries", params={"selection": "topic:区块链"}).json()
+    assert api["applications"] == refreshed["size"]
+    cli_json("topic", "delete", "区块链", workspace=ws.root)
+    assert client.get("/api/topics/区块链").status_code == 404
+
+
+def test_excel_report_has_hit_list_and_native_charts(nav: tuple[Workspace, dict[str, Patent]], tmp_path: Path) -> None:
+    ws, _ = nav
+    out = tmp_path / "report.xlsx"
+    cli_json("report", "-s", "ti=电池", "--format", "xlsx", "--out", str(out), workspace=ws.root)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[:2] == ["概览 overview", "命中清单 hits"]
+    hits = book["命中清单 hits"]
+    expected = cli_json("search", "ti=电池", workspace=ws.root)["total"]
+    assert hits.max_row == expected + 1
+    graphs = ("合作申请网络", "发明人团队", "申请人引证关系")  # networks are tables in Excel, graphs on the web
+    analyses = book.worksheets[2:]
+    assert len(analyses) == 18
+    for sheet in analyses:
+        has_data = sheet.max_row > 2
+        if has_data and not sheet.title.endswith(graphs):
+            assert sheet._charts, f"{sheet.title} has data but no chart"
+    assert sum(1 for sheet in analyses if sheet._charts) >= 8
+    assert run_cli("report", "--format", "docx", workspace=ws.root).returncode == 2
+
+
+def test_unknown_analysis_is_a_clear_error(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, _ = nav
+    result = run_cli("analyze", "nonsense", workspace=ws.root)
+    assert result.returncode == 2 and "unknown analysis 'nonsense'" in result.stderr
+    assert dt.date.fromisoformat(AS_OF)
