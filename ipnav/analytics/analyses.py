@@ -7,7 +7,6 @@ Counts are of applications (one per application, however many publications it ha
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import uuid
 from collections import Counter
@@ -129,13 +128,9 @@ def inventors(ctx: Context, limit: int = 20) -> pa.Table:
 def applicant_types(ctx: Context) -> pa.Table:
     """Applications by applicant type (an application counts once per type among its applicants)."""
     parties = ctx.names(("applicant", "assignee"))
-    pairs = _to_arrow(parties.select("app_key", "etype").distinct()).to_pylist()
-    by_type: dict[str, set[str]] = {}
-    for row in pairs:
-        by_type.setdefault(row["etype"], set()).add(row["app_key"])
-    rows = [
-        {"type": t, "type_zh": APPLICANT_TYPES[t], "applications": len(by_type.get(t, set()))} for t in APPLICANT_TYPES
-    ]
+    grouped = _to_arrow(parties.group_by("etype").aggregate(n=parties.app_key.nunique())).to_pylist()
+    counts = {row["etype"]: row["n"] for row in grouped}
+    rows = [{"type": t, "type_zh": APPLICANT_TYPES[t], "applications": counts.get(t, 0)} for t in APPLICANT_TYPES]
     return pa.Table.from_pylist(sorted(rows, key=lambda r: -r["applications"]))
 
 
@@ -284,56 +279,33 @@ def concentration(ctx: Context) -> pa.Table:
     )
 
 
+def _pairs(members: ir.Table, name: str, extra: tuple[str, ...] = ()) -> ir.Table:
+    """Pairs of `name` values on the same application (a self-join), weighted by applications."""
+    left = members.select("app_key", a=members[name], **{f"a_{e}": members[e] for e in extra})
+    right = members.select("app_key", b=members[name], **{f"b_{e}": members[e] for e in extra})
+    joined = left.join(right, "app_key").filter(lambda t: t.a < t.b)
+    keys = ["a", "b", *[f"a_{e}" for e in extra], *[f"b_{e}" for e in extra]]
+    return joined.group_by(keys).aggregate(weight=joined.app_key.nunique())
+
+
 def network(ctx: Context, min_weight: int = 1, limit: int = 200) -> pa.Table:
     """Co-applicant network: pairs of applicants on the same application, with weights;
     university-enterprise links flagged (产学研合作)."""
-    pairs = _to_arrow(ctx.names(("applicant", "assignee")).select("app_key", "entity", "etype").distinct()).to_pylist()
-    by_app: dict[str, set[str]] = {}
-    types: dict[str, str] = {}
-    for row in pairs:
-        by_app.setdefault(row["app_key"], set()).add(row["entity"])
-        types[row["entity"]] = row["etype"]
-    weights: Counter[tuple[str, str]] = Counter()
-    for names in by_app.values():
-        for a, b in itertools.combinations(sorted(names), 2):
-            weights[(a, b)] += 1
-    rows = []
-    for (a, b), weight in weights.most_common():
-        if weight < min_weight:
-            continue
-        pair_types = {types[a], types[b]}
-        rows.append(
-            {
-                "source": a,
-                "target": b,
-                "weight": weight,
-                "university_enterprise": pair_types in ({"university", "enterprise"}, {"institute", "enterprise"}),
-            }
-        )
-    schema = pa.schema(
-        [
-            ("source", pa.string()),
-            ("target", pa.string()),
-            ("weight", pa.int64()),
-            ("university_enterprise", pa.bool_()),
-        ]
+    members = ctx.names(("applicant", "assignee")).select("app_key", "entity", "etype").distinct()
+    pairs = _pairs(members, "entity", ("etype",))
+    pairs = pairs.filter(pairs.weight >= min_weight)
+    university_enterprise = (pairs.a_etype.isin(["university", "institute"]) & (pairs.b_etype == "enterprise")) | (
+        pairs.b_etype.isin(["university", "institute"]) & (pairs.a_etype == "enterprise")
     )
-    return pa.Table.from_pylist(rows[:limit], schema=schema)
+    out = pairs.select(source="a", target="b", weight="weight", university_enterprise=university_enterprise)
+    return _to_arrow(out.order_by([ibis.desc("weight"), "source", "target"]).limit(limit))
 
 
 def inventor_teams(ctx: Context, limit: int = 50) -> pa.Table:
-    rows = _to_arrow(ctx.table("parties").filter(lambda t: t.role == "inventor").select("app_key", "name")).to_pylist()
-    by_app: dict[str, set[str]] = {}
-    for row in rows:
-        by_app.setdefault(row["app_key"], set()).add(row["name"])
-    weights: Counter[tuple[str, str]] = Counter()
-    for names in by_app.values():
-        for a, b in itertools.combinations(sorted(names), 2):
-            weights[(a, b)] += 1
-    out = [{"source": a, "target": b, "weight": w} for (a, b), w in weights.most_common(limit)]
-    return pa.Table.from_pylist(
-        out, schema=pa.schema([("source", pa.string()), ("target", pa.string()), ("weight", pa.int64())])
-    )
+    """Inventors who file together: pairs of inventors by shared applications."""
+    members = ctx.table("parties").filter(lambda t: t.role == "inventor").select("app_key", "name").distinct()
+    pairs = _pairs(members, "name").select(source="a", target="b", weight="weight")
+    return _to_arrow(pairs.order_by([ibis.desc("weight"), "source", "target"]).limit(limit))
 
 
 def _cited(ctx: Context) -> ir.Table:
