@@ -281,6 +281,7 @@ def search(
 
     ws = workspace()
     with _warehouse() as wh:
+        service.sync_index(ws, wh)  # a workspace indexed by an older run (or never) is brought up to date
         if all_hits:
             count = 0
             for row in service.search_all(ws, wh, query):

@@ -172,3 +172,18 @@ def test_unknown_analysis_is_a_clear_error(nav: tuple[Workspace, dict[str, Paten
     result = run_cli("analyze", "nonsense", workspace=ws.root)
     assert result.returncode == 2 and "unknown analysis 'nonsense'" in result.stderr
     assert dt.date.fromisoformat(AS_OF)
+
+
+def test_top_terms_count_applications(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    from ipnav.search import analysis as text
+
+    ws, patents = nav
+    rows = analysis(ws, "terms", "--limit", "5")
+    assert len(rows) == 5
+    for row in rows:
+        containing = sum(
+            1
+            for p in patents.values()
+            if row["term"] in text.fold(" ".join([*p.titles.values(), *p.abstracts.values()]))
+        )
+        assert 0 < row["applications"] <= containing, row

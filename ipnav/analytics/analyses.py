@@ -343,28 +343,11 @@ def citation_flows(ctx: Context, limit: int = 50) -> pa.Table:
     )
 
 
-_STOPWORDS = frozenset(
-    (
-        "一种 及其 方法 装置 系统 所述 其中 以及 用于 包括 进行 设备 基于 相关 本发明 实现 具有 通过 "
-        "the and for with from that this said wherein which method system device apparatus "
-        "comprising having first second one more least each into are is an of to in on a by"
-    ).split()
-)
-
-
 def terms(ctx: Context, limit: int = 50) -> pa.Table:
     """Top terms of titles and abstracts (Chinese words by rjieba, English words), in how many applications."""
-    from ipnav.search import analysis
-
-    p = ctx.table("patents").select("app_key", "title", "abstract")
-    counts: Counter[str] = Counter()
-    for row in _to_arrow(p).to_pylist():
-        folded = analysis.fold(f"{row['title'] or ''} {row['abstract'] or ''}")
-        words = {w for run in analysis.cjk_runs(folded) for w in analysis.words(run) if len(w) >= 2}
-        words |= set(re.findall(r"[a-z][a-z\-]{3,}", folded))
-        counts.update(w for w in words if w not in _STOPWORDS)
-    rows = [{"term": t, "applications": n} for t, n in counts.most_common(limit)]
-    return pa.Table.from_pylist(rows, schema=pa.schema([("term", pa.string()), ("applications", pa.int64())]))
+    t = ctx.table("patent_terms")
+    out = t.group_by("term").aggregate(applications=t.app_key.nunique())
+    return _to_arrow(out.order_by([ibis.desc("applications"), "term"]).limit(limit))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,29 @@ def _grant(patent: Patent) -> tuple[str, Any]:
     return "", None
 
 
+_STOPWORDS = frozenset(
+    "一种 及其 方法 装置 系统 所述 其中 以及 用于 包括 进行 设备 基于 相关 本发明 实现 具有 通过 "
+    "the and for with from that this said wherein which method system device apparatus "
+    "comprising having first second one more least each into are is an of to in on a by".split()
+)
+
+
+def title_terms(patent: Patent, cap: int = 40) -> list[str]:
+    """Distinct words of the title and abstract (Chinese by rjieba, English words of 4+ letters), for the
+    top-terms analysis; computed once here instead of at every analysis."""
+    import re
+
+    from ipnav.search import analysis
+
+    text = " ".join([*patent.titles.values(), *patent.abstracts.values()])
+    if not text:
+        return []
+    folded = analysis.fold(text)
+    words = [w for run in analysis.cjk_runs(folded) for w in analysis.words(run) if len(w) >= 2]
+    words += re.findall(r"[a-z][a-z\-]{3,}", folded)
+    return list(dict.fromkeys(w for w in words if w not in _STOPWORDS))[:cap]
+
+
 def _extra_date(patent: Patent, key: str) -> Any:
     """A date kept in `extra` by table exports that give a date but no number (CNKI)."""
     value = patent.extra.get(key)
@@ -162,6 +185,8 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
                 pattern=match.pattern,
                 symbol=match.symbol,
             )
+        for term in title_terms(p):
+            _append(cols["patent_terms"], app_key=p.app_key, term=term)
         for ev in p.legal_events:
             _append(cols["legal_events"], app_key=p.app_key, date=ev.date, code=ev.code, description=ev.description)
     return {table: dict(columns) for table, columns in cols.items()}  # plain dicts pickle across processes

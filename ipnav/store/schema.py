@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS patent_sei (
     app_key VARCHAR, sei_code VARCHAR, sei_name VARCHAR, category_code VARCHAR, category_name VARCHAR,
     pattern VARCHAR, symbol VARCHAR
 );
+CREATE TABLE IF NOT EXISTS patent_terms (app_key VARCHAR, term VARCHAR);
 CREATE TABLE IF NOT EXISTS topics (
     name VARCHAR, description VARCHAR, query VARCHAR, created_at TIMESTAMP, refreshed_at TIMESTAMP
 );
@@ -76,6 +77,7 @@ DERIVED_TABLES = (
     "citations",
     "legal_events",
     "patent_sei",
+    "patent_terms",
 )
 
 DOCUMENTS_ARROW = pa.schema(
