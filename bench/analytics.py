@@ -28,7 +28,7 @@ from ipnav.config import Workspace  # noqa: E402
 from ipnav.ingest.run import ingest  # noqa: E402
 from ipnav.store.warehouse import Warehouse  # noqa: E402
 
-KEYED = ("patents", "publications", "parties", "classifications", "citations", "patent_sei")
+KEYED = ("patents", "publications", "parties", "classifications", "citations", "patent_sei", "patent_terms")
 
 
 def scale(warehouse: Warehouse, target: int) -> int:

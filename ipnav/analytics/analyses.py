@@ -285,7 +285,7 @@ def _pairs(members: ir.Table, name: str, extra: tuple[str, ...] = ()) -> ir.Tabl
     right = members.select("app_key", b=members[name], **{f"b_{e}": members[e] for e in extra})
     joined = left.join(right, "app_key").filter(lambda t: t.a < t.b)
     keys = ["a", "b", *[f"a_{e}" for e in extra], *[f"b_{e}" for e in extra]]
-    return joined.group_by(keys).aggregate(weight=joined.app_key.nunique())
+    return joined.group_by(keys).aggregate(weight=joined.count())  # members are distinct per application
 
 
 def network(ctx: Context, min_weight: int = 1, limit: int = 200) -> pa.Table:
@@ -327,16 +327,17 @@ def most_cited(ctx: Context, limit: int = 20) -> pa.Table:
 
 
 def citation_flows(ctx: Context, limit: int = 50) -> pa.Table:
-    links = _to_arrow(_cited(ctx)).to_pylist()
-    owners = {
-        r["app_key"]: r["first_applicant"]
-        for r in _to_arrow(ctx.backend.table("patents").select("app_key", "first_applicant")).to_pylist()
-    }
-    flows: Counter[tuple[str, str]] = Counter()
-    for link in links:
-        a, b = owners.get(link["citing_app"], ""), owners.get(link["cited_app"], "")
-        if a and b:
-            flows[(canonical_name(a), canonical_name(b))] += 1
+    """Citations between applicants (first applicant of the citing and of the cited application)."""
+    links = _cited(ctx)
+    p = ctx.backend.table("patents").select("app_key", "first_applicant")
+    citing = p.select(citing_app="app_key", citing="first_applicant")
+    cited = p.select(cited_app="app_key", cited="first_applicant")
+    named = links.join(citing, "citing_app").join(cited, "cited_app")
+    named = named.filter((named.citing != "") & (named.cited != ""))
+    grouped = _to_arrow(named.group_by(["citing", "cited"]).aggregate(citations=named.count())).to_pylist()
+    flows: Counter[tuple[str, str]] = Counter()  # merge spellings (few distinct name pairs: cheap in Python)
+    for row in grouped:
+        flows[(canonical_name(row["citing"]), canonical_name(row["cited"]))] += row["citations"]
     out = [{"citing": a, "cited": b, "citations": n} for (a, b), n in flows.most_common(limit)]
     return pa.Table.from_pylist(
         out, schema=pa.schema([("citing", pa.string()), ("cited", pa.string()), ("citations", pa.int64())])
