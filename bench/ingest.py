@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -88,12 +87,9 @@ def baseline(files: list[Path]) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def run_ipnav(files: list[Path], workers: int | None) -> tuple[dict[str, float], float]:
-    workspace = Path(tempfile.mkdtemp(prefix="ipnav-bench-"))
-    args = [sys.executable, "-m", "ipnav.cli", "--workspace", str(workspace), "ingest", str(CORPUS), "--json"]
-    if workers is not None:
-        args += ["--workers", str(workers)]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def run_ipnav(args: list[str]) -> tuple[dict[str, float], float]:
+    """Run an ipnav command, returning its --json output and the peak RSS of its whole process tree."""
+    proc = subprocess.Popen([sys.executable, "-m", "ipnav.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     watched = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
@@ -105,8 +101,7 @@ def run_ipnav(files: list[Path], workers: int | None) -> tuple[dict[str, float],
         time.sleep(0.1)
     out, err = proc.communicate()
     if proc.returncode not in (0, 3):
-        raise SystemExit(f"ipnav ingest failed: {err.decode()}")
-    shutil.rmtree(workspace, ignore_errors=True)
+        raise SystemExit(f"ipnav {args[2]} failed: {err.decode()}")
     return json.loads(out), peak / 1e6
 
 

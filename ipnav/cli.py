@@ -95,6 +95,14 @@ def ingest(
     ] = None,
     workers: Annotated[int | None, typer.Option(help="Parser processes (default: one per core).")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Records per warehouse transaction.")] = None,
+    index: Annotated[
+        bool,
+        typer.Option(
+            "--index/--no-index",
+            help="Update the search index now (default) or "
+            "leave it to `ipnav reindex` / the next search (faster bulk loads).",
+        ),
+    ] = True,
 ) -> None:
     """Load patent data (USPTO, CNIPA, EPO, WIPO XML; CSV/XLSX/SQL exports) into the warehouse. Idempotent."""
     from ipnav.ingest.run import collect_sources
@@ -115,6 +123,7 @@ def ingest(
         "workers": workers if workers is not None else conf.workers,
         "header_map": header_map or conf.header_map,
         "on_reject": on_reject,
+        "index": index,
     }
     if show_progress:
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn

@@ -231,3 +231,15 @@ def test_similar_patents_share_the_distinctive_subject(full_workspace: Workspace
     client = TestClient(create_app(Settings(workspace=full_workspace.root)))
     api = client.get("/api/similar/CN113783949A", params={"limit": 5}).json()
     assert [h["app_key"] for h in api["hits"]] == keys
+
+
+def test_bulk_load_without_index_is_indexed_by_the_next_search(tmp_path: Path) -> None:
+    table = tmp_path / "rows.csv"
+    table.write_text(
+        "申请号,申请日,名称,申请(专利权)人\n201410408762.5,2014-08-19,一种石墨烯散热膜,甲公司\n", encoding="utf-8"
+    )
+    ws = tmp_path / "ws"
+    summary = run_cli("ingest", str(table), "--no-index", "--json", workspace=ws)
+    assert json.loads(summary.stdout)["inserted"] == 1
+    assert not (ws / "index" / "indexed-run").exists()
+    assert cli_json("search", "石墨烯", workspace=ws)["total"] == 1

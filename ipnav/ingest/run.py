@@ -126,8 +126,13 @@ def ingest(
     header_map: Path | None = None,
     progress: Progress | None = None,
     on_reject: Callable[[Reject], None] | None = None,
+    index: bool = True,
 ) -> IngestSummary:
-    """Load every record under `paths` into the workspace warehouse; idempotent."""
+    """Load every record under `paths` into the workspace warehouse; idempotent.
+
+    With `index=False` the search index is left for later (`ipnav reindex`, or the next search,
+    which brings it up to date): the usual choice for a very large first load.
+    """
     started = time.perf_counter()
     sources = collect_sources(paths)
     workspace.create()
@@ -182,9 +187,10 @@ def ingest(
             finally:
                 writer.shutdown(wait=True)
             ensure_reference(warehouse.con)
-            if progress:
-                progress(0, "search index")
-            summary.indexed = sync_index(workspace, warehouse)
+            if index:
+                if progress:
+                    progress(0, "search index")
+                summary.indexed = sync_index(workspace, warehouse)
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started
