@@ -102,7 +102,7 @@ def _chunks(groups: Iterator[tuple[str, list[StoredDoc]]], size: int) -> Iterato
 
 
 def analysed(
-    groups: Iterator[tuple[str, list[StoredDoc]]], *, workers: int = 0, chunk: int = 256
+    groups: Iterator[tuple[str, list[StoredDoc]]], *, workers: int = 0, chunk: int = 128
 ) -> Iterator[dict[str, list[object]]]:
     """Index fields of every application, computed in `workers` processes (0 = one per core), in order."""
     import os

@@ -69,6 +69,7 @@ def sync_index(workspace: Workspace, warehouse: Warehouse) -> int:
 
 
 def rebuild_index(workspace: Workspace, warehouse: Warehouse) -> int:
+    warehouse.tune_for_bulk_load()  # bounded memory: the scan sorts every stored document by application
     index = open_index(workspace)
     count = index.rebuild(warehouse)
     latest = int(warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM documents").fetchone()[0])  # type: ignore[index]
