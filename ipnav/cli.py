@@ -431,23 +431,21 @@ def navigate(selection: SelectionOption = "all", as_of: AsOfOption = None, as_js
 @app.command()
 def report(
     selection: SelectionOption = "all",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx")] = "xlsx",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx, docx, pdf or html")] = "xlsx",
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Output file.")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write a navigation report of a selection (Excel with native charts)."""
+    """Write a navigation report: Excel (hit list + native charts), Word, PDF or HTML (GB/T 39551 structure)."""
     from ipnav.analytics.navigate import navigate as run_navigate
     from ipnav.analytics.selection import Selection
-    from ipnav.reports.xlsx import write_xlsx
+    from ipnav.reports import write_report
 
-    if fmt != "xlsx":
-        raise UsageError(f"report format {fmt!r} is not available yet; use xlsx")
     ws = workspace()
-    target = out_path or ws.exports_dir / "navigation-report.xlsx"
+    target = out_path or ws.exports_dir / f"navigation-report.{fmt}"
     with _warehouse() as wh:
         pack = run_navigate(ws, wh, Selection.parse(selection), as_of=_as_of(as_of))
-        write_xlsx(pack, wh, target)
+        write_report(pack, wh, fmt, target)
     if as_json:
         _print_json({"path": str(target), "applications": pack["applications"], "analyses": len(pack["analyses"])})
     else:

@@ -8,11 +8,25 @@ cd "$(dirname "$0")/.."
 with_test=0
 [ "${1:-}" = "--test" ] && with_test=1
 
+# Debian packages: a Chinese font for report charts and PDFs, Node.js/npm for chart rendering,
+# poppler (pdftoppm) for the report tests.
 need_apt=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+if [ $with_test = 1 ]; then command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need_apt[@]}"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Front-end and chart-rendering libraries from the npm registry (package-lock.json pins them).
+npm_stamp=node_modules/.ipnav-lock
+lock_hash="$(sha1sum package-lock.json | cut -c1-12)"
+if [ ! -f "$npm_stamp" ] || [ "$(cat "$npm_stamp")" != "$lock_hash" ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > "$npm_stamp"
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

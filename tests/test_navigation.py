@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def test_excel_report_has_hit_list_and_native_charts(nav: tuple[Workspace, dict[
         if has_data and not sheet.title.endswith(graphs):
             assert sheet._charts, f"{sheet.title} has data but no chart"
     assert sum(1 for sheet in analyses if sheet._charts) >= 8
-    assert run_cli("report", "--format", "docx", workspace=ws.root).returncode == 2
+    assert run_cli("report", "--format", "odt", workspace=ws.root).returncode == 2
 
 
 def test_unknown_analysis_is_a_clear_error(nav: tuple[Workspace, dict[str, Patent]]) -> None:
@@ -187,3 +188,51 @@ def test_top_terms_count_applications(nav: tuple[Workspace, dict[str, Patent]]) 
             if row["term"] in text.fold(" ".join([*p.titles.values(), *p.abstracts.values()]))
         )
         assert 0 < row["applications"] <= containing, row
+
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "report_structure.txt"
+
+
+def test_word_report_follows_the_navigation_structure(nav: tuple[Workspace, dict[str, Patent]], tmp_path: Path) -> None:
+    import docx
+
+    ws, _ = nav
+    out = tmp_path / "report.docx"
+    cli_json("report", "-s", "all", "--format", "docx", "--out", str(out), "--as-of", AS_OF, workspace=ws.root)
+    document = docx.Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    structure = "\n".join(headings) + "\n"
+    if os.environ.get("IPNAV_SNAPSHOT_UPDATE"):  # regenerate: IPNAV_SNAPSHOT_UPDATE=1 pytest ...; review the diff
+        SNAPSHOT.write_text(structure, encoding="utf-8")
+    assert structure == SNAPSHOT.read_text(encoding="utf-8")
+    assert len(document.inline_shapes) >= 12  # chart images
+    assert len(document.tables) >= 12
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "排名第一的申请人为" in text and "赫芬达尔指数HHI" in text and "申请年份跨度" in text
+
+
+def test_pdf_report_embeds_a_chinese_font_and_renders(nav: tuple[Workspace, dict[str, Patent]], tmp_path: Path) -> None:
+    import subprocess
+
+    ws, _ = nav
+    out = tmp_path / "report.pdf"
+    cli_json("report", "-s", "ti=电池", "--format", "pdf", "--out", str(out), "--as-of", AS_OF, workspace=ws.root)
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "WenQuanYi" in fonts and " yes " in fonts  # embedded: every viewer has the glyphs
+    text = subprocess.run(["pdftotext", "-l", "2", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "专利导航分析报告" in text and "二、专利态势分析" in text
+    subprocess.run(["pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", str(out), str(tmp_path / "page")], check=True)
+    page = next(tmp_path.glob("page*.png"))
+    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "report-page-1.png").write_bytes(page.read_bytes())
+    assert page.stat().st_size > 20_000  # a rendered page with text and a chart, not a blank one
+
+
+def test_html_report_is_self_contained(nav: tuple[Workspace, dict[str, Patent]], tmp_path: Path) -> None:
+    ws, _ = nav
+    out = tmp_path / "report.html"
+    cli_json("report", "-s", "ti=电池", "--format", "html", "--out", str(out), "--as-of", AS_OF, workspace=ws.root)
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<svg") >= 8 and "<h2>七、结论与建议</h2>" in page
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page

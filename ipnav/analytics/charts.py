@@ -96,9 +96,15 @@ def option(kind: str, table: pa.Table) -> Option:
         opt.update(
             {
                 "tooltip": {"trigger": "axis"},
-                "legend": {"top": 50},
-                "grid": {"top": 90, "left": 60, "right": 40, "bottom": 50},
-                "xAxis": {"type": "category", "data": years, "name": "年份 (* 数据不完整 incomplete)"},
+                "legend": {"top": 62},
+                "grid": {"top": 100, "left": 60, "right": 40, "bottom": 60},
+                "xAxis": {
+                    "type": "category",
+                    "data": years,
+                    "name": "年份（* 数据不完整 incomplete）",
+                    "nameLocation": "middle",
+                    "nameGap": 30,
+                },
                 "yAxis": {"type": "value", "name": "件数"},
                 "series": [
                     {"type": "line", "name": name, "data": [r[key] for r in rows], "smooth": True}
