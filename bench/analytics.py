@@ -59,7 +59,7 @@ def main() -> None:
             )
             keys = [r[0] for r in wh.con.execute("SELECT app_key FROM patents").fetchall()]
             started = time.perf_counter()
-            ctx = Context(wh, keys, as_of=dt.date(2026, 11, 23))
+            ctx = Context(wh, keys, as_of=dt.date(2026, 11, 23), everything=True)  # the pack of `-s all`
             setup = time.perf_counter() - started
             timings = {}
             for kind in ANALYSES:

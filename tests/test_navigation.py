@@ -236,3 +236,14 @@ def test_html_report_is_self_contained(nav: tuple[Workspace, dict[str, Patent]],
     page = out.read_text(encoding="utf-8")
     assert page.count("<svg") >= 8 and "<h2>七、结论与建议</h2>" in page
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+
+
+def test_inventor_teams_match_pairs_counted_from_records(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, patents = nav
+    pairs: Counter[tuple[str, str]] = Counter()
+    for p in patents.values():
+        names = sorted({x.name for x in p.parties if x.role == "inventor"})
+        pairs.update(itertools.combinations(names, 2))
+    expected = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    rows = analysis(ws, "inventor_teams", "--limit", "10")
+    assert [((r["source"], r["target"]), r["weight"]) for r in rows] == expected

@@ -31,30 +31,47 @@ class Context:
     keys: list[str]
     as_of: dt.date = field(default_factory=dt.date.today)
     merges: dict[str, str] = field(default_factory=dict)  # canonical alias -> merged name
+    everything: bool = False  # the selection is the whole warehouse: no filtering join needed
 
     def __post_init__(self) -> None:
         self.backend = ibis.duckdb.from_connection(self.warehouse.con)
         self._sel = f"_sel_{uuid.uuid4().hex[:8]}"
         self.warehouse.con.register(self._sel, pa.table({"app_key": pa.array(self.keys, pa.string())}))
+        self._names: ir.Table | None = None
 
     def table(self, name: str) -> ir.Table:
         """A warehouse table restricted to the selection."""
+        if self.everything:
+            return self.backend.table(name)
         sel = self.backend.table(self._sel)
         return self.backend.table(name).semi_join(sel, "app_key")
 
+    def spellings(self) -> ir.Table:
+        """How many source spellings each merged entity has."""
+        self.names()
+        mapping = self.backend.table(f"{self._sel}_map")
+        return mapping.group_by("entity").aggregate(spellings=mapping.count())
+
     def close(self) -> None:
         self.warehouse.con.unregister(self._sel)
+        if self._names is not None:
+            self.warehouse.con.execute(f"DROP TABLE IF EXISTS {self._sel}_names")
+            self.warehouse.con.unregister(f"{self._sel}_map")
 
-    def names(self, roles: tuple[str, ...]) -> ir.Table:
-        """Parties of these roles with a merged display name `entity` (canonical spelling + user merges)."""
-        parties = self.table("parties").filter(lambda t: t.role.isin(roles))
-        raw = parties.select("name").distinct().to_pyarrow().column(0).to_pylist()
-        entities = [self.merges.get(canonical_name(n), canonical_name(n)) for n in raw]
-        table = ibis.memtable(
-            {"name": raw, "entity": entities, "etype": [applicant_type(n) for n in raw]},
-            schema={"name": "string", "entity": "string", "etype": "string"},
-        )
-        return parties.join(table, "name")  # etype: the type read from the full spelling (有限公司 ...)
+    def names(self, roles: tuple[str, ...] = ("applicant", "assignee")) -> ir.Table:
+        """Owners (applicants, assignees) with a merged display name `entity` (canonical spelling + user
+        merges) and `etype` (type read from the full spelling), one row per application and entity;
+        materialised once per context because most analyses start from it."""
+        if self._names is None:
+            parties = self.table("parties").filter(lambda t: t.role.isin(roles))
+            raw = parties.select("name").distinct().to_pyarrow().column(0).to_pylist()
+            entities = [self.merges.get(canonical_name(n), canonical_name(n)) for n in raw]
+            mapping = pa.table({"name": raw, "entity": entities, "etype": [applicant_type(n) for n in raw]})
+            self.warehouse.con.register(f"{self._sel}_map", mapping)
+            joined = parties.join(self.backend.table(f"{self._sel}_map"), "name")
+            members = joined.select("app_key", "entity", "etype").distinct()
+            self._names = self.backend.create_table(f"{self._sel}_names", members, temp=True)
+        return self._names
 
 
 def _to_arrow(expr: ir.Table) -> pa.Table:
@@ -89,10 +106,12 @@ def trends(ctx: Context) -> pa.Table:
 
 def applicants(ctx: Context, limit: int = 20) -> pa.Table:
     """Applicant ranking by applications, names merged (全/半角, 有限公司/股份有限公司, Co., Ltd./Inc., case)."""
-    parties = ctx.names(("applicant", "assignee"))
+    parties = ctx.names()
+    counts = parties.group_by("entity").aggregate(applications=parties.app_key.nunique(), type=parties.etype.mode())
+    spellings = ctx.spellings()
     ranked = (
-        parties.group_by("entity")
-        .aggregate(applications=parties.app_key.nunique(), spellings=parties.name.nunique(), type=parties.etype.mode())
+        counts.left_join(spellings, "entity")
+        .select("entity", "applications", "spellings", "type")
         .order_by([ibis.desc("applications"), "entity"])
         .limit(limit)
     )
@@ -127,7 +146,7 @@ def inventors(ctx: Context, limit: int = 20) -> pa.Table:
 
 def applicant_types(ctx: Context) -> pa.Table:
     """Applications by applicant type (an application counts once per type among its applicants)."""
-    parties = ctx.names(("applicant", "assignee"))
+    parties = ctx.names()
     grouped = _to_arrow(parties.group_by("etype").aggregate(n=parties.app_key.nunique())).to_pylist()
     counts = {row["etype"]: row["n"] for row in grouped}
     rows = [{"type": t, "type_zh": APPLICANT_TYPES[t], "applications": counts.get(t, 0)} for t in APPLICANT_TYPES]
@@ -244,7 +263,7 @@ def patent_types(ctx: Context) -> pa.Table:
 
 def lifecycle(ctx: Context) -> pa.Table:
     """Technology life cycle: applicants and applications per filing year, and new entrants."""
-    parties = ctx.names(("applicant", "assignee"))
+    parties = ctx.names()
     p = ctx.table("patents")
     joined = parties.join(p.select("app_key", "filing_year"), "app_key").filter(lambda t: t.filing_year.notnull())
     per_year = joined.group_by("filing_year").aggregate(
@@ -263,17 +282,25 @@ def lifecycle(ctx: Context) -> pa.Table:
 
 def concentration(ctx: Context) -> pa.Table:
     """Market concentration of applicants: CR4, CR8 (share of the top 4/8) and HHI (0-10000)."""
-    counts = [r["applications"] for r in applicants(ctx, limit=1_000_000).to_pylist()]
-    total = sum(counts) or 1
-    shares = [c / total for c in counts]
+    members = ctx.names()
+    counts = members.group_by("entity").aggregate(n=members.count())
+    total = counts.n.sum()
+    ranked = counts.mutate(share=counts.n / total, rank=ibis.row_number().over(order_by=ibis.desc(counts.n)))
+    stats = ranked.aggregate(
+        applicants=ranked.count(),
+        cr4=ranked.share.sum(where=ranked["rank"] < 4),
+        cr8=ranked.share.sum(where=ranked["rank"] < 8),
+        hhi=((ranked.share * 100) ** 2).sum(),
+    )
+    row = _to_arrow(stats).to_pylist()[0]
     return pa.Table.from_pylist(
         [
             {
-                "applicants": len(counts),
+                "applicants": row["applicants"],
                 "applications": len(ctx.keys),
-                "cr4": round(sum(shares[:4]), 4),
-                "cr8": round(sum(shares[:8]), 4),
-                "hhi": round(sum((s * 100) ** 2 for s in shares), 1),
+                "cr4": round(row["cr4"] or 0.0, 4),
+                "cr8": round(row["cr8"] or 0.0, 4),
+                "hhi": round(row["hhi"] or 0.0, 1),
             }
         ]
     )
@@ -291,7 +318,7 @@ def _pairs(members: ir.Table, name: str, extra: tuple[str, ...] = ()) -> ir.Tabl
 def network(ctx: Context, min_weight: int = 1, limit: int = 200) -> pa.Table:
     """Co-applicant network: pairs of applicants on the same application, with weights;
     university-enterprise links flagged (产学研合作)."""
-    members = ctx.names(("applicant", "assignee")).select("app_key", "entity", "etype").distinct()
+    members = ctx.names().select("app_key", "entity", "etype").distinct()
     pairs = _pairs(members, "entity", ("etype",))
     pairs = pairs.filter(pairs.weight >= min_weight)
     university_enterprise = (pairs.a_etype.isin(["university", "institute"]) & (pairs.b_etype == "enterprise")) | (
@@ -304,6 +331,17 @@ def network(ctx: Context, min_weight: int = 1, limit: int = 200) -> pa.Table:
 def inventor_teams(ctx: Context, limit: int = 50) -> pa.Table:
     """Inventors who file together: pairs of inventors by shared applications."""
     members = ctx.table("parties").filter(lambda t: t.role == "inventor").select("app_key", "name").distinct()
+    # A pair filed together twice needs both inventors on two applications: pair only those first (the
+    # self-join of every inventor is the costly part), and fall back to all when that gives too few pairs.
+    active = members.group_by("name").aggregate(n=members.count()).filter(lambda t: t.n >= 2).select("name")
+    repeated = _pairs(members.semi_join(active, "name"), "name").filter(lambda t: t.weight >= 2)
+    top = _to_arrow(
+        repeated.select(source="a", target="b", weight="weight")
+        .order_by([ibis.desc("weight"), "source", "target"])
+        .limit(limit)
+    )
+    if top.num_rows >= limit:
+        return top
     pairs = _pairs(members, "name").select(source="a", target="b", weight="weight")
     return _to_arrow(pairs.order_by([ibis.desc("weight"), "source", "target"]).limit(limit))
 

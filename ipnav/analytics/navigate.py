@@ -18,7 +18,11 @@ MERGE_FILE = "applicant_merge.csv"
 def context(workspace: Workspace, warehouse: Warehouse, selection: Selection, as_of: dt.date | None = None) -> Context:
     keys = resolve(selection, workspace, warehouse)
     return Context(
-        warehouse, keys, as_of=as_of or dt.date.today(), merges=load_merge_table(workspace.root / MERGE_FILE)
+        warehouse,
+        keys,
+        as_of=as_of or dt.date.today(),
+        merges=load_merge_table(workspace.root / MERGE_FILE),
+        everything=selection.kind == "all",
     )
 
 
