@@ -81,25 +81,23 @@ def topic_keys(warehouse: Warehouse, name: str) -> list[str]:
 
 def add(warehouse: Warehouse, name: str, numbers: list[str]) -> dict[str, Any]:
     """Add patents by number; they stay through refreshes."""
-    _require(warehouse, name)
-    keys = sorted({find_app_key(warehouse, n) for n in numbers})
-    warehouse.con.execute(
-        "DELETE FROM topic_members WHERE topic = ? AND origin = 'removed' AND app_key IN (SELECT unnest(?))",
-        [name, keys],
-    )
-    _insert(warehouse, name, keys, "manual", dt.datetime.now())
-    return show(warehouse, name)
+    return _mark(warehouse, name, numbers, origin="manual", replaces="removed")
 
 
 def remove(warehouse: Warehouse, name: str, numbers: list[str]) -> dict[str, Any]:
     """Remove patents by number; a refresh does not bring them back."""
+    return _mark(warehouse, name, numbers, origin="removed", replaces="manual")
+
+
+def _mark(warehouse: Warehouse, name: str, numbers: list[str], *, origin: str, replaces: str) -> dict[str, Any]:
+    """Record a hand decision about these patents, undoing the opposite decision if there was one."""
     _require(warehouse, name)
     keys = sorted({find_app_key(warehouse, n) for n in numbers})
     warehouse.con.execute(
-        "DELETE FROM topic_members WHERE topic = ? AND origin = 'manual' AND app_key IN (SELECT unnest(?))",
-        [name, keys],
+        "DELETE FROM topic_members WHERE topic = ? AND origin = ? AND app_key IN (SELECT unnest(?))",
+        [name, replaces, keys],
     )
-    _insert(warehouse, name, keys, "removed", dt.datetime.now())
+    _insert(warehouse, name, keys, origin, dt.datetime.now())
     return show(warehouse, name)
 
 
