@@ -37,7 +37,7 @@ FACETS: dict[str, str] = {
     "city": "city",
 }
 SORTS = {"relevance": None, "ad": "ad", "pd": "pd", "gd": "gd"}
-_WRITER_HEAP = 256 << 20
+_WRITER_HEAP = 128 << 20  # per writer; segments merge in the background
 
 
 _DOCS_SQL = (
