@@ -238,3 +238,31 @@ def test_killed_ingest_rerun_leaves_exactly_the_clean_warehouse(tmp_path: Path) 
     rerun = cli_json("ingest", *paths, workspace=killed)
     assert rerun["records"] > 0
     assert _tables(killed / "warehouse.duckdb") == _tables(clean.warehouse_path)
+
+
+def test_mysql_dump_with_chinese_columns_integer_dates_and_glued_postcodes(tmp_path: Path) -> None:
+    dump = tmp_path / "export.sql"
+    dump.write_text(
+        "-- MySQL dump\nCREATE TABLE `patent` (\n  `id` int NOT NULL,\n  `申请号` varchar(64),\n  `申请日` int,\n"
+        "  `公开号` varchar(64),\n  `公开日` int,\n  `名称` varchar(512),\n  `申请人` varchar(512),\n"
+        "  `申请人地址` varchar(512),\n  `法律状态` varchar(64),\n  `主分类号` varchar(64),\n  `分类号` varchar(256),\n"
+        "  `国省代码` varchar(64),\n  `授权公告日` int,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n"
+        "INSERT INTO `patent` VALUES (1,'CN202211516348.7',20221130,'CN115800000A',20230310,"
+        "'一种锂电池极片\\'s 制备方法',"
+        "'郑州大学','450001河南省郑州市金水区科学大道100号','审中-实质审查','H01M4/13','H01M4/13;H01M10/0525','河南(41)',0),"
+        "(2,'CN202223220665.2',20221202,'CN218000000U',20230407,'一种实用新型','某某公司','211100江苏省南京市江宁区',"
+        "'有权-审定授权','H01M4/13','H01M4/13','江苏(32)',20230407);\n",
+        encoding="utf-8",
+    )
+    ws = tmp_path / "ws"
+    summary = cli_json("ingest", str(dump), workspace=ws)
+    assert (summary["records"], summary["rejected"]) == (2, 0)
+    first = cli_json("show", "CN202211516348.7", workspace=ws)
+    assert first["filing_date"] == "2022-11-30" and first["titles"]["zh"] == "一种锂电池极片's 制备方法"
+    assert (first["legal_status"], first["legal_status_reason"]) == ("pending", "examination")
+    assert [c["symbol"] for c in first["classifications"]] == ["H01M4/13", "H01M10/0525"]
+    applicant = next(p for p in first["parties"] if p["role"] == "applicant")
+    assert (applicant["adcode"], applicant["county_name"]) == ("410105", "金水区")
+    assert first["extra"]["province_code"] == "河南(41)"
+    second = cli_json("show", "CN218000000U", workspace=ws)
+    assert (second["patent_type"], second["legal_status"]) == ("utility_model", "valid")
