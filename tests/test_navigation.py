@@ -247,3 +247,21 @@ def test_inventor_teams_match_pairs_counted_from_records(nav: tuple[Workspace, d
     expected = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     rows = analysis(ws, "inventor_teams", "--limit", "10")
     assert [((r["source"], r["target"]), r["weight"]) for r in rows] == expected
+
+
+def test_user_merge_table_joins_applicants(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, _ = nav
+    before = {r["entity"]: r for r in analysis(ws, "applicants", "--limit", "100000")}
+    a, b = "华为技术", "华为终端"
+    assert a in before and b in before
+    merge = ws.root / "applicant_merge.csv"
+    merge.write_text(f"{b},{a}\n", encoding="utf-8")  # alias (canonical spelling), merged name
+    try:
+        after = {r["entity"]: r for r in analysis(ws, "applicants", "--limit", "100000")}
+    finally:
+        merge.unlink()
+    assert b not in after
+    assert after[a]["spellings"] == before[a]["spellings"] + before[b]["spellings"]
+    assert (
+        before[a]["applications"] <= after[a]["applications"] <= before[a]["applications"] + before[b]["applications"]
+    )

@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis import _
 
-from ipnav.analytics.names import APPLICANT_TYPES, applicant_type, canonical_name
+from ipnav.analytics.names import APPLICANT_TYPES, canonical_name
 from ipnav.store.warehouse import Warehouse
 
 
@@ -38,6 +38,7 @@ class Context:
         self._sel = f"_sel_{uuid.uuid4().hex[:8]}"
         self.warehouse.con.register(self._sel, pa.table({"app_key": pa.array(self.keys, pa.string())}))
         self._names: ir.Table | None = None
+        self._owners: ir.Table | None = None
 
     def table(self, name: str) -> ir.Table:
         """A warehouse table restricted to the selection."""
@@ -46,32 +47,37 @@ class Context:
         sel = self.backend.table(self._sel)
         return self.backend.table(name).semi_join(sel, "app_key")
 
+    def names(self) -> ir.Table:
+        """Owners (applicants, assignees) as merged entities: `entity` (canonical spelling, then the
+        user's merge table) and `etype` (read from the full spelling), one row per application and
+        entity. Both come from ingest (`patent_owners`); materialised once per context."""
+        if self._names is None:
+            owners = self.table("patent_owners")
+            if self.merges:
+                merges = pa.table({"entity": list(self.merges), "merged": list(self.merges.values())})
+                self.warehouse.con.register(f"{self._sel}_merges", merges)
+                joined = owners.left_join(self.backend.table(f"{self._sel}_merges"), "entity")
+                owners = joined.select(
+                    "app_key", "name", entity=joined.merged.fill_null(joined.entity), etype=joined.etype
+                )
+            self._owners = owners
+            members = owners.select("app_key", "entity", "etype").distinct()
+            self._names = self.backend.create_table(f"{self._sel}_names", members, temp=True)
+        return self._names
+
     def spellings(self) -> ir.Table:
         """How many source spellings each merged entity has."""
         self.names()
-        mapping = self.backend.table(f"{self._sel}_map")
-        return mapping.group_by("entity").aggregate(spellings=mapping.count())
+        owners = self._owners
+        assert owners is not None
+        return owners.group_by("entity").aggregate(spellings=owners.name.nunique())
 
     def close(self) -> None:
         self.warehouse.con.unregister(self._sel)
         if self._names is not None:
             self.warehouse.con.execute(f"DROP TABLE IF EXISTS {self._sel}_names")
-            self.warehouse.con.unregister(f"{self._sel}_map")
-
-    def names(self, roles: tuple[str, ...] = ("applicant", "assignee")) -> ir.Table:
-        """Owners (applicants, assignees) with a merged display name `entity` (canonical spelling + user
-        merges) and `etype` (type read from the full spelling), one row per application and entity;
-        materialised once per context because most analyses start from it."""
-        if self._names is None:
-            parties = self.table("parties").filter(lambda t: t.role.isin(roles))
-            raw = parties.select("name").distinct().to_pyarrow().column(0).to_pylist()
-            entities = [self.merges.get(canonical_name(n), canonical_name(n)) for n in raw]
-            mapping = pa.table({"name": raw, "entity": entities, "etype": [applicant_type(n) for n in raw]})
-            self.warehouse.con.register(f"{self._sel}_map", mapping)
-            joined = parties.join(self.backend.table(f"{self._sel}_map"), "name")
-            members = joined.select("app_key", "entity", "etype").distinct()
-            self._names = self.backend.create_table(f"{self._sel}_names", members, temp=True)
-        return self._names
+            if self.merges:
+                self.warehouse.con.unregister(f"{self._sel}_merges")
 
 
 def _to_arrow(expr: ir.Table) -> pa.Table:

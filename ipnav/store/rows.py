@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
+from ipnav.analytics.names import applicant_type, canonical_name
 from ipnav.model import Patent, Transaction
 from ipnav.value.sei import sei_matches
 
@@ -184,6 +185,14 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
                 category_name=match.category_name,
                 pattern=match.pattern,
                 symbol=match.symbol,
+            )
+        for name in dict.fromkeys(x.name for x in p.parties if x.role in ("applicant", "assignee")):
+            _append(
+                cols["patent_owners"],
+                app_key=p.app_key,
+                name=name,
+                entity=canonical_name(name),
+                etype=applicant_type(name),
             )
         for term in title_terms(p):
             _append(cols["patent_terms"], app_key=p.app_key, term=term)

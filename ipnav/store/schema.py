@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS patent_sei (
     pattern VARCHAR, symbol VARCHAR
 );
 CREATE TABLE IF NOT EXISTS patent_terms (app_key VARCHAR, term VARCHAR);
+CREATE TABLE IF NOT EXISTS patent_owners (app_key VARCHAR, name VARCHAR, entity VARCHAR, etype VARCHAR);
 CREATE TABLE IF NOT EXISTS topics (
     name VARCHAR, description VARCHAR, query VARCHAR, created_at TIMESTAMP, refreshed_at TIMESTAMP
 );
@@ -78,6 +79,7 @@ DERIVED_TABLES = (
     "legal_events",
     "patent_sei",
     "patent_terms",
+    "patent_owners",
 )
 
 DOCUMENTS_ARROW = pa.schema(
