@@ -28,7 +28,16 @@ from ipnav.config import Workspace  # noqa: E402
 from ipnav.ingest.run import ingest  # noqa: E402
 from ipnav.store.warehouse import Warehouse  # noqa: E402
 
-KEYED = ("patents", "publications", "parties", "classifications", "citations", "patent_sei", "patent_terms")
+KEYED = (
+    "patents",
+    "publications",
+    "parties",
+    "classifications",
+    "citations",
+    "patent_sei",
+    "patent_terms",
+    "patent_owners",
+)
 
 
 def scale(warehouse: Warehouse, target: int) -> int:
