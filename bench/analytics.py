@@ -37,6 +37,7 @@ KEYED = (
     "patent_sei",
     "patent_terms",
     "patent_owners",
+    "inventor_pairs",
 )
 
 

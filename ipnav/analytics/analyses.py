@@ -335,21 +335,10 @@ def network(ctx: Context, min_weight: int = 1, limit: int = 200) -> pa.Table:
 
 
 def inventor_teams(ctx: Context, limit: int = 50) -> pa.Table:
-    """Inventors who file together: pairs of inventors by shared applications."""
-    members = ctx.table("parties").filter(lambda t: t.role == "inventor").select("app_key", "name").distinct()
-    # A pair filed together twice needs both inventors on two applications: pair only those first (the
-    # self-join of every inventor is the costly part), and fall back to all when that gives too few pairs.
-    active = members.group_by("name").aggregate(n=members.count()).filter(lambda t: t.n >= 2).select("name")
-    repeated = _pairs(members.semi_join(active, "name"), "name").filter(lambda t: t.weight >= 2)
-    top = _to_arrow(
-        repeated.select(source="a", target="b", weight="weight")
-        .order_by([ibis.desc("weight"), "source", "target"])
-        .limit(limit)
-    )
-    if top.num_rows >= limit:
-        return top
-    pairs = _pairs(members, "name").select(source="a", target="b", weight="weight")
-    return _to_arrow(pairs.order_by([ibis.desc("weight"), "source", "target"]).limit(limit))
+    """Inventors who file together: pairs of inventors by shared applications (pairs derived at ingest)."""
+    pairs = ctx.table("inventor_pairs")
+    out = pairs.group_by(source=pairs.a, target=pairs.b).aggregate(weight=pairs.count())
+    return _to_arrow(out.order_by([ibis.desc("weight"), "source", "target"]).limit(limit))
 
 
 def _cited(ctx: Context) -> ir.Table:
@@ -391,7 +380,7 @@ def citation_flows(ctx: Context, limit: int = 50) -> pa.Table:
 def terms(ctx: Context, limit: int = 50) -> pa.Table:
     """Top terms of titles and abstracts (Chinese words by rjieba, English words), in how many applications."""
     t = ctx.table("patent_terms")
-    out = t.group_by("term").aggregate(applications=t.app_key.nunique())
+    out = t.group_by("term").aggregate(applications=t.count())  # terms are distinct per application
     return _to_arrow(out.order_by([ibis.desc("applications"), "term"]).limit(limit))
 
 

@@ -194,6 +194,10 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
                 entity=canonical_name(name),
                 etype=applicant_type(name),
             )
+        inventors = sorted({x.name for x in p.parties if x.role == "inventor"})
+        for i, a in enumerate(inventors[:30]):  # teams analysis; 30 inventors bound a pathological record
+            for b in inventors[i + 1 : 30]:
+                _append(cols["inventor_pairs"], app_key=p.app_key, a=a, b=b)
         for term in title_terms(p):
             _append(cols["patent_terms"], app_key=p.app_key, term=term)
         for ev in p.legal_events:

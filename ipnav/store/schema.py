@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS patent_sei (
 );
 CREATE TABLE IF NOT EXISTS patent_terms (app_key VARCHAR, term VARCHAR);
 CREATE TABLE IF NOT EXISTS patent_owners (app_key VARCHAR, name VARCHAR, entity VARCHAR, etype VARCHAR);
+CREATE TABLE IF NOT EXISTS inventor_pairs (app_key VARCHAR, a VARCHAR, b VARCHAR);
 CREATE TABLE IF NOT EXISTS topics (
     name VARCHAR, description VARCHAR, query VARCHAR, created_at TIMESTAMP, refreshed_at TIMESTAMP
 );
@@ -80,6 +81,7 @@ DERIVED_TABLES = (
     "patent_sei",
     "patent_terms",
     "patent_owners",
+    "inventor_pairs",
 )
 
 DOCUMENTS_ARROW = pa.schema(
