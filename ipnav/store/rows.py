@@ -130,78 +130,54 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
         }
         for key, value in row.items():
             cols["patents"][key].append(value)
-        for pub in p.publications:
-            _append(
-                cols["publications"],
-                app_key=p.app_key,
-                number=pub.full,
-                kind=pub.kind,
-                date=pub.date,
-                country=pub.country,
-            )
-        for x in p.parties:
-            _append(
-                cols["parties"],
-                app_key=p.app_key,
-                role=x.role,
-                seq=x.sequence,
-                name=x.name,
-                name_norm=x.name_norm,
-                address=x.address,
-                city=x.city,
-                state=x.state,
-                country=x.country,
-                postcode=x.postcode,
-                adcode=x.adcode,
-                province_name=x.province_name,
-                city_name=x.city_name,
-                county_name=x.county_name,
-                region_flag=x.region_flag,
-            )
-        for c in p.classifications:
-            _append(cols["classifications"], app_key=p.app_key, scheme=c.scheme, symbol=c.symbol, main=c.main)
-        for pr in p.priorities:
-            _append(cols["priorities"], app_key=p.app_key, country=pr.country, number=pr.number, date=pr.date)
-        for seq, ci in enumerate(p.citations, 1):
-            _append(
-                cols["citations"],
-                app_key=p.app_key,
-                seq=seq,
-                kind=ci.kind,
-                number=ci.number,
-                country=ci.country,
-                kind_code=ci.kind_code,
-                date=ci.date,
-                text=ci.text,
-                category=ci.category,
-            )
-        for match in sei_matches([c.symbol for c in p.classifications if c.scheme == "ipc"]):
-            _append(
-                cols["patent_sei"],
-                app_key=p.app_key,
-                sei_code=match.code,
-                sei_name=match.name,
-                category_code=match.category_code,
-                category_name=match.category_name,
-                pattern=match.pattern,
-                symbol=match.symbol,
-            )
-        for name in dict.fromkeys(x.name for x in p.parties if x.role in ("applicant", "assignee")):
-            _append(
-                cols["patent_owners"],
-                app_key=p.app_key,
-                name=name,
-                entity=canonical_name(name),
-                etype=applicant_type(name),
-            )
-        inventors = sorted({x.name for x in p.parties if x.role == "inventor"})
-        for i, a in enumerate(inventors[:30]):  # teams analysis; 30 inventors bound a pathological record
-            for b in inventors[i + 1 : 30]:
-                _append(cols["inventor_pairs"], app_key=p.app_key, a=a, b=b)
-        for term in title_terms(p):
-            _append(cols["patent_terms"], app_key=p.app_key, term=term)
-        for ev in p.legal_events:
-            _append(cols["legal_events"], app_key=p.app_key, date=ev.date, code=ev.code, description=ev.description)
+        k = p.app_key
+        _extend(cols["publications"], _PUBLICATION, [(k, x.full, x.kind, x.date, x.country) for x in p.publications])
+        _extend(
+            cols["parties"],
+            _PARTY,
+            [
+                (
+                    k,
+                    x.role,
+                    x.sequence,
+                    x.name,
+                    x.name_norm,
+                    x.address,
+                    x.city,
+                    x.state,
+                    x.country,
+                    x.postcode,
+                    x.adcode,
+                    x.province_name,
+                    x.city_name,
+                    x.county_name,
+                    x.region_flag,
+                )
+                for x in p.parties
+            ],
+        )
+        _extend(cols["classifications"], _CLASSIFICATION, [(k, c.scheme, c.symbol, c.main) for c in p.classifications])
+        _extend(cols["priorities"], _PRIORITY, [(k, x.country, x.number, x.date) for x in p.priorities])
+        _extend(
+            cols["citations"],
+            _CITATION,
+            [
+                (k, seq, c.kind, c.number, c.country, c.kind_code, c.date, c.text, c.category)
+                for seq, c in enumerate(p.citations, 1)
+            ],
+        )
+        ipc = [c.symbol for c in p.classifications if c.scheme == "ipc"]
+        _extend(
+            cols["patent_sei"],
+            _SEI,
+            [(k, m.code, m.name, m.category_code, m.category_name, m.pattern, m.symbol) for m in sei_matches(ipc)],
+        )
+        owners = dict.fromkeys(x.name for x in p.parties if x.role in ("applicant", "assignee"))
+        _extend(cols["patent_owners"], _OWNER, [(k, n, canonical_name(n), applicant_type(n)) for n in owners])
+        inventors = sorted({x.name for x in p.parties if x.role == "inventor"})[:30]  # 30 bound a pathological record
+        _extend(cols["inventor_pairs"], _PAIR, [(k, a, b) for i, a in enumerate(inventors) for b in inventors[i + 1 :]])
+        _extend(cols["patent_terms"], _TERM, [(k, t) for t in title_terms(p)])
+        _extend(cols["legal_events"], _EVENT, [(k, e.date, e.code, e.description) for e in p.legal_events])
     return {table: dict(columns) for table, columns in cols.items()}  # plain dicts pickle across processes
 
 
@@ -224,6 +200,41 @@ def transaction_rows(transactions: list[Transaction]) -> dict[str, pa.Table]:
         for number in t.patent_numbers:
             _append(cols["transaction_patents"], key=t.key, app_key=number)
     return to_tables(cols)
+
+
+_PUBLICATION = ("app_key", "number", "kind", "date", "country")
+_PARTY = (
+    "app_key",
+    "role",
+    "seq",
+    "name",
+    "name_norm",
+    "address",
+    "city",
+    "state",
+    "country",
+    "postcode",
+    "adcode",
+    "province_name",
+    "city_name",
+    "county_name",
+    "region_flag",
+)
+_CLASSIFICATION = ("app_key", "scheme", "symbol", "main")
+_PRIORITY = ("app_key", "country", "number", "date")
+_CITATION = ("app_key", "seq", "kind", "number", "country", "kind_code", "date", "text", "category")
+_SEI = ("app_key", "sei_code", "sei_name", "category_code", "category_name", "pattern", "symbol")
+_OWNER = ("app_key", "name", "entity", "etype")
+_PAIR = ("app_key", "a", "b")
+_TERM = ("app_key", "term")
+_EVENT = ("app_key", "date", "code", "description")
+
+
+def _extend(table: dict[str, list[Any]], names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Append row tuples column-wise (zip transposes in C: this runs for every citation of every grant)."""
+    if rows:
+        for name, values in zip(names, zip(*rows, strict=True), strict=True):
+            table[name].extend(values)
 
 
 def _append(table: dict[str, list[Any]], **values: Any) -> None:
