@@ -118,7 +118,10 @@ def test_api_patent_stats_and_errors(client: TestClient) -> None:
     assert len(rejects) == 5
     assert client.get("/api/rejects", params={"limit": 0}).status_code == 422
     assert client.get("/openapi.json").json()["info"]["title"] == "ipnav API"
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "https://" not in docs.text and "http://" not in docs.text  # Swagger UI from npm, no CDN
+    assert client.get("/assets/swagger/swagger-ui-bundle.js").status_code == 200
 
 
 def test_api_answers_503_while_an_ingest_holds_the_warehouse(tmp_path: Path) -> None:

@@ -7,17 +7,22 @@ library (`IpnavError`) become JSON with their HTTP status.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from ipnav import __version__
 from ipnav.config import Settings, Workspace
-from ipnav.errors import IpnavError
+from ipnav.errors import IpnavError, WorkspaceError
 from ipnav.store import reads
 from ipnav.store.warehouse import Warehouse
+
+ASSETS = Path(__file__).resolve().parents[2] / "node_modules"  # front-end packages installed by npm ci
 
 
 def _warehouse(request: Request) -> Iterator[Warehouse]:
@@ -40,7 +45,25 @@ def create_app(settings: Settings) -> FastAPI:
         title="ipnav API",
         version=__version__,
         description="开放的知识产权大数据平台 JSON API / open IP big-data platform API",
+        docs_url=None,  # served below from the npm package: no page may load anything from the internet
+        redoc_url=None,
     )
+    swagger = ASSETS / "swagger-ui-dist"
+    if swagger.is_dir():
+        app.mount("/assets/swagger", StaticFiles(directory=swagger), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        if not swagger.is_dir():
+            raise WorkspaceError("API docs need the front-end packages: run scripts/setup.sh (npm ci)")
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="ipnav API",
+            swagger_js_url="/assets/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/assets/swagger/swagger-ui.css",
+            swagger_favicon_url="/assets/swagger/favicon-32x32.png",
+        )
+
     app.state.settings = settings
     app.state.workspace = workspace
 
