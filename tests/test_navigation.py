@@ -265,3 +265,14 @@ def test_user_merge_table_joins_applicants(nav: tuple[Workspace, dict[str, Paten
     assert (
         before[a]["applications"] <= after[a]["applications"] <= before[a]["applications"] + before[b]["applications"]
     )
+
+
+def test_inventor_ranking_matches_records(nav: tuple[Workspace, dict[str, Patent]]) -> None:
+    ws, patents = nav
+    counts: Counter[str] = Counter()
+    for p in patents.values():
+        counts.update({x.name for x in p.parties if x.role == "inventor"})
+    rows = analysis(ws, "inventors", "--limit", "10")
+    assert [(r["inventor"], r["applications"]) for r in rows] == sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[
+        :10
+    ]

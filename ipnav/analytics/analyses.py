@@ -36,7 +36,8 @@ class Context:
     def __post_init__(self) -> None:
         self.backend = ibis.duckdb.from_connection(self.warehouse.con)
         self._sel = f"_sel_{uuid.uuid4().hex[:8]}"
-        self.warehouse.con.register(self._sel, pa.table({"app_key": pa.array(self.keys, pa.string())}))
+        if not self.everything:  # the whole warehouse needs no key table to filter by
+            self.warehouse.con.register(self._sel, pa.table({"app_key": pa.array(self.keys, pa.string())}))
         self._names: ir.Table | None = None
         self._owners: ir.Table | None = None
 
@@ -73,7 +74,8 @@ class Context:
         return owners.group_by("entity").aggregate(spellings=owners.name.nunique())
 
     def close(self) -> None:
-        self.warehouse.con.unregister(self._sel)
+        if not self.everything:
+            self.warehouse.con.unregister(self._sel)
         if self._names is not None:
             self.warehouse.con.execute(f"DROP TABLE IF EXISTS {self._sel}_names")
             if self.merges:
@@ -143,7 +145,7 @@ def inventors(ctx: Context, limit: int = 20) -> pa.Table:
     parties = ctx.table("parties").filter(lambda t: t.role == "inventor")
     ranked = (
         parties.group_by(inventor="name")
-        .aggregate(applications=parties.app_key.nunique())
+        .aggregate(applications=parties.count())  # parties hold one row per role and name (store.rows)
         .order_by([ibis.desc("applications"), "inventor"])
         .limit(limit)
     )

@@ -153,7 +153,7 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
                     x.county_name,
                     x.region_flag,
                 )
-                for x in p.parties
+                for x in _unique_parties(p)
             ],
         )
         _extend(cols["classifications"], _CLASSIFICATION, [(k, c.scheme, c.symbol, c.main) for c in p.classifications])
@@ -228,6 +228,18 @@ _OWNER = ("app_key", "name", "entity", "etype")
 _PAIR = ("app_key", "a", "b")
 _TERM = ("app_key", "term")
 _EVENT = ("app_key", "date", "code", "description")
+
+
+def _unique_parties(patent: Patent) -> list[Any]:
+    """One party per role and name, first listing kept: a source that names someone twice must not
+    count them twice."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for party in patent.parties:
+        if (party.role, party.name) not in seen:
+            seen.add((party.role, party.name))
+            out.append(party)
+    return out
 
 
 def _extend(table: dict[str, list[Any]], names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
