@@ -104,6 +104,9 @@ def test_regions_and_sei(nav: tuple[Workspace, dict[str, Patent]]) -> None:
     ws, _ = nav
     provinces = {r["applicant_province"]: r["applications"] for r in analysis(ws, "regions")}
     assert provinces == {"云南省": 1, "浙江省": 2}  # cn_old1 (昆明), cn_old4 (温州), cn_new2 (杭州)
+    option = cli_json("analyze", "regions", workspace=ws.root)["option"]  # type: ignore[index]
+    assert option["series"][0]["map"] == "china"
+    assert {d["name"]: d["value"] for d in option["series"][0]["data"]} == {"云南": 1, "浙江": 2}  # map names
     sei = analysis(ws, "sei")
     assert any(r["sei_code"].startswith("1.") for r in sei)
 

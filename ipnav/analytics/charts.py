@@ -14,6 +14,16 @@ from ipnav.analytics.analyses import ANALYSES
 
 Option = dict[str, Any]
 
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+
+
+def province_short(name: str) -> str:
+    """江苏省 -> 江苏, 广西壮族自治区 -> 广西: the names of the China map."""
+    for suffix in _PROVINCE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
 
 def _base(kind: str) -> Option:
     meta = ANALYSES[kind]
@@ -170,7 +180,8 @@ def option(kind: str, table: pa.Table) -> Option:
         return _bar(kind, rows, "field", "applications")
     if kind == "regions":
         opt = _base(kind)
-        values = [{"name": r["applicant_province"], "value": r["applications"]} for r in rows]
+        # the map data (ECharts' china.json from npm, registered as "china") names provinces briefly
+        values = [{"name": province_short(r["applicant_province"]), "value": r["applications"]} for r in rows]
         opt.update(
             {
                 "visualMap": {

@@ -35,11 +35,9 @@ def cjk_font() -> Path:
 
 
 def _static_option(kind: str, option: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Images have no interaction: a map (which needs the China map data of the web page) becomes a bar chart."""
-    if kind == "regions":
-        from ipnav.analytics.charts import _bar
-
-        return _bar(kind, rows[:20], "applicant_province", "applications")
+    """Images have no interaction: drop the draggable visual-map handle, keep the rest of the option."""
+    if kind == "regions" and "visualMap" in option:
+        option = {**option, "visualMap": {**option["visualMap"], "calculable": False}}
     return option
 
 

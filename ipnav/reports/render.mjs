@@ -7,6 +7,13 @@ import * as echarts from "echarts";
 import { Resvg } from "@resvg/resvg-js";
 
 const request = JSON.parse(readFileSync(0, "utf8"));
+// The China map (GeoJSON of ECharts 4, installed from npm as "echarts-china-map") for map charts.
+try {
+  const url = new URL("../../node_modules/echarts-china-map/map/json/china.json", import.meta.url);
+  echarts.registerMap("china", JSON.parse(readFileSync(url, "utf8")));
+} catch (error) {
+  process.stderr.write(`china map not available: ${error.message}\n`);
+}
 const result = {};
 for (const item of request.charts) {
   const chart = echarts.init(null, null, {
