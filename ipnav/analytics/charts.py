@@ -11,18 +11,9 @@ from typing import Any
 import pyarrow as pa
 
 from ipnav.analytics.analyses import ANALYSES
+from ipnav.normalize.region import short_name
 
 Option = dict[str, Any]
-
-_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
-
-
-def province_short(name: str) -> str:
-    """江苏省 -> 江苏, 广西壮族自治区 -> 广西: the names of the China map."""
-    for suffix in _PROVINCE_SUFFIXES:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
 
 
 def _base(kind: str) -> Option:
@@ -181,7 +172,7 @@ def option(kind: str, table: pa.Table) -> Option:
     if kind == "regions":
         opt = _base(kind)
         # the map data (ECharts' china.json from npm, registered as "china") names provinces briefly
-        values = [{"name": province_short(r["applicant_province"]), "value": r["applications"]} for r in rows]
+        values = [{"name": short_name(r["applicant_province"]), "value": r["applications"]} for r in rows]
         opt.update(
             {
                 "visualMap": {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import html.entities
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lxml import etree
@@ -79,26 +79,6 @@ def parse_xml(data: bytes) -> etree._Element:
             # report the original error unless the repair got past it: it points at the real fault
             first_error = exc if exc.lineno > first_error.lineno else first_error
     raise RecordError("xml", f"broken XML: {first_error.msg} (line {first_error.lineno})") from None
-
-
-def split_documents(data: bytes) -> Iterator[tuple[int, int, bytes]]:
-    """Split a concatenation of XML documents (USPTO weekly files) into (ordinal, line, bytes).
-
-    A file holding one document yields it whole. Splitting is on `<?xml` at a line
-    start, so one broken document never spoils its neighbours.
-    """
-    starts = [m.start() for m in re.finditer(rb"(?:^|\n)\s*<\?xml[ ?]", data)]
-    if len(starts) <= 1:
-        yield 1, 1, data
-        return
-    starts = [s if data[s : s + 1] != b"\n" else s + 1 for s in starts]
-    if starts[0] > 0 and data[: starts[0]].strip(b"\r\n\t \xef\xbb\xbf"):
-        starts.insert(0, 0)
-    line = 1
-    for ordinal, (begin, end) in enumerate(zip(starts, [*starts[1:], len(data)], strict=True), 1):
-        chunk = data[begin:end]
-        yield ordinal, line, chunk
-        line += chunk.count(b"\n")
 
 
 def local(tag: object) -> str:
@@ -174,9 +154,3 @@ def extract(root: etree._Element, spec: Mapping[str, FieldSpec]) -> dict[str, An
     for name, how in spec.items():
         out[name] = first_text(root, how) if isinstance(how, str) else how(root)
     return out
-
-
-def require(value: str, field: str) -> str:
-    if not value:
-        raise RecordError(field, "missing")
-    return value

@@ -64,7 +64,8 @@ def _current(adcode: str) -> str:
     return adcode
 
 
-def _short(name: str) -> str:
+def short_name(name: str) -> str:
+    """江苏省 -> 江苏, 广西壮族自治区 -> 广西, 北京市 -> 北京 (how addresses and the China map name places)."""
     for suffix in (
         "维吾尔自治区",
         "壮族自治区",
@@ -119,7 +120,7 @@ def _resolve_one(address: str, parsed: tuple[str, str, str, str]) -> Region:
     code = _current(code)
     _, _, areas, by_name, _ = _divisions()
     mentions_parent = any(
-        part and part not in ("市辖区", "县") and _short(part) in address for part in (province_name, city_name)
+        part and part not in ("市辖区", "县") and short_name(part) in address for part in (province_name, city_name)
     )
     if county_name and not mentions_parent and len(by_name.get(county_name, [])) > 1:
         return Region("", "", "", county_name, "ambiguous")

@@ -8,7 +8,6 @@ import hashlib
 import tantivy
 
 from ipnav.model import Patent
-from ipnav.normalize.numbers import split_number_variants
 from ipnav.search import analysis
 from ipnav.value.sei import sei_codes
 
@@ -153,4 +152,4 @@ def document_fields(patent: Patent) -> dict[str, list[object]]:
     return dict(doc)
 
 
-__all__ = ["build_document", "number_terms", "seq_of", "split_number_variants"]
+__all__ = ["build_document", "document_fields", "number_terms", "seq_of", "to_document"]
