@@ -575,6 +575,241 @@ def reindex(as_json: JsonOption = False) -> None:
 
 
 @app.command()
+def indicator(
+    name: Annotated[str | None, typer.Argument(help="Indicator name (see --list).")] = None,
+    list_all: Annotated[bool, typer.Option("--list", help="List every indicator with its definition.")] = False,
+    region: Annotated[
+        str | None, typer.Option(help="Region: adcode (320400) or name (常州, 南江县, 重庆市); default all of China.")
+    ] = None,
+    as_of: AsOfOption = None,
+    by: Annotated[str | None, typer.Option(help="Break down by province, city or county.")] = None,
+    counting: Annotated[
+        str | None, typer.Option(help="first (patentee, default) or fractional (co-patentees share).")
+    ] = None,
+    population: Annotated[
+        str | None, typer.Option(help="Per-10k denominators: census2020 (default) or yearend (provinces).")
+    ] = None,
+    years: Annotated[str | None, typer.Option(help="Flows: year range, e.g. 2019-2023 (default: 5 years).")] = None,
+    patents: Annotated[bool, typer.Option("--patents", help="List the patents behind the figure.")] = False,
+    year: Annotated[int | None, typer.Option(help="Flows: list the patents of this year only.")] = None,
+    pledge_min: Annotated[float | None, typer.Option(help="High-value pledge threshold in CNY.")] = None,
+    sei_scope: Annotated[str | None, typer.Option(help="SEI by all IPC symbols or the main one (all|main).")] = None,
+    sei_keywords: Annotated[
+        bool | None, typer.Option("--sei-keywords/--no-sei-keywords", help="Require a concordance keyword.")
+    ] = None,
+    unknown_status: Annotated[
+        str | None, typer.Option(help="Granted records without status: assume_valid or exclude.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write .xlsx or .csv.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Regional indicators (每万人口高价值发明专利拥有量 ...) as of a date, with sources and drill-down."""
+    from ipnav.kpi import indicators
+    from ipnav.value.service import flag_policy
+
+    if list_all or not name:
+        catalogue = indicators.catalogue()
+        if as_json:
+            _print_json(catalogue)
+            return
+        table = Table("指标 name", "名称 title", "类型 kind", "单位 unit", "定义 definition")
+        for item in catalogue:
+            table.add_row(
+                item["name"],
+                f"{item['title_zh']}\n{item['title_en']}",
+                item["kind"],
+                item["unit_zh"],
+                f"{item['definition_zh']}\n{item['definition_en']}",
+            )
+        out.print(table)
+        return
+    conf = settings()
+    date = _as_of(as_of) or _today()
+    policy = flag_policy(
+        conf,
+        date,
+        pledge_min_amount=pledge_min,
+        sei_scope=sei_scope,
+        sei_keywords=sei_keywords,
+        unknown_status=unknown_status,
+    )
+    request = indicators.IndicatorRequest(
+        name=name,
+        region=region,
+        as_of=date,
+        by=by,
+        counting=counting or conf.counting,
+        population=population,
+        years=_year_range(years),
+        patents=patents or year is not None,
+        year=year,
+        policy=policy,
+    )
+    with _warehouse() as wh:
+        result = indicators.compute(wh, request)
+    if output is not None:
+        from ipnav.kpi.export import write
+
+        write(result, output)
+    if as_json:
+        _print_json(result)
+        return
+    _print_indicator(result)
+    if output is not None:
+        out.print(f"written: {output}")
+
+
+def _today() -> Any:
+    import datetime as dt
+
+    return dt.date.today()
+
+
+def _year_range(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    first, _, last = text.partition("-")
+    try:
+        return int(first), int(last or first)
+    except ValueError:
+        raise UsageError(f"--years {text!r}: write a year or a range, e.g. 2019-2023") from None
+
+
+def _print_indicator(result: dict[str, Any]) -> None:
+    ind, meta, region = result["indicator"], result["meta"], result["region"]
+    out.print(f"[bold]{ind['title_zh']} {ind['title_en']}[/bold] · {region['name']} ({region['level_zh']})")
+    out.print(f"{ind['definition_zh']}", highlight=False)
+    sources = [f"as of {meta['as_of']}", f"计数 {meta['counting_zh']}"]
+    if meta.get("population_source"):
+        sources.append(f"人口 {meta['population_source_zh']}")
+    if meta.get("flag_policy"):
+        policy = meta["flag_policy"]
+        sources.append(f"质押阈值 {policy['pledge_min_amount']:,.0f} CNY")
+        sources.append(policy["concordance"])
+    out.print(" · ".join(sources), style="dim", highlight=False)
+    entries = [result["total"], *result.get("rows", [])]
+    if "series" in result["total"]:
+        years = [p["year"] for p in result["total"]["series"]]
+        table = Table("地区 region", *[str(y) for y in years])
+        for entry in entries:
+            table.add_row(
+                entry["name"],
+                *[
+                    f"{p['value']}" + (f" ({p['growth_pct']:+.1f}%)" if p["growth_pct"] is not None else "")
+                    for p in entry["series"]
+                ],
+            )
+    else:
+        per_10k = "population" in result["total"]
+        columns = ["地区 region", "代码 code", f"{ind['unit_zh']} value"]
+        if per_10k:
+            columns += ["件数 count", "人口 population", "人口年份 year"]
+        table = Table(*columns)
+        for entry in entries:
+            cells = [entry["name"], entry["code"], "-" if entry["value"] is None else str(entry["value"])]
+            if per_10k:
+                cells += [
+                    str(entry["count"]),
+                    str(entry.get("population") or "-"),
+                    str(entry.get("population_year") or ""),
+                ]
+            table.add_row(*cells)
+    out.print(table)
+    if result.get("patents") is not None:
+        patents = result["patents"]
+        listing = Table("申请号 application", "名称 title", "专利权人 patentee", "地区 adcode", "依据 evidence")
+        for p in patents[:50]:
+            evidence = "; ".join(f"{c['criterion_zh']}: {c['evidence']}" for c in p.get("criteria", []))
+            listing.add_row(p["app_number"] or p["app_key"], p["title"] or "", p["first_applicant"] or "",
+                            p["adcode"], evidence or p.get("valid_basis", "") or str(p.get("year", "")))  # fmt: skip
+        out.print(listing)
+        if len(patents) > 50:
+            out.print(f"… {len(patents) - 50} more: use --json or --output for the whole list")
+
+
+@app.command()
+def value(
+    number: Annotated[str, typer.Argument(help="Application or publication number.")],
+    as_of: AsOfOption = None,
+    weights: Annotated[
+        str | None, typer.Option(help="Override weights, e.g. forward_citations=0.4,claims=0.2.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A patent's official flags (valid, high-value with evidence) and its open value score with components."""
+    from ipnav.value.service import patent_value
+
+    with _warehouse() as wh:
+        data = patent_value(wh, settings(), number, as_of=_as_of(as_of), weights=weights)
+    if as_json:
+        _print_json(data)
+        return
+    patent, f, v = data["patent"], data["flags"], data["value"]
+    out.print(
+        f"[bold]{patent['app_number'] or patent['app_key']}[/bold] {patent['title'] or ''} · as of {data['as_of']}"
+    )
+    state = "有效 valid" if f["valid"] else f"无效/未授权 not in force ({f['invalid_reason']})"
+    out.print(f"法律状态 status: {state}" + (f" · basis {f['valid_basis']}" if f["valid"] else ""), highlight=False)
+    if f["high_value"]:
+        out.print("[green]高价值发明专利 high-value invention[/green]")
+        for c in f["criteria"]:
+            out.print(f"  · {c['criterion_zh']} ({c['criterion']}): {c['evidence']}", highlight=False)
+    elif f["valid_invention"]:
+        out.print("有效发明专利, 不符合高价值条件 / valid invention, meets no high-value criterion")
+    out.print(f"[bold]价值度 value score: {v['score']}[/bold] (cohort {v['cohort']}, {v['cohort_size']} applications)")
+    table = Table("指标 component", "值 value", "百分位 percentile", "权重 weight")
+    for c in v["components"]:
+        raw = c["value"]
+        table.add_row(
+            f"{c['name_zh']} {c['name_en']}",
+            "-" if raw is None else f"{raw:g}",
+            "-" if c["percentile"] is None else f"{c['percentile']}",
+            f"{c['weight']:g}",
+        )
+    out.print(table)
+
+
+awards_app = typer.Typer(help="获奖专利清单 the award list (中国专利奖, 国家科学技术奖) used by the high-value flag.")
+app.add_typer(awards_app, name="awards")
+
+
+@awards_app.command("load")
+def awards_load(
+    path: Annotated[Path, typer.Argument(help="CSV or XLSX with columns 专利号, 奖项, 年份 (number, award, year).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Load (or reload) an award list; bad rows are named and skipped."""
+    from ipnav.value import awards
+
+    with _warehouse() as wh:
+        data = awards.load(wh, path)
+    if as_json:
+        _print_json(data)
+    else:
+        out.print(f"{data['loaded']} awards loaded from {path} ({data['in_warehouse']} found in the warehouse)")
+        for p in data["problems"]:
+            err.print(f"ipnav: {p['file']}: row {p['row']}: {p['field']}: {p['reason']}", highlight=False)
+    if data["problems"]:
+        raise typer.Exit(3)
+
+
+@awards_app.command("list")
+def awards_list(as_json: JsonOption = False) -> None:
+    """The loaded awards."""
+    from ipnav.value import awards
+
+    with _warehouse() as wh:
+        rows = awards.listing(wh)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("专利号 number", "奖项 award", "年份 year", "文件 file")
+    for r in rows:
+        table.add_row(r["number"], r["award"], str(r["year"]), f"{r['source_file']}:{r['row_no']}")
+    out.print(table)
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,

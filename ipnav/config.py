@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     public: bool = Field(False, description="Allow anonymous read-only access to the web platform")
     host: str = Field("127.0.0.1", description="Address `ipnav serve` listens on")
     port: int = Field(8000, description="Port `ipnav serve` listens on")
+    pledge_min_amount: float = Field(
+        10_000_000.0, description="High-value criterion 4: least pledge amount in CNY (the plans say only 较高)"
+    )
+    sei_scope: str = Field("all", description="High-value criterion 1: IPC symbols looked up (all | main)")
+    sei_keywords: bool = Field(False, description="High-value criterion 1: also require a concordance keyword")
+    unknown_status: str = Field(
+        "assume_valid", description="Granted records without legal status: assume_valid | exclude"
+    )
+    counting: str = Field("first", description="Regional attribution: first (patentee) | fractional")
+    value_weights: dict[str, float] = Field(
+        default_factory=dict, description="Value score weights overriding the defaults (name -> weight)"
+    )
+    value_min_cohort: int = Field(20, description="Value score: smallest cohort before falling back")
 
     @classmethod
     def load(cls, workspace: Path | None = None, **overrides: object) -> Settings:

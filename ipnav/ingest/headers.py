@@ -25,6 +25,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "申请号",
         "申请号码",
         "专利申请号",
+        "专利号",
         "application number",
         "application no",
         "appl no",
@@ -114,6 +115,23 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "agency": ("代理机构", "专利代理机构", "agency", "law firm"),
     "country": ("国家/地区", "公开国别", "受理局", "国别", "country", "publication country", "jurisdiction"),
     "province_code": ("国省代码", "省市代码"),
+    # legal-status timeline (CNIPA 法律状态 exports): when the right ended, and dated events
+    "lapse_date": ("失效日", "失效日期", "权利终止日", "专利权终止日", "终止日", "lapse date", "expiry date"),
+    "legal_events": ("法律状态信息", "法律事件", "法律状态变更", "法律状态历史", "legal events", "legal history"),
+    # pledge (质押) registrations: a row with these columns also records a pledge transaction
+    "pledge_date": (
+        "质押登记日",
+        "质押生效日",
+        "质押登记生效日",
+        "质押日期",
+        "pledge date",
+        "pledge registration date",
+    ),
+    "pledge_amount": ("质押金额", "质押融资金额", "融资金额", "质押金额(元)", "pledge amount", "loan amount"),
+    "pledge_amount_10k": ("质押金额(万元)", "质押融资金额(万元)", "融资金额(万元)", "pledge amount (10k cny)"),
+    "pledgor": ("出质人", "pledgor"),
+    "pledgee": ("质权人", "pledgee"),
+    "pledge_release_date": ("质押解除日", "解除日", "质押注销日", "pledge release date"),
     "database": ("数据库", "database_name", "数据来源"),
 }
 

@@ -17,7 +17,7 @@ from typing import IO
 from ipnav.errors import RecordError
 from ipnav.ingest import common
 from ipnav.ingest.headers import build_map, fold_header
-from ipnav.model import Citation, Patent, Priority, Publication, Reject
+from ipnav.model import Citation, LegalEvent, Patent, Priority, Publication, Reject, Transaction
 from ipnav.normalize.classification import split_symbols
 from ipnav.normalize.dates import parse_date
 from ipnav.normalize.numbers import normalize_publication_number
@@ -28,7 +28,9 @@ FORMAT = "table"
 Row = tuple[int, list[str]]  # (line or row number, cells)
 
 
-def parse_table(stream: IO[bytes], name: str, kind: str, header_map: Path | None = None) -> Iterator[Patent | Reject]:
+def parse_table(
+    stream: IO[bytes], name: str, kind: str, header_map: Path | None = None
+) -> Iterator[Patent | Transaction | Reject]:
     """Records of a CSV, XLSX or SQL-dump table."""
     mapping = build_map(header_map)
     data = stream.read()
@@ -183,7 +185,9 @@ def _field_for(header: str, mapping: dict[str, str]) -> str | None:
     return mapping.get(fold_header(name)) or (mapping.get(fold_header(comment)) if comment else None)
 
 
-def _records(rows: Iterator[Row], mapping: dict[str, str], name: str, fmt: str) -> Iterator[Patent | Reject]:
+def _records(
+    rows: Iterator[Row], mapping: dict[str, str], name: str, fmt: str
+) -> Iterator[Patent | Transaction | Reject]:
     header: list[str] | None = None
     fields: list[str | None] = []
     ordinal = 0
@@ -222,7 +226,12 @@ def _records(rows: Iterator[Row], mapping: dict[str, str], name: str, fmt: str) 
             patent = row_to_patent(values, fmt)
             patent.extra.update(extra)
             patent.source_file, patent.source_position = name, ordinal
-            yield patent
+            pledge = row_to_pledge(values, patent)
+            if pledge is not None:
+                pledge.source_file, pledge.source_position = name, ordinal
+                yield pledge
+            if pledge is None or title_of(values):  # a pledge register row is not a patent record
+                yield patent
         except RecordError as exc:
             yield Reject(name, ordinal, exc.field, exc.reason, raw, line if fmt != "sql_dump" else 0)
     if header is None:
@@ -292,8 +301,11 @@ def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
     patent.claims_count = int(count) if count.isdigit() else len(patent.claims)
     patent.independent_claims = 1 if patent.claims else 0
     address = values.get("applicant_address", "")
-    for seq, applicant in enumerate(_split(values.get("applicants", "")), 1):
-        found = common.party("applicant", applicant, seq, address=address if seq == 1 else "")
+    applicants = _split(values.get("applicants", ""))
+    addresses = _split(address)  # one address per applicant when the counts agree, else the first's
+    for seq, applicant in enumerate(applicants, 1):
+        own = addresses[seq - 1] if len(addresses) == len(applicants) > 1 else address if seq == 1 else ""
+        found = common.party("applicant", applicant, seq, address=own)
         if found:
             patent.parties.append(found)
     for role, field in (("inventor", "inventors"), ("agent", "agent"), ("agency", "agency")):
@@ -307,6 +319,8 @@ def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
     if values.get("legal_status"):
         patent.legal_status_raw = values["legal_status"]
         patent.legal_status, patent.legal_status_reason = normalize_status(values["legal_status"])
+    patent.legal_events = legal_events(values)
+    _grant_publication(patent, values)
     for item in _split(values.get("priority", "")):
         match = re.match(r"^([A-Z]{2})?\s*([\w./-]+?)\s*(\d{4}[-./]?\d{2}[-./]?\d{2})?$", item)
         if match:
@@ -324,3 +338,87 @@ def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
     if values.get("province_code"):
         patent.extra["province_code"] = values["province_code"]
     return patent
+
+
+def title_of(values: dict[str, str]) -> str:
+    return values.get("title", "") or values.get("title_en", "")
+
+
+_EVENT_ITEM = re.compile(r"^(\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)\s*[:：,，]?\s*(.+)$")
+
+
+def legal_events(values: dict[str, str]) -> list[LegalEvent]:
+    """Dated events of a row: the lapse date column and a `date event; date event` history column."""
+    events: list[LegalEvent] = []
+    if values.get("lapse_date"):
+        reason = values.get("legal_status", "") or "失效"
+        events.append(LegalEvent(parse_date(values["lapse_date"], "lapse_date"), "LAPSE", reason))
+    for item in _split(values.get("legal_events", "")):
+        match = _EVENT_ITEM.match(item)
+        if not match:
+            raise RecordError("legal_events", f"{item!r} is not 'YYYY-MM-DD event' (events are separated by ;)")
+        events.append(LegalEvent(parse_date(match.group(1), "legal_events"), "", match.group(2).strip()))
+    return events
+
+
+def _grant_publication(patent: Patent, values: dict[str, str]) -> None:
+    """Make the grant visible as a grant publication even when the export gives no kind code."""
+    grant_date = parse_date(values.get("grant_date"), "grant_date")
+    grant_kind = {"invention": "B", "utility_model": "U", "design": "S"}.get(patent.patent_type, "")
+    if grant_kind and patent.country != "CN":
+        grant_kind = "B" if patent.patent_type == "invention" else ""
+    grant_number = values.get("grant_number", "")
+    try:
+        number = normalize_publication_number(grant_number, patent.country)[0] if grant_number else ""
+    except RecordError:
+        number = ""
+    for pub in patent.publications:
+        if number and number == pub.number and (pub.kind[:1] in ("B", "C", "U", "Y", "S") or grant_kind):
+            pub.kind = pub.kind or grant_kind
+            pub.date = grant_date or pub.date
+    if grant_date and not any(p.kind[:1] in ("B", "C", "U", "Y", "S") for p in patent.publications):
+        patent.extra["grant_date"] = grant_date.isoformat()
+
+
+_AMOUNT = re.compile(r"^([\d,，.]+)\s*(亿|万)?\s*(元|人民币|cny|rmb)?$", re.IGNORECASE)
+
+
+def pledge_amount(values: dict[str, str]) -> float | None:
+    """Pledge amount in CNY from `质押金额` (yuan, or `500万`/`1.2亿`) or `质押金额(万元)`."""
+    for field, unit in (("pledge_amount", 1.0), ("pledge_amount_10k", 10_000.0)):
+        raw = values.get(field, "").strip()
+        if not raw:
+            continue
+        match = _AMOUNT.match(raw.replace(" ", ""))
+        if not match:
+            raise RecordError(field, f"{raw!r} is not an amount (digits, optionally 万 or 亿, e.g. 500万元)")
+        number = float(re.sub(r"[,，]", "", match.group(1)))
+        scale = {"亿": 100_000_000.0, "万": 10_000.0}.get(match.group(2) or "", unit)
+        return number * scale
+    return None
+
+
+def row_to_pledge(values: dict[str, str], patent: Patent) -> Transaction | None:
+    """A pledge (质押) transaction when the row carries pledge columns."""
+    fields = ("pledge_date", "pledge_amount", "pledge_amount_10k", "pledgor", "pledgee")
+    if not any(values.get(f) for f in fields):
+        return None
+    amount = pledge_amount(values)
+    date = parse_date(values.get("pledge_date"), "pledge_date")
+    release = parse_date(values.get("pledge_release_date"), "pledge_release_date")
+    pledgors = _split(values.get("pledgor", "")) or [p.name for p in patent.parties if p.role == "applicant"]
+    pledgees = _split(values.get("pledgee", ""))
+    key = common.content_key("pledge", patent.app_key, str(date), ";".join(pledgees), str(amount))[2:]
+    return Transaction(
+        key=f"PLEDGE:{key}",
+        kind="pledge",
+        patent_numbers=[patent.app_key],
+        execution_date=date,
+        recorded_date=date,
+        assignors=pledgors,
+        assignees=pledgees,
+        conveyance="专利权质押" + (f"(解除 released {release.isoformat()})" if release else ""),
+        amount=amount,
+        currency="CNY" if amount is not None else "",
+        source_format=patent.source_format,
+    )

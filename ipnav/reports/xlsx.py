@@ -11,7 +11,7 @@ from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ipnav.store.reads import export_cursor
+from ipnav.store.reads import excel_value, export_cursor
 from ipnav.store.warehouse import Warehouse
 
 # analysis -> (chart kind, label column, value columns)
@@ -32,17 +32,6 @@ CHARTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "most_cited": ("bar", "cited_app", ("citations",)),
     "terms": ("bar", "term", ("applications",)),
 }
-_ILLEGAL = dict.fromkeys(range(0x20))
-for _keep in (9, 10, 13):
-    _ILLEGAL.pop(_keep)
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.translate(_ILLEGAL)[:32767]
-    if isinstance(value, list | dict):
-        return str(value)
-    return value
 
 
 def write_xlsx(pack: dict[str, Any], warehouse: Warehouse, out: Path) -> Path:
@@ -66,7 +55,7 @@ def write_xlsx(pack: dict[str, Any], warehouse: Warehouse, out: Path) -> Path:
     hits.append([d[0] for d in cursor.description])
     while batch := cursor.fetchmany(5000):
         for row in batch:
-            hits.append([_cell(v) for v in row])
+            hits.append([excel_value(v) for v in row])
     for index, (kind, result) in enumerate(pack["analyses"].items(), 1):
         title = f"{index:02d} {result['title_zh']}"[:31].replace("/", "／")
         overview.append([f"{result['title_zh']} {result['title_en']}", title])
@@ -77,7 +66,7 @@ def write_xlsx(pack: dict[str, Any], warehouse: Warehouse, out: Path) -> Path:
         sheet["A1"].font = Font(bold=True)
         sheet.append(columns)
         for row in rows:
-            sheet.append([_cell(row.get(c)) for c in columns])
+            sheet.append([excel_value(row.get(c)) for c in columns])
         for i in range(1, len(columns) + 1):
             sheet.column_dimensions[get_column_letter(i)].width = 14 if i > 1 else 28
         if rows and kind in CHARTS:

@@ -42,7 +42,7 @@ def stats(warehouse: Warehouse) -> dict[str, Any]:
         for r in warehouse.query("SELECT field, count(*) AS n FROM rejects GROUP BY 1 ORDER BY 2 DESC")
     }
     last = warehouse.query("SELECT * FROM ingest_runs ORDER BY run_id DESC LIMIT 1")
-    out["last_run"] = _plain(last[0]) if last else None
+    out["last_run"] = plain(last[0]) if last else None
     return out
 
 
@@ -102,7 +102,7 @@ def patent_detail(warehouse: Warehouse, number: str) -> dict[str, Any]:
             "SELECT t.* FROM transactions t JOIN transaction_patents tp USING (key) WHERE tp.app_key = ?", [app_key]
         )
     )
-    return _plain(data)
+    return plain(data)
 
 
 def rejects(warehouse: Warehouse, *, limit: int | None = None, run_id: int | None = None) -> list[dict[str, Any]]:
@@ -167,7 +167,7 @@ def export(warehouse: Warehouse, fmt: str, out: Path) -> int:
         sheet.append([d[0] for d in cursor.description])
         while batch := cursor.fetchmany(5000):
             for row in batch:
-                sheet.append([_excel_safe(v) for v in row])
+                sheet.append([excel_value(v) for v in row])
         book.save(out)
         return count
     raise UsageError(f"unknown export format {fmt!r}: use parquet, csv or xlsx")
@@ -177,20 +177,24 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = dict.fromkeys(range(0x20))
+for _keep in (9, 10, 13):
+    _ILLEGAL.pop(_keep)
 
 
-def _excel_safe(value: Any) -> Any:
+def excel_value(value: Any) -> Any:
+    """A value Excel accepts: control characters removed, text capped at a cell's 32,767 characters."""
     if isinstance(value, str):
-        value = _ILLEGAL_XLSX.sub("", value)
-        return value[:32767]
+        return value.translate(_ILLEGAL)[:32767]
+    if isinstance(value, list | dict):
+        return str(value)
     return value
 
 
 def _plain_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [_plain(r) for r in rows]
+    return [plain(r) for r in rows]
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """JSON-ready: dates to ISO strings."""
     return orjson.loads(orjson.dumps(value, default=str))

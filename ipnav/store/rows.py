@@ -113,7 +113,7 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
             "first_pub_number": first_pub.full if first_pub else "",
             "first_pub_date": first_pub.date if first_pub else _extra_date(p, "publication_date"),
             "grant_number": grant_number,
-            "grant_date": grant_date,
+            "grant_date": grant_date or _extra_date(p, "grant_date"),
             "legal_status": p.legal_status,
             "legal_status_reason": p.legal_status_reason,
             "legal_status_raw": p.legal_status_raw,

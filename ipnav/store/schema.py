@@ -56,6 +56,9 @@ CREATE TABLE IF NOT EXISTS transactions (
     conveyance VARCHAR, amount DOUBLE, currency VARCHAR, source_file VARCHAR
 );
 CREATE TABLE IF NOT EXISTS transaction_patents (key VARCHAR, app_key VARCHAR);
+CREATE TABLE IF NOT EXISTS awards (
+    number VARCHAR, key VARCHAR, award VARCHAR, year INTEGER, source_file VARCHAR, row_no INTEGER
+);
 CREATE TABLE IF NOT EXISTS rejects (
     reject_id VARCHAR, run_id INTEGER, source_file VARCHAR, position INTEGER, line INTEGER, field VARCHAR,
     reason VARCHAR, raw_path VARCHAR, raw_size INTEGER, created_at TIMESTAMP

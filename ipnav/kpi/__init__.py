@@ -1,0 +1,1 @@
+"""Indicators: regional IP figures as of a date, and (later) plan monitoring."""

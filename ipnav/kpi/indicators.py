@@ -1,0 +1,432 @@
+"""Regional IP indicators (规划指标) computed from the warehouse as of a date.
+
+Region of a patent = the address of its patentee (the applicants of record; assignees when a source
+names no applicant), resolved to a 2023 adcode at ingest. Counting is either by the first patentee
+(CNIPA's statistical practice, default) or fractional: each of n co-patentees carries 1/n, and the
+share of a co-patentee with no resolvable Chinese address is not attributed to any region.
+
+Stock indicators (拥有量) count valid patents on the as-of date; flow indicators (申请量, 授权量)
+count per year up to the as-of date, with year-on-year growth. Per-10k indicators divide by the
+resident population of the chosen source (census 2020 by default, or the provincial year-end
+series). Every result carries the as-of date, counting, population source and year, concordance
+version and flag policy, and every figure can be drilled down to the patents behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ipnav.errors import UsageError
+from ipnav.kpi import regions
+from ipnav.kpi.regions import RegionRef
+from ipnav.store.reads import plain
+from ipnav.store.warehouse import Warehouse, query_dicts
+from ipnav.value import flags
+from ipnav.value.flags import FlagPolicy
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    title_zh: str
+    title_en: str
+    kind: str  # "stock" (on the as-of date) or "flow" (per year)
+    unit_zh: str
+    unit_en: str
+    definition_zh: str
+    definition_en: str
+    per_10k: bool = False
+    population: str = ""  # default population source of per-10k indicators
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "kind": self.kind,
+            "unit_zh": self.unit_zh,
+            "unit_en": self.unit_en,
+            "definition_zh": self.definition_zh,
+            "definition_en": self.definition_en,
+            "population": self.population,
+        }
+
+
+_VALID_ZH = "经国家知识产权局授权、截至统计日仍有效(已授权、未届满20年、未终止/失效)的发明专利"
+_VALID_EN = "CNIPA-granted invention patents in force on the as-of date (granted, within the 20-year term, not lapsed)"
+_HV_ZH = (
+    "有效发明专利中符合任一条件者: 1.战略性新兴产业(2021年参照关系表,按IPC); 2.在海外有同族专利; "
+    "3.维持年限超过10年; 4.质押融资金额不低于设定阈值; 5.获得国家科学技术奖或中国专利奖"
+)
+_HV_EN = (
+    "valid invention patents meeting any of: strategic emerging industry (2021 concordance, by IPC); "
+    "an overseas family member; maintained more than 10 years; pledge financing at or above the threshold; "
+    "a national S&T award or China Patent Award"
+)
+
+INDICATORS: dict[str, Indicator] = {
+    i.name: i
+    for i in (
+        Indicator(
+            "valid_invention", "有效发明专利拥有量", "Valid invention patents", "stock", "件", "patents",
+            f"本地区专利权人拥有的{_VALID_ZH}数量", f"Number of {_VALID_EN} held by patentees of the region",
+        ),
+        Indicator(
+            "high_value_invention", "高价值发明专利拥有量", "High-value invention patents", "stock", "件", "patents",
+            f"本地区专利权人拥有的高价值发明专利数量。{_HV_ZH}",
+            f"High-value invention patents of the region: {_HV_EN}",
+        ),
+        Indicator(
+            "valid_invention_per_10k", "每万人口发明专利拥有量", "Valid invention patents per 10,000 residents",
+            "stock", "件/万人", "per 10k residents",
+            "有效发明专利拥有量 ÷ 常住人口 × 10000", "valid_invention / resident population × 10,000",
+            per_10k=True, population="census2020",
+        ),
+        Indicator(
+            "high_value_invention_per_10k", "每万人口高价值发明专利拥有量",
+            "High-value invention patents per 10,000 residents", "stock", "件/万人", "per 10k residents",
+            "高价值发明专利拥有量 ÷ 常住人口 × 10000 (宁夏规划注①的口径)",
+            "high_value_invention / resident population × 10,000 (definition of note ① of the Ningxia plan)",
+            per_10k=True, population="census2020",
+        ),
+        Indicator(
+            "applications", "专利申请量", "Patent applications", "flow", "件", "applications",
+            "本地区申请人向国家知识产权局提交的专利申请(发明、实用新型、外观设计), 按申请日年份",
+            "Applications filed at CNIPA by applicants of the region (all types), by filing year",
+        ),
+        Indicator(
+            "invention_applications", "发明专利申请量", "Invention applications", "flow", "件", "applications",
+            "本地区申请人向国家知识产权局提交的发明专利申请, 按申请日年份",
+            "Invention applications filed at CNIPA by applicants of the region, by filing year",
+        ),
+        Indicator(
+            "grants", "专利授权量", "Patent grants", "flow", "件", "grants",
+            "国家知识产权局授予本地区专利权人的专利(全部类型), 按授权公告日年份",
+            "Patents of all types granted by CNIPA to patentees of the region, by grant year",
+        ),
+        Indicator(
+            "invention_grants", "发明专利授权量", "Invention grants", "flow", "件", "grants",
+            "国家知识产权局授予本地区专利权人的发明专利, 按授权公告日年份",
+            "Invention patents granted by CNIPA to patentees of the region, by grant year",
+        ),
+        Indicator(
+            "pct_applications", "PCT国际专利申请量", "PCT international applications", "flow", "件", "applications",
+            "本地区申请人提交的PCT国际专利申请, 按国际申请日年份",
+            "PCT international applications by applicants of the region, by international filing year",
+        ),
+    )
+}  # fmt: skip
+
+_FLOW_SQL = {
+    "applications": ("p.filing_date", "p.country = 'CN'"),
+    "invention_applications": ("p.filing_date", "p.country = 'CN' AND p.patent_type = 'invention'"),
+    "grants": ("p.grant_date", "p.country = 'CN'"),
+    "invention_grants": ("p.grant_date", "p.country = 'CN' AND p.patent_type = 'invention'"),
+    "pct_applications": ("p.filing_date", "(p.app_key LIKE 'PCT/%' OR p.country = 'WO')"),
+}
+
+
+@dataclass
+class IndicatorRequest:
+    name: str
+    region: str | None = None
+    as_of: dt.date = field(default_factory=dt.date.today)
+    by: str | None = None  # province | city | county
+    counting: str = "first"  # first | fractional
+    population: str | None = None  # census2020 | yearend (per-10k indicators)
+    years: tuple[int, int] | None = None  # flows: first and last year (default: five years to the as-of year)
+    patents: bool = False  # drill down: list the patents behind the total
+    year: int | None = None  # flows: drill down into one year
+    policy: FlagPolicy | None = None
+
+
+def catalogue() -> list[dict[str, Any]]:
+    return [i.describe() for i in INDICATORS.values()]
+
+
+def _shares(con: duckdb.DuckDBPyConnection, counting: str) -> str:
+    """Temporary table (app_key, adcode, weight) attributing each patent to its patentees' regions."""
+    name = f"_shares_{uuid.uuid4().hex[:8]}"
+    if counting == "first":
+        con.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT app_key, applicant_adcode AS adcode, 1.0 AS weight "
+            "FROM patents WHERE coalesce(applicant_adcode, '') <> ''"
+        )
+    elif counting == "fractional":
+        con.execute(
+            f"""CREATE TEMP TABLE {name} AS
+            WITH owners AS (
+                SELECT app_key, role, adcode FROM parties WHERE role IN ('applicant', 'assignee')
+            ), chosen AS (  -- the applicants of record; assignees when a source names no applicant
+                SELECT o.* FROM owners o
+                JOIN (SELECT app_key, bool_or(role = 'applicant') AS has_applicant FROM owners GROUP BY 1) h
+                  USING (app_key)
+                WHERE (o.role = 'applicant') = h.has_applicant
+            )
+            SELECT app_key, adcode, weight FROM (
+                SELECT app_key, adcode, 1.0 / count(*) OVER (PARTITION BY app_key) AS weight FROM chosen
+            ) WHERE coalesce(adcode, '') <> ''"""
+        )
+    else:
+        raise UsageError(f"counting {counting!r}: use first or fractional")
+    return name
+
+
+def _level_below(region: RegionRef, by: str | None) -> str | None:
+    if by is None:
+        return None
+    if by not in ("province", "city", "county"):
+        raise UsageError(f"--by {by!r}: use province, city or county")
+    if regions.LEVELS.index(by) <= regions.LEVELS.index(region.level):
+        raise UsageError(f"--by {by} is not below {region.name} ({region.level}); choose a finer level")
+    return by
+
+
+def compute(warehouse: Warehouse, request: IndicatorRequest) -> dict[str, Any]:
+    """One indicator for a region (and its sub-regions with `by`), with its sources and drill-down."""
+    indicator = INDICATORS.get(request.name)
+    if indicator is None:
+        raise UsageError(
+            f"unknown indicator {request.name!r}; `ipnav indicator --list` shows them: {', '.join(INDICATORS)}"
+        )
+    region = regions.resolve(request.region)
+    by = _level_below(region, request.by)
+    policy = request.policy or FlagPolicy(as_of=request.as_of)
+    con = warehouse.con
+    shares = _shares(con, request.counting)
+    created = [shares]
+    try:
+        meta: dict[str, Any] = {
+            "as_of": request.as_of.isoformat(),
+            "counting": request.counting,
+            "counting_zh": "第一专利权人" if request.counting == "first" else "分数计数(共同专利权人均分)",
+            "region_source": "专利权人地址 → 2023年统计用区划代码 / patentee address → 2023 statistical division code",
+        }
+        if indicator.kind == "stock":
+            flag_table = flags.compute(con, policy)
+            created.append(flag_table)
+            meta["flag_policy"] = policy.describe()
+            result = _stock(con, indicator, region, by, request, flag_table, shares, meta)
+        else:
+            result = _flow(con, indicator, region, by, request, shares, meta)
+    finally:
+        for table in created:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return result
+
+
+def _header(indicator: Indicator, region: RegionRef, by: str | None, meta: dict[str, Any]) -> dict[str, Any]:
+    return {"indicator": indicator.describe(), "region": region.as_dict(), "by": by, "meta": meta}
+
+
+def _population_source(indicator: Indicator, request: IndicatorRequest) -> str:
+    source = request.population or indicator.population or "census2020"
+    if source not in regions.POPULATION_SOURCES:
+        raise UsageError(f"--population {source!r}: use {', '.join(regions.POPULATION_SOURCES)}")
+    return source
+
+
+def _stock(
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    region: RegionRef,
+    by: str | None,
+    request: IndicatorRequest,
+    flag_table: str,
+    shares: str,
+    meta: dict[str, Any],
+) -> dict[str, Any]:
+    column = "high_value" if indicator.name.startswith("high_value") else "valid_invention"
+    rows = con.execute(
+        f"""SELECT s.adcode, sum(s.weight) AS value, count(*) AS patents
+        FROM {flag_table} f JOIN {shares} s USING (app_key)
+        WHERE f.cnipa AND f.{column} AND s.adcode LIKE ? GROUP BY s.adcode""",
+        [region.prefix + "%"],
+    ).fetchall()
+    by_adcode = {code: (float(value), int(n)) for code, value, n in rows}
+    source = _population_source(indicator, request) if indicator.per_10k else ""
+    pop_year = request.as_of.year if request.as_of.month == 12 and request.as_of.day == 31 else request.as_of.year - 1
+    if source:
+        meta["population_source"] = source
+        meta["population_source_zh"] = regions.POPULATION_SOURCES[source]
+
+    def figure(ref: RegionRef, value: float, patents: int) -> dict[str, Any]:
+        out: dict[str, Any] = {**ref.as_dict(), "count": _round(value), "patents": patents}
+        if source:
+            pop, note = regions.population(ref, source, pop_year)
+            out["population"] = pop
+            out["population_year"] = note
+            out["value"] = _round(value / pop * 10_000) if pop else None
+        else:
+            out["value"] = _round(value)
+        out["as_of"] = meta["as_of"]
+        return out
+
+    total_value = sum(v for v, _ in by_adcode.values())
+    total_patents = sum(n for _, n in by_adcode.values())
+    result = _header(indicator, region, by, meta)
+    result["total"] = figure(region, total_value, total_patents)
+    if by:
+        result["rows"] = _children(by_adcode, by, figure)
+    if request.patents:
+        result["patents"] = _stock_patents(con, flag_table, shares, column, region)
+    return result
+
+
+def _children(by_adcode: dict[str, tuple[float, int]], by: str, figure: Any) -> list[dict[str, Any]]:
+    groups: dict[str, list[float]] = {}
+    for adcode, (value, n) in by_adcode.items():
+        key = regions.group_code(adcode, by)
+        acc = groups.setdefault(key, [0.0, 0])
+        acc[0] += value
+        acc[1] += n
+    rows = []
+    for code, (value, n) in sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        if code:
+            rows.append(figure(regions.region_for(code, by), value, int(n)))
+        else:  # addresses resolved only to a coarser level: keep them so the rows add up to the total
+            ref = RegionRef("", f"未细分到{regions.LEVEL_ZH[by]} / not resolved to {by}", by)
+            row = figure(ref, value, int(n))
+            row.pop("population", None)
+            row["value"] = None if "population_year" in row else row["value"]
+            row.pop("population_year", None)
+            rows.append(row)
+    return rows
+
+
+def _stock_patents(
+    con: duckdb.DuckDBPyConnection, flag_table: str, shares: str, column: str, region: RegionRef
+) -> list[dict[str, Any]]:
+    table = query_dicts(
+        con,
+        f"""SELECT f.app_key, f.app_number, p.title, p.first_applicant, s.adcode, s.weight, f.filing_date,
+               f.grant_date, f.legal_status, f.valid_basis, f.sei_evidence, f.family_evidence, f.years_maintained,
+               f.pledge_evidence, f.award_evidence
+        FROM {flag_table} f JOIN {shares} s USING (app_key) JOIN patents p USING (app_key)
+        WHERE f.cnipa AND f.{column} AND s.adcode LIKE ? ORDER BY f.app_key, s.adcode""",
+        [region.prefix + "%"],
+    )
+    out = []
+    for row in table:
+        row["criteria"] = flags.criteria_of(row)
+        for key in ("sei_evidence", "family_evidence", "years_maintained", "pledge_evidence", "award_evidence"):
+            row.pop(key)
+        out.append(plain(row))
+    return out
+
+
+def _flow(
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    region: RegionRef,
+    by: str | None,
+    request: IndicatorRequest,
+    shares: str,
+    meta: dict[str, Any],
+) -> dict[str, Any]:
+    date_col, condition = _FLOW_SQL[indicator.name]
+    first, last = request.years or (request.as_of.year - 4, request.as_of.year)
+    if first > last:
+        raise UsageError(f"years {first}-{last}: the first year comes after the last")
+    rows = con.execute(
+        f"""SELECT s.adcode, year({date_col}) AS year, sum(s.weight) AS value, count(*) AS patents
+        FROM patents p JOIN {shares} s USING (app_key)
+        WHERE {condition} AND {date_col} <= ? AND year({date_col}) BETWEEN ? AND ? AND s.adcode LIKE ?
+        GROUP BY ALL""",
+        [request.as_of, first - 1, last, region.prefix + "%"],
+    ).fetchall()
+    years = list(range(first, last + 1))
+    meta["years"] = [first, last]
+    meta["note_zh"] = "当年数据截至统计日" if last == request.as_of.year else ""
+
+    def series(values: dict[int, float]) -> list[dict[str, Any]]:
+        out = []
+        for y in years:
+            value, prev = values.get(y, 0.0), values.get(y - 1, 0.0)
+            growth = round((value - prev) / prev * 100, 2) if prev else None
+            out.append({"year": y, "value": _round(value), "growth_pct": growth})
+        return out
+
+    totals: dict[int, float] = {}
+    grouped: dict[str, dict[int, float]] = {}
+    for adcode, year, value, _ in rows:
+        totals[year] = totals.get(year, 0.0) + float(value)
+        if by:
+            key = regions.group_code(adcode, by)
+            grouped.setdefault(key, {})
+            grouped[key][year] = grouped[key].get(year, 0.0) + float(value)
+    result = _header(indicator, region, by, meta)
+    result["total"] = {**region.as_dict(), "series": series(totals), "as_of": meta["as_of"]}
+    if by:
+        result["rows"] = [
+            {
+                **(
+                    regions.region_for(code, by).as_dict()
+                    if code
+                    else RegionRef("", f"未细分到{regions.LEVEL_ZH[by]} / not resolved to {by}", by).as_dict()
+                ),
+                "series": series(values),
+                "as_of": meta["as_of"],
+            }
+            for code, values in sorted(grouped.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+        ]
+    if request.patents:
+        drill_years = (request.year, request.year) if request.year else (first, last)
+        table = query_dicts(
+            con,
+            f"""SELECT p.app_key, p.app_number, p.title, p.first_applicant, s.adcode, s.weight,
+                   year({date_col}) AS year, p.filing_date, p.grant_date, p.patent_type
+            FROM patents p JOIN {shares} s USING (app_key)
+            WHERE {condition} AND {date_col} <= ? AND year({date_col}) BETWEEN ? AND ? AND s.adcode LIKE ?
+            ORDER BY year, p.app_key""",
+            [request.as_of, drill_years[0], drill_years[1], region.prefix + "%"],
+        )
+        result["patents"] = [plain(r) for r in table]
+    return result
+
+
+def _round(value: float) -> float | int:
+    if float(value).is_integer():
+        return int(value)
+    return round(value, 4) if abs(value) >= 0.01 else float(f"{value:.3g}")
+
+
+def flat_rows(result: dict[str, Any]) -> pa.Table:
+    """The figures of a result as one flat table (for Excel/CSV), each row with its sources."""
+    meta = result["meta"]
+    policy = meta.get("flag_policy", {})
+    common = {
+        "indicator": result["indicator"]["name"],
+        "indicator_zh": result["indicator"]["title_zh"],
+        "as_of": meta["as_of"],
+        "counting": meta["counting"],
+        "population_source": meta.get("population_source", ""),
+        "concordance": policy.get("concordance", ""),
+        "pledge_min_amount": policy.get("pledge_min_amount"),
+    }
+    entries = [result["total"], *result.get("rows", [])]
+    records: list[dict[str, Any]] = []
+    for entry in entries:
+        base = {"code": entry["code"], "name": entry["name"], "level": entry["level"]}
+        if "series" in entry:
+            for point in entry["series"]:
+                records.append({**base, "year": point["year"], "value": point["value"],
+                                "growth_pct": point["growth_pct"], **common})  # fmt: skip
+        else:
+            records.append(
+                {
+                    **base,
+                    "count": entry["count"],
+                    "population": entry.get("population"),
+                    "population_year": entry.get("population_year"),
+                    "value": entry["value"],
+                    **common,
+                }
+            )
+    return pa.Table.from_pylist(records)

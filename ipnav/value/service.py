@@ -1,0 +1,115 @@
+"""Patent value for the CLI and the API: one patent's flags and score, and the warehouse's score table.
+
+The score table `value_scores` (as of today, configured weights) is rebuilt when ingest changes the
+warehouse or the day changes; a read-only connection gets a temporary copy instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from ipnav.config import Settings
+from ipnav.store import reads
+from ipnav.store.warehouse import Warehouse
+from ipnav.value import flags, score
+from ipnav.value.flags import FlagPolicy
+from ipnav.value.score import ScoreConfig
+
+SCORES_TABLE = "value_scores"
+
+
+def flag_policy(settings: Settings, as_of: dt.date | None = None, **overrides: Any) -> FlagPolicy:
+    values: dict[str, Any] = {
+        "as_of": as_of or dt.date.today(),
+        "pledge_min_amount": settings.pledge_min_amount,
+        "sei_scope": settings.sei_scope,
+        "sei_keywords": settings.sei_keywords,
+        "unknown_status": settings.unknown_status,
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return FlagPolicy(**values)
+
+
+def score_config(settings: Settings, as_of: dt.date | None = None, weights: str | None = None) -> ScoreConfig:
+    base = {**score.DEFAULT_WEIGHTS, **settings.value_weights}
+    return ScoreConfig(
+        as_of=as_of or dt.date.today(),
+        weights=score.parse_weights(weights, base),
+        min_cohort=settings.value_min_cohort,
+    )
+
+
+def _stamp(warehouse: Warehouse, config: ScoreConfig) -> str:
+    last = warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM ingest_runs").fetchone()
+    return json.dumps({"run": last[0] if last else 0, **config.describe()}, sort_keys=True)
+
+
+def ensure_scores(warehouse: Warehouse, config: ScoreConfig) -> str:
+    """Name of a table holding every application's score under `config` (rebuilt only when stale)."""
+    stamp = _stamp(warehouse, config)
+    con = warehouse.con
+    stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchone()
+    present = con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
+    ).fetchone()
+    if stored and stored[0] == stamp and present:
+        return SCORES_TABLE
+    if warehouse.read_only:
+        return score.compute(con, config)
+    con.execute("BEGIN")
+    score.compute(con, config, table=SCORES_TABLE)
+    con.execute("DELETE FROM meta WHERE key = 'value_scores'")
+    con.execute("INSERT INTO meta VALUES ('value_scores', ?)", [stamp])
+    con.execute("COMMIT")
+    return SCORES_TABLE
+
+
+def patent_value(
+    warehouse: Warehouse,
+    settings: Settings,
+    number: str,
+    *,
+    as_of: dt.date | None = None,
+    weights: str | None = None,
+) -> dict[str, Any]:
+    """Flags (valid, high-value with evidence) and value score of one patent."""
+    app_key = reads.find_app_key(warehouse, number)
+    config = score_config(settings, as_of, weights)
+    policy = flag_policy(settings, config.as_of)
+    con = warehouse.con
+    table = ensure_scores(warehouse, config)
+    row = warehouse.query(f"SELECT * FROM {table} WHERE app_key = ?", [app_key])
+    if table != SCORES_TABLE:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    keys = f"_key_{uuid.uuid4().hex[:8]}"
+    con.execute(f"CREATE TEMP TABLE {keys} AS SELECT ? AS app_key", [app_key])
+    flag_table = flags.compute(con, policy, keys_table=keys)
+    flag_rows = warehouse.query(f"SELECT * FROM {flag_table}")
+    con.execute(f"DROP TABLE IF EXISTS {flag_table}")
+    con.execute(f"DROP TABLE IF EXISTS {keys}")
+    patent = warehouse.query(
+        "SELECT app_key, app_number, title, first_applicant, country, patent_type, filing_date, grant_date, "
+        "legal_status, main_ipc FROM patents WHERE app_key = ?",
+        [app_key],
+    )[0]
+    f = flag_rows[0]
+    return {
+        "patent": reads.plain(patent),
+        "as_of": config.as_of.isoformat(),
+        "flags": {
+            "cnipa": f["cnipa"],
+            "valid": f["valid"],
+            "valid_basis": f["valid_basis"],
+            "invalid_reason": f["invalid_reason"],
+            "lapse_date": f["lapse_date"].isoformat() if f["lapse_date"] else None,
+            "lapse_event": f["lapse_event"],
+            "valid_invention": f["valid_invention"],
+            "high_value": f["high_value"],
+            "criteria": flags.criteria_of(f),
+            "policy": policy.describe(),
+        },
+        "value": score.explain(row[0] if row else {}, config),
+    }
