@@ -145,6 +145,7 @@ def ingest(
             summary = run_ingest(paths, Workspace(conf.workspace), progress=progress, **options)
     else:
         summary = run_ingest(paths, Workspace(conf.workspace), **options)
+    _refresh_values(conf)
     data = summary.as_dict()
     if as_json:
         _print_json(
@@ -305,7 +306,7 @@ def search(
             if not as_json:
                 err.print(f"{count} hits")
             return
-        data = service.search(ws, wh, query, limit=limit, sort=sort, cursor=cursor, facets=facets)
+        data = service.search(ws, wh, query, limit=limit, sort=sort, cursor=cursor, facets=facets, settings=settings())
     if as_json:
         _print_json(data)
         return
@@ -605,7 +606,6 @@ def indicator(
 ) -> None:
     """Regional indicators (每万人口高价值发明专利拥有量 ...) as of a date, with sources and drill-down."""
     from ipnav.kpi import indicators
-    from ipnav.value.service import flag_policy
 
     if list_all or not name:
         catalogue = indicators.catalogue()
@@ -623,27 +623,21 @@ def indicator(
             )
         out.print(table)
         return
-    conf = settings()
-    date = _as_of(as_of) or _today()
-    policy = flag_policy(
-        conf,
-        date,
-        pledge_min_amount=pledge_min,
+    request = indicators.make_request(
+        settings(),
+        name,
+        as_of=_as_of(as_of),
+        years=years,
+        counting=counting,
+        pledge_min=pledge_min,
         sei_scope=sei_scope,
         sei_keywords=sei_keywords,
         unknown_status=unknown_status,
-    )
-    request = indicators.IndicatorRequest(
-        name=name,
         region=region,
-        as_of=date,
         by=by,
-        counting=counting or conf.counting,
         population=population,
-        years=_year_range(years),
-        patents=patents or year is not None,
+        patents=patents,
         year=year,
-        policy=policy,
     )
     with _warehouse() as wh:
         result = indicators.compute(wh, request)
@@ -657,22 +651,6 @@ def indicator(
     _print_indicator(result)
     if output is not None:
         out.print(f"written: {output}")
-
-
-def _today() -> Any:
-    import datetime as dt
-
-    return dt.date.today()
-
-
-def _year_range(text: str | None) -> tuple[int, int] | None:
-    if not text:
-        return None
-    first, _, last = text.partition("-")
-    try:
-        return int(first), int(last or first)
-    except ValueError:
-        raise UsageError(f"--years {text!r}: write a year or a range, e.g. 2019-2023") from None
 
 
 def _print_indicator(result: dict[str, Any]) -> None:
@@ -838,12 +816,22 @@ def demo(
     conf = settings()
     sample = sample_path()
     summary = run_ingest([sample], Workspace(conf.workspace), batch_size=conf.batch_size, workers=conf.workers)
+    _refresh_values(conf)
     out.print(
         f"demo workspace {conf.workspace}: {summary.records} records from {summary.files} sample files "
         f"({summary.inserted} new, {summary.unchanged} unchanged) in {summary.seconds:.1f}s"
     )
     if not no_serve:
         serve(host=host, port=port, public=True)
+
+
+def _refresh_values(conf: Settings) -> None:
+    """Rebuild the value-score table search sorts by (as of today), when ingest changed the warehouse."""
+    from ipnav.store.warehouse import Warehouse
+    from ipnav.value.service import ensure_scores, score_config
+
+    with Warehouse(Workspace(conf.workspace).warehouse_path) as wh:
+        ensure_scores(wh, score_config(conf))
 
 
 def sample_path() -> Path:

@@ -56,7 +56,7 @@ def resolve(selection: Selection, workspace: Workspace, warehouse: Warehouse) ->
         if not numbers:
             raise UsageError("numbers: give at least one patent number")
         return sorted({find_app_key(warehouse, n) for n in numbers})
-    from ipnav.search.service import open_index, sync_index
+    from ipnav.search.service import matching_keys, sync_index
 
     sync_index(workspace, warehouse)
-    return sorted(open_index(workspace).iter_keys(selection.value))
+    return sorted(matching_keys(workspace, warehouse, selection.value))

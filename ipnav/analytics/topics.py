@@ -18,10 +18,10 @@ from ipnav.store.warehouse import Warehouse
 
 
 def _query_keys(workspace: Workspace, warehouse: Warehouse, query: str) -> list[str]:
-    from ipnav.search.service import open_index, sync_index
+    from ipnav.search.service import matching_keys, sync_index
 
     sync_index(workspace, warehouse)
-    return sorted(open_index(workspace).iter_keys(query))
+    return sorted(matching_keys(workspace, warehouse, query))
 
 
 def _exists(warehouse: Warehouse, name: str) -> bool:

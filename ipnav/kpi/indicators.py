@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from ipnav.config import Settings
 from ipnav.errors import UsageError
 from ipnav.kpi import regions
 from ipnav.kpi.regions import RegionRef
@@ -29,6 +30,7 @@ from ipnav.store.reads import plain
 from ipnav.store.warehouse import Warehouse, query_dicts
 from ipnav.value import flags
 from ipnav.value.flags import FlagPolicy
+from ipnav.value.service import flag_policy
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,52 @@ class IndicatorRequest:
     patents: bool = False  # drill down: list the patents behind the total
     year: int | None = None  # flows: drill down into one year
     policy: FlagPolicy | None = None
+
+
+def parse_years(text: str | None) -> tuple[int, int] | None:
+    """`2019-2023` or `2023` -> (first, last)."""
+    if not text:
+        return None
+    first, _, last = text.partition("-")
+    try:
+        return int(first), int(last or first)
+    except ValueError:
+        raise UsageError(f"years {text!r}: write a year or a range, e.g. 2019-2023") from None
+
+
+def make_request(
+    settings: Settings,
+    name: str,
+    *,
+    as_of: dt.date | None = None,
+    years: str | None = None,
+    counting: str | None = None,
+    pledge_min: float | None = None,
+    sei_scope: str | None = None,
+    sei_keywords: bool | None = None,
+    unknown_status: str | None = None,
+    **options: Any,
+) -> IndicatorRequest:
+    """A request with the workspace settings as defaults (CLI and API build it the same way)."""
+    date = as_of or dt.date.today()
+    policy = flag_policy(
+        settings,
+        date,
+        pledge_min_amount=pledge_min,
+        sei_scope=sei_scope,
+        sei_keywords=sei_keywords,
+        unknown_status=unknown_status,
+    )
+    if options.get("year") is not None:
+        options["patents"] = True
+    return IndicatorRequest(
+        name=name,
+        as_of=date,
+        counting=counting or settings.counting,
+        years=parse_years(years),
+        policy=policy,
+        **options,
+    )
 
 
 def catalogue() -> list[dict[str, Any]]:

@@ -37,12 +37,18 @@ _TYPE_VALUES = {"invention", "utility_model", "design", "plant", "reissue", "oth
 _STATUS_VALUES = {"valid", "pending", "lapsed", "unknown"}
 
 
+ValueKeys = Callable[[float | None, float | None, bool, bool], list[str]]
+
+
 class Compiler:
     """Compiles query ASTs for one index (English terms go through the index's own analyzers)."""
 
-    def __init__(self, index: tantivy.Index, schema: tantivy.Schema) -> None:
+    def __init__(self, index: tantivy.Index, schema: tantivy.Schema, value_keys: ValueKeys | None = None) -> None:
         self.index = index
         self.schema = schema
+        # value scores live in the warehouse, not the index: the search service passes a lookup
+        # (low, high, include_low, include_high) -> application keys for `value>=60` and friends
+        self.value_keys = value_keys
 
     def compile(self, node: Node) -> tantivy.Query:
         if isinstance(node, MatchAll):
@@ -201,8 +207,10 @@ class Compiler:
         return tantivy.Query.term_set_query(self.schema, "region", codes)
 
     def range(self, node: Range) -> tantivy.Query:
+        if node.field == "value":
+            return self._value_range(node)
         if node.field not in ("ad", "pd", "gd"):
-            raise UsageError(f"field {node.field!r} takes no range; ranges are for ad, pd and gd")
+            raise UsageError(f"field {node.field!r} takes no range; ranges are for ad, pd, gd and value")
         low = _date_bound(node.low, upper=False) if node.low else None
         high = _date_bound(node.high, upper=True) if node.high else None
         if low is None and high is None:
@@ -216,6 +224,21 @@ class Compiler:
             include_lower=node.include_low if low else True,
             include_upper=node.include_high if high else True,
         )
+
+    def field_value(self, value: str) -> tantivy.Query:
+        return self._value_range(Range("value", value, value))
+
+    def _value_range(self, node: Range) -> tantivy.Query:
+        if self.value_keys is None:
+            raise UsageError("value needs the warehouse: search through ipnav search or the API")
+        bounds = []
+        for text in (node.low, node.high):
+            try:
+                bounds.append(float(text) if text is not None else None)
+            except ValueError:
+                raise UsageError(f"value takes a number 0-100, not {text!r}") from None
+        keys = self.value_keys(bounds[0], bounds[1], node.include_low, node.include_high)
+        return tantivy.Query.term_set_query(self.schema, "key", keys)
 
     def field_ad(self, value: str) -> tantivy.Query:
         return self._date_equals("ad", value)

@@ -19,7 +19,7 @@ import tantivy
 from ipnav.errors import UsageError
 from ipnav.model import Patent
 from ipnav.search import documents
-from ipnav.search.compile import Compiler
+from ipnav.search.compile import Compiler, ValueKeys
 from ipnav.search.query import Node, parse
 from ipnav.search.schema import SCHEMA_VERSION, build_schema
 from ipnav.store.codec import load_document
@@ -36,7 +36,7 @@ FACETS: dict[str, str] = {
     "province": "province",
     "city": "city",
 }
-SORTS = {"relevance": None, "ad": "ad", "pd": "pd", "gd": "gd"}
+SORTS = {"relevance": None, "ad": "ad", "pd": "pd", "gd": "gd", "value": None}
 _WRITER_HEAP = 128 << 20  # per writer; segments merge in the background
 
 
@@ -198,16 +198,17 @@ class SearchIndex:
         cursor: str | None = None,
         facets: bool = False,
         facet_size: int = 20,
+        value_keys: ValueKeys | None = None,
     ) -> SearchResult:
         """Run a query string; `cursor` continues where the previous page ended (no cap on depth)."""
         ast = parse(query)
-        compiled = self.compiler.compile(ast)
+        compiled = self._compiler(value_keys).compile(ast)
         searcher = self.index.searcher()
-        offset = _decode_cursor(cursor)
+        offset = decode_cursor(cursor)
         descending = sort.startswith("-")
         sort_field = SORTS.get(sort.lstrip("-"), "missing")
         if sort_field == "missing":
-            raise UsageError(f"unknown sort {sort!r}: use relevance, ad, pd, gd (prefix - for newest first)")
+            raise UsageError(f"unknown sort {sort!r}: use relevance, ad, pd, gd, value (prefix - for descending)")
         kwargs: dict[str, Any] = {"limit": limit, "count": True, "offset": offset}
         if sort_field:
             kwargs["order_by_field"] = sort_field
@@ -225,7 +226,7 @@ class SearchIndex:
             keys=keys,
             scores=scores,
             ast=ast,
-            cursor=_encode_cursor(next_offset) if next_offset < total else None,
+            cursor=encode_cursor(next_offset) if next_offset < total else None,
         )
         if facets:
             out.facets = self.facets(compiled, facet_size)
@@ -242,9 +243,12 @@ class SearchIndex:
             out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
         return out
 
-    def iter_keys(self, query: str, *, page: int = 5000) -> Iterator[str]:
+    def _compiler(self, value_keys: ValueKeys | None) -> Compiler:
+        return self.compiler if value_keys is None else Compiler(self.index, self.schema, value_keys)
+
+    def iter_keys(self, query: str, *, page: int = 5000, value_keys: ValueKeys | None = None) -> Iterator[str]:
         """Every matching application key, streamed in pages by a stable key order: no cap."""
-        compiled = self.compiler.compile(parse(query))
+        compiled = self._compiler(value_keys).compile(parse(query))
         searcher = self.index.searcher()
         last: int | None = None
         while True:
@@ -265,11 +269,11 @@ class SearchIndex:
                 return
 
 
-def _encode_cursor(offset: int) -> str:
+def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str | None) -> int:
+def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
     try:

@@ -91,6 +91,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "status": ("status", "ls", "legal_status", "法律状态", "状态"),
     "region": ("region", "地区", "区域", "省市", "国省代码"),
     "sei": ("sei", "战略性新兴产业", "战新产业"),
+    "value": ("value", "价值度", "价值"),
 }
 for _canonical, _names in _ALIASES.items():
     for _name in _names:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from ipnav.config import Workspace
+from ipnav.config import Settings, Workspace
 from ipnav.search import analysis
-from ipnav.search.index import SearchIndex
+from ipnav.search.index import SearchIndex, decode_cursor, encode_cursor
 from ipnav.search.query import And, Node, Not, Or, Term
 from ipnav.store.warehouse import Warehouse
 
@@ -98,15 +98,33 @@ def search(
     sort: str = "relevance",
     cursor: str | None = None,
     facets: bool = True,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """One page of results: hits (one per application, publications listed), total, facets, next cursor."""
+    """One page of results: hits (one per application, publications listed), total, facets, next cursor.
+
+    Each hit carries its value score; `sort=value` / `-value` orders by it and `value>=60` filters by it
+    (scores come from the warehouse's score table, see `ipnav.value.service`).
+    """
     index = open_index(workspace)
-    result = index.search(query, limit=limit, sort=sort, cursor=cursor, facets=facets)
+    values = _ValueLookup(warehouse, settings or Settings(workspace=workspace.root))
+    lookup = values.keys_between
+    if sort.lstrip("-") == "value":
+        result = index.search(query, limit=1, sort="relevance", facets=facets, value_keys=lookup)
+        offset = decode_cursor(cursor)
+        keys = values.order(list(index.iter_keys(query, value_keys=lookup)), descending=sort.startswith("-"))
+        result.keys = keys[offset : offset + limit]
+        result.scores = [0.0] * len(result.keys)
+        result.total = len(keys)
+        result.cursor = encode_cursor(offset + limit) if offset + limit < len(keys) else None
+    else:
+        result = index.search(query, limit=limit, sort=sort, cursor=cursor, facets=facets, value_keys=lookup)
     terms = highlight_terms(result.ast) if result.ast is not None else []
+    scores = values.scores(result.keys)
     hits = []
     for row, score in zip(rows_for(warehouse, result.keys), result.scores, strict=False):
         row = _plain(row)
         row["score"] = round(score, 4)
+        row["value"] = scores.get(row["app_key"])
         row["title_html"] = highlight(row["title"] or "", terms)
         row["snippet_html"] = highlight(snippet(row["abstract"] or "", terms), terms)
         hits.append(row)
@@ -117,16 +135,70 @@ def search(
         "facets": result.facets,
         "cursor": result.cursor,
         "sort": sort,
+        "value_as_of": values.as_of,
     }
+
+
+def matching_keys(
+    workspace: Workspace, warehouse: Warehouse, query: str, settings: Settings | None = None
+) -> Iterator[str]:
+    """Every application key a query matches (value ranges looked up in the warehouse)."""
+    values = _ValueLookup(warehouse, settings or Settings(workspace=workspace.root))
+    return open_index(workspace).iter_keys(query, value_keys=values.keys_between)
+
+
+class _ValueLookup:
+    """Value scores for search: the warehouse's score table, computed once per search when missing."""
+
+    def __init__(self, warehouse: Warehouse, settings: Settings) -> None:
+        self.warehouse = warehouse
+        self.settings = settings
+        self._table: str | None = None
+        self.as_of: str | None = None
+
+    def table(self) -> str:
+        if self._table is None:
+            from ipnav.value.service import scores_for_search
+
+            self._table, self.as_of = scores_for_search(self.warehouse, self.settings)
+        return self._table
+
+    def keys_between(self, low: float | None, high: float | None, include_low: bool, include_high: bool) -> list[str]:
+        clauses, params = ["score IS NOT NULL"], []
+        if low is not None:
+            clauses.append("score >= ?" if include_low else "score > ?")
+            params.append(low)
+        if high is not None:
+            clauses.append("score <= ?" if include_high else "score < ?")
+            params.append(high)
+        sql = f"SELECT app_key FROM {self.table()} WHERE {' AND '.join(clauses)}"
+        return [r[0] for r in self.warehouse.con.execute(sql, params).fetchall()]
+
+    def order(self, keys: list[str], *, descending: bool) -> list[str]:
+        con = self.warehouse.con.cursor()
+        con.register("hit_keys", pa.table({"app_key": pa.array(keys, pa.string())}))
+        direction = "DESC" if descending else "ASC"
+        rows = con.execute(
+            f"SELECT h.app_key FROM hit_keys h LEFT JOIN {self.table()} v USING (app_key) "
+            f"ORDER BY v.score {direction} NULLS LAST, h.app_key"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def scores(self, keys: list[str]) -> dict[str, float | None]:
+        if not keys:
+            return {}
+        rows = self.warehouse.con.execute(
+            f"SELECT app_key, score FROM {self.table()} WHERE app_key IN (SELECT unnest(?))", [keys]
+        ).fetchall()
+        return dict(rows)
 
 
 def search_all(
     workspace: Workspace, warehouse: Warehouse, query: str, *, batch: int = 1000
 ) -> Iterator[dict[str, Any]]:
     """Every hit, streamed: no cap."""
-    index = open_index(workspace)
     keys: list[str] = []
-    for key in index.iter_keys(query):
+    for key in matching_keys(workspace, warehouse, query):
         keys.append(key)
         if len(keys) >= batch:
             yield from (_plain(r) for r in rows_for(warehouse, keys))

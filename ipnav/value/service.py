@@ -67,6 +67,21 @@ def ensure_scores(warehouse: Warehouse, config: ScoreConfig) -> str:
     return SCORES_TABLE
 
 
+def scores_for_search(warehouse: Warehouse, settings: Settings) -> tuple[str, str]:
+    """(table, as-of) of scores to sort and filter search results: the stored table when there is one
+    (refreshed by ingest), else computed now. A temporary table lives as long as the connection."""
+    con = warehouse.con
+    present = con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
+    ).fetchone()
+    if present:
+        stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchone()
+        as_of = json.loads(stored[0]).get("as_of", "") if stored else ""
+        return SCORES_TABLE, as_of
+    config = score_config(settings)
+    return ensure_scores(warehouse, config), config.as_of.isoformat()
+
+
 def patent_value(
     warehouse: Warehouse,
     settings: Settings,

@@ -6,6 +6,7 @@ library (`IpnavError`) become JSON with their HTTP status.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -98,14 +99,14 @@ def create_app(settings: Settings) -> FastAPI:
         wh: WarehouseDep,
         q: Annotated[str, Query(description="Query, e.g. ti=锂电池 AND ad>=2020", max_length=4000)] = "",
         limit: Annotated[int, Query(ge=1, le=1000)] = 20,
-        sort: Annotated[str, Query(description="relevance, ad, pd, gd; prefix - for descending")] = "relevance",
+        sort: Annotated[str, Query(description="relevance, ad, pd, gd, value; prefix - for descending")] = "relevance",
         cursor: Annotated[str | None, Query(max_length=200)] = None,
         facets: bool = True,
     ) -> dict[str, Any]:
         from ipnav.search import service
 
         return await run_in_threadpool(
-            service.search, workspace, wh, q, limit=limit, sort=sort, cursor=cursor, facets=facets
+            service.search, workspace, wh, q, limit=limit, sort=sort, cursor=cursor, facets=facets, settings=settings
         )
 
     @app.get("/api/similar/{number}", summary="Patents similar to one patent / 相似专利")
@@ -149,5 +150,59 @@ def create_app(settings: Settings) -> FastAPI:
         run: Annotated[int | None, Query(ge=1)] = None,
     ) -> list[dict[str, Any]]:
         return await run_in_threadpool(reads.rejects, wh, limit=limit, run_id=run)
+
+    @app.get("/api/value/{number}", summary="Official flags and value score of one patent / 专利价值度")
+    async def api_value(
+        number: str,
+        wh: WarehouseDep,
+        as_of: Annotated[dt.date | None, Query(description="Date the flags and score are as of")] = None,
+        weights: Annotated[
+            str | None, Query(description="e.g. forward_citations=0.4,claims=0.2", max_length=400)
+        ] = None,
+    ) -> dict[str, Any]:
+        from ipnav.value.service import patent_value
+
+        return await run_in_threadpool(patent_value, wh, settings, number, as_of=as_of, weights=weights)
+
+    @app.get("/api/indicators", summary="Indicator catalogue with definitions / 指标目录")
+    async def api_indicators() -> list[dict[str, Any]]:
+        from ipnav.kpi.indicators import catalogue
+
+        return catalogue()
+
+    @app.get("/api/indicators/{name}", summary="One regional indicator as of a date / 区域指标")
+    async def api_indicator(
+        name: str,
+        wh: WarehouseDep,
+        region: Annotated[str | None, Query(description="adcode or name (常州, 南江县)", max_length=40)] = None,
+        as_of: Annotated[dt.date | None, Query()] = None,
+        by: Annotated[str | None, Query(description="province, city or county", max_length=10)] = None,
+        counting: Annotated[str | None, Query(description="first or fractional", max_length=12)] = None,
+        population: Annotated[str | None, Query(description="census2020 or yearend", max_length=12)] = None,
+        years: Annotated[str | None, Query(description="flows: 2019-2023", max_length=12)] = None,
+        patents: bool = False,
+        year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+        pledge_min: Annotated[float | None, Query(ge=0)] = None,
+        sei_scope: Annotated[str | None, Query(max_length=6)] = None,
+        unknown_status: Annotated[str | None, Query(max_length=14)] = None,
+    ) -> dict[str, Any]:
+        from ipnav.kpi import indicators
+
+        request = indicators.make_request(
+            settings,
+            name,
+            as_of=as_of,
+            years=years,
+            counting=counting,
+            pledge_min=pledge_min,
+            sei_scope=sei_scope,
+            unknown_status=unknown_status,
+            region=region,
+            by=by,
+            population=population,
+            patents=patents,
+            year=year,
+        )
+        return await run_in_threadpool(indicators.compute, wh, request)
 
     return app
