@@ -386,6 +386,58 @@ def terms(ctx: Context, limit: int = 50) -> pa.Table:
     return _to_arrow(out.order_by([ibis.desc("applications"), "term"]).limit(limit))
 
 
+def value(ctx: Context) -> pa.Table:
+    """Value score distribution: applications per band of 10 points (scores from `ipnav.value.score`)."""
+    from ipnav.config import Settings
+    from ipnav.value.service import scores_for_search
+
+    name, _ = scores_for_search(ctx.warehouse, Settings())
+    v = ctx.table(name).filter(lambda t: t.score.notnull())
+    band = (v.score // 10).clip(upper=9).cast("int64")
+    out = v.group_by(band=band).aggregate(applications=v.count(), mean_score=v.score.mean().round(1))
+    rows = {r["band"]: r for r in _to_arrow(out).to_pylist()}
+    table = [
+        {
+            "band": f"{b * 10}-{b * 10 + 10}",
+            "applications": rows.get(b, {}).get("applications", 0),
+            "mean_score": rows.get(b, {}).get("mean_score"),
+        }
+        for b in range(10)
+    ]
+    schema = pa.schema([("band", pa.string()), ("applications", pa.int64()), ("mean_score", pa.float64())])
+    return pa.Table.from_pylist(table, schema=schema)
+
+
+def high_value(ctx: Context) -> pa.Table:
+    """Valid and high-value invention patents on the as-of date, and how many meet each criterion."""
+    from ipnav.value import flags
+
+    con = ctx.warehouse.con
+    name = flags.compute(con, flags.FlagPolicy(as_of=ctx.as_of), keys_table=None if ctx.everything else ctx._sel)
+    try:
+        row = con.execute(
+            f"""SELECT count(*) FILTER (WHERE valid_invention AND cnipa), count(*) FILTER (WHERE high_value),
+                count(*) FILTER (WHERE high_value AND c_sei), count(*) FILTER (WHERE high_value AND c_family),
+                count(*) FILTER (WHERE high_value AND c_maintained), count(*) FILTER (WHERE high_value AND c_pledge),
+                count(*) FILTER (WHERE high_value AND c_award) FROM {name}"""
+        ).fetchall()
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    labels = [
+        ("valid_invention", "有效发明专利(国家知识产权局授权)"),
+        ("high_value", "高价值发明专利"),
+        *((c, flags.CRITERIA_ZH[c]) for c in flags.CRITERIA),
+    ]
+    counts = list(row[0]) if row else [0] * len(labels)
+    return pa.table(
+        {
+            "measure": [k for k, _ in labels],
+            "measure_zh": [zh for _, zh in labels],
+            "applications": pa.array([int(c) for c in counts], pa.int64()),
+        }
+    )
+
+
 @dataclass(frozen=True)
 class Analysis:
     kind: str
@@ -415,6 +467,8 @@ ANALYSES: dict[str, Analysis] = {
         Analysis("most_cited", "高被引专利", "Most-cited patents", most_cited),
         Analysis("citation_flows", "申请人引证关系", "Citation flows between applicants", citation_flows),
         Analysis("terms", "高频技术词", "Top terms", terms),
+        Analysis("value", "专利价值度分布", "Value score distribution", value),
+        Analysis("high_value", "高价值发明专利构成", "High-value invention patents by criterion", high_value),
     )
 }
 

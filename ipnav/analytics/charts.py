@@ -167,6 +167,10 @@ def option(kind: str, table: pa.Table) -> Option:
             cat["children"].append({"name": r["sei_name"], "value": r["applications"]})
         opt["series"] = [{"type": "treemap", "data": list(categories.values())}]
         return opt
+    if kind == "value":
+        return _bar(kind, rows, "band", "applications", horizontal=False)
+    if kind == "high_value":
+        return _bar(kind, rows, "measure_zh", "applications")
     if kind == "wipo_fields":
         return _bar(kind, rows, "field", "applications")
     if kind == "regions":

@@ -31,6 +31,8 @@ CHARTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "concentration": ("bar", "applicants", ("cr4", "cr8")),
     "most_cited": ("bar", "cited_app", ("citations",)),
     "terms": ("bar", "term", ("applications",)),
+    "value": ("bar", "band", ("applications",)),
+    "high_value": ("bar", "measure_zh", ("applications",)),
 }
 
 

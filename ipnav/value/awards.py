@@ -97,11 +97,11 @@ def load(warehouse: Warehouse, path: Path) -> dict[str, Any]:
         "WHERE source_file = ?) WHERE k IN (SELECT app_key FROM patents) OR k IN (SELECT number FROM publications) "
         "OR regexp_replace(k, '[A-Z][0-9]?$', '') IN (SELECT number FROM publications)",
         [path.name],
-    ).fetchone()
+    ).fetchall()
     return {
         "file": str(path),
         "loaded": len(good),
-        "in_warehouse": int(matched[0]) if matched else 0,
+        "in_warehouse": int(matched[0][0]) if matched else 0,
         "problems": [p.__dict__ for p in problems],
     }
 

@@ -43,19 +43,19 @@ def score_config(settings: Settings, as_of: dt.date | None = None, weights: str 
 
 
 def _stamp(warehouse: Warehouse, config: ScoreConfig) -> str:
-    last = warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM ingest_runs").fetchone()
-    return json.dumps({"run": last[0] if last else 0, **config.describe()}, sort_keys=True)
+    last = warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM ingest_runs").fetchall()
+    return json.dumps({"run": last[0][0] if last else 0, **config.describe()}, sort_keys=True)
 
 
 def ensure_scores(warehouse: Warehouse, config: ScoreConfig) -> str:
     """Name of a table holding every application's score under `config` (rebuilt only when stale)."""
     stamp = _stamp(warehouse, config)
     con = warehouse.con
-    stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchone()
+    stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
     present = con.execute(
         "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
-    ).fetchone()
-    if stored and stored[0] == stamp and present:
+    ).fetchall()
+    if stored and stored[0][0] == stamp and present:
         return SCORES_TABLE
     if warehouse.read_only:
         return score.compute(con, config)
@@ -73,10 +73,10 @@ def scores_for_search(warehouse: Warehouse, settings: Settings) -> tuple[str, st
     con = warehouse.con
     present = con.execute(
         "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
-    ).fetchone()
+    ).fetchall()
     if present:
-        stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchone()
-        as_of = json.loads(stored[0]).get("as_of", "") if stored else ""
+        stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
+        as_of = json.loads(stored[0][0]).get("as_of", "") if stored else ""
         return SCORES_TABLE, as_of
     config = score_config(settings)
     return ensure_scores(warehouse, config), config.as_of.isoformat()
