@@ -373,7 +373,7 @@ def _grant_publication(patent: Patent, values: dict[str, str]) -> None:
     except RecordError:
         number = ""
     for pub in patent.publications:
-        if number and number == pub.number and (pub.kind[:1] in ("B", "C", "U", "Y", "S") or grant_kind):
+        if number and number == pub.number and (pub.kind[:1] in ("B", "C", "U", "Y", "S") or not pub.kind):
             pub.kind = pub.kind or grant_kind
             pub.date = grant_date or pub.date
     if grant_date and not any(p.kind[:1] in ("B", "C", "U", "Y", "S") for p in patent.publications):

@@ -442,7 +442,7 @@ def _flow(
 def _round(value: float) -> float | int:
     if float(value).is_integer():
         return int(value)
-    return round(value, 4) if abs(value) >= 0.01 else float(f"{value:.3g}")
+    return round(value, 6) if abs(value) >= 0.001 else float(f"{value:.4g}")
 
 
 def flat_rows(result: dict[str, Any]) -> pa.Table:

@@ -94,8 +94,8 @@ def load(warehouse: Warehouse, path: Path) -> dict[str, Any]:
     con.execute("COMMIT")
     matched = con.execute(
         "SELECT count(DISTINCT row_no) FROM (SELECT row_no, unnest(string_split(key, ' ')) AS k FROM awards "
-        "WHERE source_file = ?) WHERE k IN (SELECT app_key FROM patents) OR k IN (SELECT number FROM publications) "
-        "OR regexp_replace(k, '[A-Z][0-9]?$', '') IN (SELECT number FROM publications)",
+        "WHERE source_file = ?) WHERE k IN (SELECT app_key FROM patents) "
+        "OR k IN (SELECT regexp_replace(number, '[A-Z][0-9]?$', '') FROM publications)",
         [path.name],
     ).fetchall()
     return {

@@ -151,6 +151,9 @@ def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str 
         FROM v
     ),
     cand AS (SELECT * FROM flagged WHERE valid AND cnipa AND patent_type = 'invention'),
+    bare_pubs AS (  -- publication numbers without their kind code, as citations and user lists write them
+        SELECT DISTINCT app_key, regexp_replace(number, '[A-Z][0-9]?$', '') AS number FROM publications
+    ),
     sei AS (
         SELECT p.app_key, min(s.sei_code || ' ' || s.sei_name || ' ← ' || s.pattern || ' (' || s.symbol || ')') AS ev
         FROM cand p JOIN patent_sei s USING (app_key)
@@ -200,7 +203,7 @@ def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str 
         FROM cand c
         JOIN (SELECT tp.key, coalesce(pu.app_key, tp.app_key) AS app_key
               FROM transaction_patents tp
-              LEFT JOIN (SELECT DISTINCT app_key, number FROM publications) pu ON pu.number = tp.app_key) l
+              LEFT JOIN bare_pubs pu ON pu.number = tp.app_key) l
              ON l.app_key = c.app_key
         JOIN transactions t ON t.key = l.key
         WHERE t.kind = 'pledge' AND t.amount >= {float(policy.pledge_min_amount)}
@@ -213,7 +216,7 @@ def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str 
         FROM cand c JOIN (
             SELECT x.number, x.award, x.year, coalesce(pu.app_key, x.k) AS app_key
             FROM (SELECT *, unnest(string_split(key, ' ')) AS k FROM awards) x
-            LEFT JOIN (SELECT DISTINCT app_key, number FROM publications) pu
+            LEFT JOIN bare_pubs pu
                  ON pu.number = x.k OR pu.number = regexp_replace(x.k, '[A-Z][0-9]?$', '')) a
           ON a.app_key = c.app_key
         WHERE a.year <= {policy.as_of.year}

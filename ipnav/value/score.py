@@ -118,7 +118,7 @@ def compute(con: duckdb.DuckDBPyConnection, config: ScoreConfig, table: str | No
                    AS field_no
         FROM ref_wipo35
     ),
-    pubs AS (SELECT DISTINCT number, app_key FROM publications),
+    pubs AS (SELECT DISTINCT regexp_replace(number, '[A-Z][0-9]?$', '') AS number, app_key FROM publications),
     fwd AS (
         SELECT pu.app_key, count(DISTINCT c.app_key) AS n
         FROM citations c JOIN pubs pu ON pu.number = c.number
