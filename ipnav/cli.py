@@ -787,6 +787,57 @@ def awards_list(as_json: JsonOption = False) -> None:
     out.print(table)
 
 
+user_app = typer.Typer(help="账户 accounts of the web platform: roles admin, analyst, viewer.")
+app.add_typer(user_app, name="user")
+
+
+def _password(confirm: bool = True) -> str:
+    """The new password: prompted (twice) on a terminal, else the first line of standard input."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("密码 password", hide_input=True, confirmation_prompt=confirm))
+
+
+def _accounts() -> Any:
+    from ipnav.web.accounts import Accounts
+
+    return Accounts(workspace().create().accounts_path)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option(help="admin, analyst or viewer.")] = "viewer",
+    as_json: JsonOption = False,
+) -> None:
+    """Add a user; the password comes from the prompt, or from standard input when it is not a terminal."""
+    user = _accounts().add(name, role, _password())
+    if as_json:
+        _print_json({"name": user.name, "role": user.role})
+    else:
+        out.print(f"user {user.name} added ({user.role})")
+
+
+@user_app.command("list")
+def user_list(as_json: JsonOption = False) -> None:
+    """List users and their roles."""
+    rows = _accounts().list()
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("用户 name", "角色 role", "语言 language", "创建 created", "改密 password changed")
+    for r in rows:
+        table.add_row(r["name"], r["role"], r["language"], r["created_at"], r["password_changed_at"])
+    out.print(table)
+
+
+@user_app.command("passwd")
+def user_passwd(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
+    """Set a user's password (prompt, or standard input when it is not a terminal)."""
+    _accounts().passwd(name, _password())
+    out.print(f"password of {name} changed")
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     workers: int = Field(0, description="Parser processes for ingest (0 = one per CPU core)")
     header_map: Path | None = Field(None, description="Extra column-header mapping file (TOML) for tables")
     public: bool = Field(False, description="Allow anonymous read-only access to the web platform")
+    secure_cookies: bool = Field(False, description="Send the session cookie over HTTPS only (behind TLS)")
+    session_hours: int = Field(12, description="Hours a web session lasts")
     host: str = Field("127.0.0.1", description="Address `ipnav serve` listens on")
     port: int = Field(8000, description="Port `ipnav serve` listens on")
     pledge_min_amount: float = Field(
@@ -76,6 +78,10 @@ class Workspace:
     @property
     def warehouse_path(self) -> Path:
         return self.root / "warehouse.duckdb"
+
+    @property
+    def accounts_path(self) -> Path:
+        return self.root / "accounts.sqlite"
 
     @property
     def rejects_dir(self) -> Path:

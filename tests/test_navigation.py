@@ -143,7 +143,7 @@ def test_topic_lifecycle_and_refresh_reports_what_came_in(
     analysis_rows = analysis(ws, "applicants", "-s", "topic:区块链", "--limit", "100")
     assert sum(r["applications"] for r in analysis_rows) >= refreshed["size"] - 1
     assert [t["name"] for t in cli_json("topic", "list", workspace=ws.root)] == ["区块链"]
-    client = TestClient(create_app(Settings(workspace=ws.root)))
+    client = TestClient(create_app(Settings(workspace=ws.root, public=True)))
     assert client.get("/api/topics/区块链").json()["size"] == refreshed["size"]
     api = client.get("/api/analyze/countries", params={"selection": "topic:区块链"}).json()
     assert api["applications"] == refreshed["size"]

@@ -102,7 +102,7 @@ def test_rejects_name_file_position_field_reason(full_workspace: Workspace) -> N
 
 @pytest.fixture(scope="module")
 def client(full_workspace: Workspace) -> TestClient:
-    return TestClient(create_app(Settings(workspace=full_workspace.root)))
+    return TestClient(create_app(Settings(workspace=full_workspace.root, public=True)))
 
 
 def test_api_patent_stats_and_errors(client: TestClient) -> None:
@@ -130,7 +130,7 @@ def test_api_answers_503_while_an_ingest_holds_the_warehouse(tmp_path: Path) -> 
     import time
 
     ws = tmp_path / "ws"
-    client = TestClient(create_app(Settings(workspace=ws)))
+    client = TestClient(create_app(Settings(workspace=ws, public=True)))
     assert client.get("/api/stats").status_code == 200
     holder = subprocess.Popen(
         [

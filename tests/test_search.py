@@ -186,7 +186,7 @@ def test_facet_counts_are_exact(full_workspace: Workspace) -> None:
 def test_malformed_queries_name_the_position(full_workspace: Workspace) -> None:
     result = run_cli("search", "ti=(电池 OR", workspace=full_workspace.root)
     assert result.returncode == 2 and "position 9" in result.stderr and "Traceback" not in result.stderr
-    client = TestClient(create_app(Settings(workspace=full_workspace.root)))
+    client = TestClient(create_app(Settings(workspace=full_workspace.root, public=True)))
     response = client.get("/api/search", params={"q": "foo=bar"})
     assert response.status_code == 400
     assert response.json()["position"] == 0 and "unknown field" in response.json()["detail"]
@@ -228,7 +228,7 @@ def test_similar_patents_share_the_distinctive_subject(full_workspace: Workspace
     keys = [h["app_key"] for h in data["hits"]]
     assert data["app_key"] not in keys and len(keys) == 5
     assert sum("区块链" in (h["title"] or "") for h in data["hits"]) >= 2
-    client = TestClient(create_app(Settings(workspace=full_workspace.root)))
+    client = TestClient(create_app(Settings(workspace=full_workspace.root, public=True)))
     api = client.get("/api/similar/CN113783949A", params={"limit": 5}).json()
     assert [h["app_key"] for h in api["hits"]] == keys
 

@@ -208,7 +208,7 @@ def test_indicator_list_and_excel_export_carry_sources(ws: Workspace, tmp_path: 
 
 
 def test_api_value_and_indicator(ws: Workspace) -> None:
-    client = TestClient(create_app(Settings(workspace=ws.root)))
+    client = TestClient(create_app(Settings(workspace=ws.root, public=True)))
     value = client.get(f"/api/value/{A}", params={"as_of": AS_OF}).json()
     assert value["flags"]["high_value"] and {c["criterion"] for c in value["flags"]["criteria"]} == {
         "sei",

@@ -7,7 +7,6 @@ library (`IpnavError`) become JSON with their HTTP status.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,27 +14,54 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.sessions import SessionMiddleware
 
 from ipnav import __version__
 from ipnav.config import Settings, Workspace
 from ipnav.errors import IpnavError, WorkspaceError
 from ipnav.store import reads
 from ipnav.store.warehouse import Warehouse
+from ipnav.web.accounts import Accounts, Forbidden, User, secret_key
+from ipnav.web.security import (
+    ReadersWriter,
+    audit,
+    check_csrf,
+    client_of,
+    csrf_token,
+    current_user,
+    read_warehouse,
+    require,
+    session_user,
+    write_warehouse,
+)
+from ipnav.web.security import (
+    accounts as accounts_of,
+)
 
 ASSETS = Path(__file__).resolve().parents[2] / "node_modules"  # front-end packages installed by npm ci
 
 
-def _warehouse(request: Request) -> Iterator[Warehouse]:
-    """A read-only warehouse connection per request (DuckDB allows many readers)."""
-    wh = Warehouse(request.app.state.workspace.warehouse_path, read_only=True)
-    try:
-        yield wh
-    finally:
-        wh.close()
+WarehouseDep = Annotated[Warehouse, Depends(read_warehouse)]
+UserDep = Annotated[User, Depends(current_user)]
+AnalystDep = Annotated[User, Depends(require("analyst"))]
+AdminDep = Annotated[User, Depends(require("admin"))]
 
 
-WarehouseDep = Annotated[Warehouse, Depends(_warehouse)]
+class LoginBody(BaseModel):
+    name: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class TopicBody(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    query: str = Field(min_length=1, max_length=4000)
+    description: str = Field("", max_length=2000)
+
+
+class NumbersBody(BaseModel):
+    numbers: list[str] = Field(min_length=1, max_length=10000)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -67,6 +93,16 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.state.settings = settings
     app.state.workspace = workspace
+    app.state.accounts = Accounts(workspace.accounts_path)
+    app.state.warehouse_lock = ReadersWriter()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key(workspace.root),
+        session_cookie="ipnav_session",
+        max_age=settings.session_hours * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
 
     @app.exception_handler(IpnavError)
     async def _ipnav_error(request: Request, exc: IpnavError) -> JSONResponse:
@@ -85,6 +121,95 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/health", summary="Liveness and version")
     async def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/api/me", summary="Who is logged in, and the CSRF token for changes / 当前用户")
+    async def api_me(request: Request) -> dict[str, Any]:
+        user = session_user(request)
+        return {
+            "user": None if user is None else {"name": user.name, "role": user.role, "language": user.language},
+            "public": settings.public,
+            "csrf_token": csrf_token(request),
+        }
+
+    @app.post("/api/login", summary="Log in (needs the CSRF token from /api/me) / 登录")
+    async def api_login(request: Request, body: LoginBody, _: Annotated[None, Depends(check_csrf)]) -> dict[str, Any]:
+        user = await run_in_threadpool(accounts_of(request).authenticate, body.name, body.password, client_of(request))
+        request.session.clear()
+        request.session["user"] = user.name
+        return {"user": {"name": user.name, "role": user.role}, "csrf_token": csrf_token(request)}
+
+    @app.post("/api/logout", summary="Log out / 退出")
+    async def api_logout(request: Request, _: Annotated[None, Depends(check_csrf)]) -> dict[str, str]:
+        request.session.clear()
+        return {"status": "logged out"}
+
+    @app.get("/api/audit", summary="Audit log: who changed what, when / 审计日志")
+    async def api_audit(
+        request: Request, user: UserDep, limit: Annotated[int, Query(ge=1, le=10000)] = 200
+    ) -> list[dict[str, Any]]:
+        if not user.can("admin"):
+            raise Forbidden("the audit log is for admins / 仅管理员可查看")
+        return await run_in_threadpool(accounts_of(request).audit_log, limit)
+
+    @app.post("/api/topics", summary="Create a thematic database from a query / 新建专题库")
+    async def api_topic_create(request: Request, body: TopicBody, user: AnalystDep) -> dict[str, Any]:
+        from ipnav.analytics import topics
+
+        def work() -> dict[str, Any]:
+            with write_warehouse(request) as wh:
+                return topics.create(workspace, wh, body.name, body.query, body.description)
+
+        data = await run_in_threadpool(work)
+        audit(request, user, "topic.create", body.name, {"query": body.query, "size": data.get("size")})
+        return data
+
+    @app.post("/api/topics/{name}/refresh", summary="Re-run a topic's query, report what changed / 更新专题库")
+    async def api_topic_refresh(request: Request, name: str, user: AnalystDep) -> dict[str, Any]:
+        from ipnav.analytics import topics
+
+        def work() -> dict[str, Any]:
+            with write_warehouse(request) as wh:
+                return topics.refresh(workspace, wh, name)
+
+        data = await run_in_threadpool(work)
+        audit(request, user, "topic.refresh", name, {k: data.get(k) for k in ("added", "removed", "size")})
+        return data
+
+    @app.post("/api/topics/{name}/add", summary="Add patents to a topic by number / 加入专利")
+    async def api_topic_add(request: Request, name: str, body: NumbersBody, user: AnalystDep) -> dict[str, Any]:
+        from ipnav.analytics import topics
+
+        def work() -> dict[str, Any]:
+            with write_warehouse(request) as wh:
+                return topics.add(wh, name, body.numbers)
+
+        data = await run_in_threadpool(work)
+        audit(request, user, "topic.add", name, {"numbers": body.numbers[:100]})
+        return data
+
+    @app.post("/api/topics/{name}/remove", summary="Remove patents from a topic / 移出专利")
+    async def api_topic_remove(request: Request, name: str, body: NumbersBody, user: AnalystDep) -> dict[str, Any]:
+        from ipnav.analytics import topics
+
+        def work() -> dict[str, Any]:
+            with write_warehouse(request) as wh:
+                return topics.remove(wh, name, body.numbers)
+
+        data = await run_in_threadpool(work)
+        audit(request, user, "topic.remove", name, {"numbers": body.numbers[:100]})
+        return data
+
+    @app.delete("/api/topics/{name}", summary="Delete a thematic database / 删除专题库")
+    async def api_topic_delete(request: Request, name: str, user: AnalystDep) -> dict[str, str]:
+        from ipnav.analytics import topics
+
+        def work() -> None:
+            with write_warehouse(request) as wh:
+                topics.delete(wh, name)
+
+        await run_in_threadpool(work)
+        audit(request, user, "topic.delete", name)
+        return {"deleted": name}
 
     @app.get("/api/stats", summary="What the warehouse holds / 数据概况")
     async def api_stats(wh: WarehouseDep) -> dict[str, Any]:
