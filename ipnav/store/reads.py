@@ -105,6 +105,27 @@ def patent_detail(warehouse: Warehouse, number: str) -> dict[str, Any]:
     return plain(data)
 
 
+def citation_links(warehouse: Warehouse, app_key: str) -> dict[str, Any]:
+    """Citations out (each with the cited application when the warehouse has it) and citations in."""
+    bare = "regexp_replace(number, '[A-Z][0-9]?$', '')"
+    out = warehouse.query(
+        f"""SELECT c.seq, c.kind, c.number, c.kind_code, c.date, c.text, c.category,
+               (SELECT min(pu.app_key) FROM publications pu WHERE {bare.replace("number", "pu.number")} = c.number)
+               AS app_key
+        FROM citations c WHERE c.app_key = ? ORDER BY c.seq""",
+        [app_key],
+    )
+    cited_by = warehouse.query(
+        f"""SELECT DISTINCT p.app_key, p.app_number, p.title, p.first_applicant, p.filing_date
+        FROM citations c JOIN patents p ON p.app_key = c.app_key
+        WHERE c.kind = 'patent' AND c.app_key <> ? AND c.number IN (
+            SELECT {bare} FROM publications WHERE app_key = ?)
+        ORDER BY p.filing_date, p.app_key""",
+        [app_key, app_key],
+    )
+    return {"out": _plain_rows(out), "in": _plain_rows(cited_by)}
+
+
 def rejects(warehouse: Warehouse, *, limit: int | None = None, run_id: int | None = None) -> list[dict[str, Any]]:
     sql = "SELECT * FROM rejects" + (" WHERE run_id = ?" if run_id else "") + " ORDER BY source_file, position"
     params: list[Any] = [run_id] if run_id else []
@@ -134,25 +155,33 @@ FROM patents p ORDER BY p.filing_date NULLS LAST, p.app_key
 XLSX_MAX_ROWS = 1_048_575
 
 
-def export_cursor(warehouse: Warehouse, keys: list[str]) -> Any:
-    """A cursor over the export rows of the given applications."""
+def _export_sql(con: Any, keys: list[str] | None) -> str:
+    """The export query, restricted to `keys` (registered on `con`) when given."""
+    if keys is None:
+        return _EXPORT_SQL
     import pyarrow as pa
 
-    con = warehouse.con.cursor()
     con.register("export_keys", pa.table({"app_key": pa.array(keys, pa.string())}))
-    sql = _EXPORT_SQL.replace(
+    return _EXPORT_SQL.replace(
         "FROM patents p ORDER BY", "FROM patents p SEMI JOIN export_keys e USING (app_key) ORDER BY"
     )
-    return con.execute(sql)
 
 
-def export(warehouse: Warehouse, fmt: str, out: Path) -> int:
-    """Write one row per application to parquet, csv or xlsx; returns the row count."""
+def export_cursor(warehouse: Warehouse, keys: list[str]) -> Any:
+    """A cursor over the export rows of the given applications."""
+    con = warehouse.con.cursor()
+    return con.execute(_export_sql(con, keys))
+
+
+def export(warehouse: Warehouse, fmt: str, out: Path, keys: list[str] | None = None) -> int:
+    """Write one row per application (all, or those of `keys`) to parquet, csv or xlsx; returns the row count."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    count = warehouse.count("patents")
+    con = warehouse.con.cursor()
+    sql = _export_sql(con, keys)
+    count = warehouse.count("patents") if keys is None else len(set(keys))
     if fmt in ("parquet", "csv"):
         options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
-        warehouse.con.execute(f"COPY ({_EXPORT_SQL}) TO '{_sql_path(out)}' ({options})")
+        con.execute(f"COPY ({sql}) TO '{_sql_path(out)}' ({options})")
         if fmt == "csv":  # Excel and WPS need a BOM to read UTF-8 Chinese text
             out.write_bytes(b"\xef\xbb\xbf" + out.read_bytes())
         return count
@@ -163,7 +192,7 @@ def export(warehouse: Warehouse, fmt: str, out: Path) -> int:
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("专利 patents")
-        cursor = warehouse.con.execute(_EXPORT_SQL)
+        cursor = con.execute(sql)
         sheet.append([d[0] for d in cursor.description])
         while batch := cursor.fetchmany(5000):
             for row in batch:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -23,8 +24,12 @@ from ipnav.config import Settings, Workspace
 from ipnav.errors import IpnavError, WorkspaceError
 from ipnav.store import reads
 from ipnav.store.warehouse import Warehouse
+from ipnav.web import pages
 from ipnav.web.accounts import Accounts, Forbidden, User, secret_key
+from ipnav.web.i18n import translate
+from ipnav.web.pages import language_of, render
 from ipnav.web.security import (
+    LoginRequired,
     ReadersWriter,
     audit,
     check_csrf,
@@ -78,6 +83,16 @@ def create_app(settings: Settings) -> FastAPI:
     swagger = ASSETS / "swagger-ui-dist"
     if swagger.is_dir():
         app.mount("/assets/swagger", StaticFiles(directory=swagger), name="swagger")
+    if (ASSETS / "echarts" / "dist").is_dir():
+        app.mount("/assets/echarts", StaticFiles(directory=ASSETS / "echarts" / "dist"), name="echarts")
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    china = ASSETS / "echarts-china-map" / "map" / "json" / "china.json"
+
+    @app.get("/assets/china.json", include_in_schema=False)
+    async def china_map() -> FileResponse:
+        if not china.is_file():
+            raise WorkspaceError("the China map needs the front-end packages: run scripts/setup.sh (npm ci)")
+        return FileResponse(china, media_type="application/json")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
@@ -105,7 +120,15 @@ def create_app(settings: Settings) -> FastAPI:
     )
 
     @app.exception_handler(IpnavError)
-    async def _ipnav_error(request: Request, exc: IpnavError) -> JSONResponse:
+    async def _ipnav_error(request: Request, exc: IpnavError) -> Response:
+        if not request.url.path.startswith("/api/"):  # pages: the login form, or an error page
+            if isinstance(exc, LoginRequired):
+                return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+            heading = {404: "not_found", 403: "forbidden"}.get(exc.status, "error")
+            return render(
+                request, "error.html", status_code=exc.status, heading=translate(heading, language_of(request)),
+                message=str(exc), suggestions=getattr(exc, "suggestions", []),
+            )  # fmt: skip
         body: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
         if hasattr(exc, "suggestions"):
             body["suggestions"] = exc.suggestions
@@ -113,10 +136,6 @@ def create_app(settings: Settings) -> FastAPI:
             body["position"] = exc.position
             body["detail"] = exc.detail
         return JSONResponse(body, status_code=exc.status)
-
-    @app.get("/", include_in_schema=False)
-    async def index() -> RedirectResponse:
-        return RedirectResponse("/docs")
 
     @app.get("/api/health", summary="Liveness and version")
     async def health() -> dict[str, str]:
@@ -330,4 +349,5 @@ def create_app(settings: Settings) -> FastAPI:
         )
         return await run_in_threadpool(indicators.compute, wh, request)
 
+    app.include_router(pages.router)
     return app
