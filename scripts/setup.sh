@@ -9,13 +9,16 @@ with_test=0
 [ "${1:-}" = "--test" ] && with_test=1
 
 # Debian packages: a Chinese font for report charts and PDFs, Node.js/npm for chart rendering,
-# poppler (pdftoppm) for the report tests.
+# poppler (pdftoppm) for the report tests, Debian's chromium for the browser tests.
 need_apt=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
-if [ $with_test = 1 ]; then command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils); fi
+if [ $with_test = 1 ]; then
+  command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)  # the browser of the page tests (driven by Playwright)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null

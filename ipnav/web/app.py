@@ -123,7 +123,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def _ipnav_error(request: Request, exc: IpnavError) -> Response:
         if not request.url.path.startswith("/api/"):  # pages: the login form, or an error page
             if isinstance(exc, LoginRequired):
-                return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
             heading = {404: "not_found", 403: "forbidden"}.get(exc.status, "error")
             return render(
                 request, "error.html", status_code=exc.status, heading=translate(heading, language_of(request)),

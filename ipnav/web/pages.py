@@ -387,7 +387,10 @@ def _map_data(result: dict[str, Any]) -> list[dict[str, Any]]:
 
     if result.get("by") != "province":
         return []
-    return [{"name": short_name(r["name"]), "value": r["value"]} for r in result.get("rows", []) if r["code"]]
+    def value(row: dict[str, Any]) -> Any:  # stocks: the figure; flows: the last year's
+        return row["value"] if "value" in row else row["series"][-1]["value"]
+
+    return [{"name": short_name(r["name"]), "value": value(r)} for r in result.get("rows", []) if r["code"]]
 
 
 @router.get("/ingest")

@@ -1,0 +1,162 @@
+"""The web platform in a real browser: Debian's chromium driven by Playwright, over the bundled sample.
+
+A user logs in, searches in Chinese and with fields, refines by a facet, opens a patent, saves a
+thematic database, sees its navigation dashboard draw its charts, downloads the Excel report and
+opens it, and switches to English. Screenshots of each page go to `test-artifacts/` (or
+`$IPNAV_ARTIFACTS`).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+import uvicorn
+
+from ipnav.config import Settings
+from ipnav.web.app import create_app
+from tests.conftest import ROOT, SAMPLE, run_cli
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("IPNAV_ARTIFACTS", ROOT / "test-artifacts"))
+PASSWORD = "browser-test-1"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and os.environ.get("CI") != "true", reason="Debian chromium is installed by scripts/setup.sh"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    ws = tmp_path_factory.mktemp("browser") / "ws"
+    assert run_cli("ingest", str(SAMPLE), workspace=ws).returncode in (0, 3)
+    assert run_cli("user", "add", "ana", "--role", "analyst", workspace=ws, stdin=PASSWORD + "\n").returncode == 0
+    port = _free_port()
+    config = uvicorn.Config(create_app(Settings(workspace=ws)), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield instance
+        instance.close()
+
+
+def _shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_a_user_session_end_to_end(server: str, browser: object, tmp_path: Path) -> None:
+    context = browser.new_context(accept_downloads=True, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    external: list[str] = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
+
+    page.goto(server + "/search?q=电池")
+    assert page.url.startswith(server + "/login")  # private by default
+    page.fill("input[name=name]", "ana")
+    page.fill("input[name=password]", "wrong password")
+    page.click("button[type=submit].primary")
+    assert "用户名或密码错误" in page.inner_text(".error")
+    page.fill("input[name=name]", "ana")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(server + "/search?q=*")
+    total_chinese = int(page.inner_text("#total").replace(",", ""))
+    assert total_chinese > 0 and page.locator(".hit em").count() > 0  # highlights
+    _shot(page, "01-search-chinese")
+
+    page.fill("#q", "")
+    page.click("#builder summary")
+    page.select_option("#b-field", "ti")
+    page.fill("#b-value", "电池")
+    page.click("#b-add")
+    assert page.input_value("#q") == "ti=电池"
+    page.click("#search-go")
+    fielded = int(page.inner_text("#total").replace(",", ""))
+    assert 0 < fielded <= total_chinese
+    page.locator("a.facet").first.click()
+    refined = int(page.inner_text("#total").replace(",", ""))
+    assert 0 < refined <= fielded and "AND" in page.input_value("#q")
+    _shot(page, "02-search-refined")
+
+    page.fill("#q", "ti=(")
+    page.click("#search-go")
+    assert "position" in page.inner_text("#q-error")  # the syntax message next to the box
+
+    page.goto(server + "/search?q=" + "ti=电池")
+    page.locator(".hit a.title").first.click()
+    page.wait_for_selector("#value-score")
+    assert page.inner_text("#value-score").strip() != ""
+    _shot(page, "03-patent")
+    page.goto(server + "/patents/CN999")
+    assert "CN999" in page.inner_text(".error")
+    _shot(page, "04-not-found")
+
+    page.goto(server + "/search?q=" + "ti=电池")
+    page.fill("input[name=name][placeholder]", "电池专题")
+    page.click("#save-topic")
+    page.wait_for_url(server + "/navigate?selection=*")
+    page.wait_for_selector(".chart canvas")
+    page.wait_for_timeout(1500)  # ECharts animates in
+    painted = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.chart canvas')).filter(c => {
+            const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < data.length; i += 4 * 97) if (data[i] > 0) return true;
+            return false;
+        }).length"""
+    )
+    assert painted >= 10, painted
+    _shot(page, "05-navigation")
+
+    with page.expect_download() as download:
+        page.click("#report-xlsx")
+    target = tmp_path / "report.xlsx"
+    download.value.save_as(target)
+    book = openpyxl.load_workbook(target)
+    assert len(book.sheetnames) > 10
+
+    page.goto(server + "/topics")
+    assert "电池专题" in page.inner_text("#topic-list")
+    page.goto(server + "/indicators?name=applications&by=province")
+    assert page.locator("#indicator-table").count() == 1
+    _shot(page, "06-indicators")
+    page.goto(server + "/ingest")
+    _shot(page, "07-ingest")
+
+    page.click("#lang-switch")
+    page.wait_for_load_state()
+    assert "Ingest status" in page.inner_text("h1")
+    page.goto(server + "/")
+    assert "Search" in page.inner_text("header nav")  # remembered for the user
+    _shot(page, "08-home-english")
+    assert external == [], external  # nothing loaded from the internet
+    context.close()
