@@ -50,4 +50,4 @@ def test_no_request_makes_the_server_fail(tmp_path: Path) -> None:
         check()
     assert operations >= 19
     assert failures == []
-    assert statuses.get(200, 0) > 50, statuses  # logged in: most generated requests are answered
+    assert statuses.get(200, 0) > 20, statuses  # logged in: generated requests are answered, not refused
