@@ -132,6 +132,7 @@ def test_api_answers_503_while_an_ingest_holds_the_warehouse(tmp_path: Path) -> 
     ws = tmp_path / "ws"
     client = TestClient(create_app(Settings(workspace=ws, public=True)))
     assert client.get("/api/stats").status_code == 200
+    time.sleep(1.5)  # the server lets go of the file when idle
     holder = subprocess.Popen(
         [
             sys.executable,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import html
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,14 +20,19 @@ from ipnav.search.query import And, Node, Not, Or, Term
 from ipnav.store.warehouse import Warehouse
 
 _ROWS_SQL = """
+WITH wanted AS (SELECT unnest(?::VARCHAR[]) AS app_key), owners AS (
+    SELECT x.app_key, list(x.name ORDER BY x.seq) AS applicants FROM parties x SEMI JOIN wanted w USING (app_key)
+    WHERE x.role IN ('applicant', 'assignee') GROUP BY x.app_key
+), pubs AS (
+    SELECT x.app_key, list(x.number || coalesce(' (' || CAST(x.date AS VARCHAR) || ')', '') ORDER BY x.date)
+        AS publications
+    FROM publications x SEMI JOIN wanted w USING (app_key) GROUP BY x.app_key
+)
 SELECT p.app_key, p.app_number, p.country, p.patent_type, p.title, p.abstract, p.filing_date, p.first_pub_number,
        p.first_pub_date, p.grant_number, p.grant_date, p.legal_status, p.main_ipc, p.applicant_province,
-       p.applicant_city, p.applicant_county,
-       (SELECT list(x.name ORDER BY x.seq) FROM parties x WHERE x.app_key = p.app_key
-            AND x.role IN ('applicant', 'assignee')) AS applicants,
-       (SELECT list(x.number || coalesce(' (' || CAST(x.date AS VARCHAR) || ')', '') ORDER BY x.date)
-            FROM publications x WHERE x.app_key = p.app_key) AS publications
-FROM patents p JOIN wanted w USING (app_key)
+       p.applicant_city, p.applicant_county, o.applicants, b.publications
+FROM patents p SEMI JOIN wanted w USING (app_key)
+LEFT JOIN owners o USING (app_key) LEFT JOIN pubs b USING (app_key)
 """
 
 
@@ -33,9 +40,13 @@ def index_path(workspace: Workspace) -> Path:
     return workspace.root / "index"
 
 
+_OPEN_LOCK = threading.Lock()
+
+
 def open_index(workspace: Workspace) -> SearchIndex:
     """The workspace's index, opened once per process and reloaded to see the latest commit."""
-    index = _open(index_path(workspace).resolve())
+    with _OPEN_LOCK:  # the first requests of a server arrive together: open (or create) the index once
+        index = _open(index_path(workspace).resolve())
     index.index.reload()
     return index
 
@@ -81,9 +92,7 @@ def rows_for(warehouse: Warehouse, keys: list[str]) -> list[dict[str, Any]]:
     """Display rows for application keys, in the given order."""
     if not keys:
         return []
-    con = warehouse.con.cursor()
-    con.register("wanted", pa.table({"app_key": keys}))
-    cursor = con.execute(_ROWS_SQL)
+    cursor = warehouse.con.execute(_ROWS_SQL, [keys])  # a list parameter: registering a table costs more
     names = [d[0] for d in cursor.description]
     by_key = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
     return [by_key[k] for k in keys if k in by_key]
@@ -147,6 +156,25 @@ def matching_keys(
     return open_index(workspace).iter_keys(query, value_keys=values.keys_between)
 
 
+_STORED_SCORES: dict[str, tuple[float, str | None]] = {}  # warehouse path -> (checked at, as-of or None)
+
+
+def _stored_scores(warehouse: Warehouse) -> str | None:
+    """As-of date of the warehouse's stored score table, None without one (looked up at most every 5 s per
+    warehouse: the catalogue queries cost as much as the rest of a search)."""
+    from ipnav.value.service import scores_for_search
+
+    checked = _STORED_SCORES.get(warehouse.path)
+    if checked and time.monotonic() - checked[0] < 5:
+        return checked[1]
+    table, as_of = scores_for_search(warehouse, None)
+    present = as_of if not table.startswith("_") else None
+    if table.startswith("_"):
+        warehouse.con.execute(f"DROP TABLE IF EXISTS {table}")
+    _STORED_SCORES[warehouse.path] = (time.monotonic(), present)
+    return present
+
+
 class _ValueLookup:
     """Value scores for search: the warehouse's score table, computed once per search when missing."""
 
@@ -185,8 +213,17 @@ class _ValueLookup:
         return [r[0] for r in rows]
 
     def scores(self, keys: list[str]) -> dict[str, float | None]:
+        """Scores of the hits shown, from the stored table (none before the first ingest has built it:
+        computing every score for one page of hits would cost more than the search)."""
         if not keys:
             return {}
+        if self._table is None:
+            from ipnav.value.service import SCORES_TABLE
+
+            self.as_of = _stored_scores(self.warehouse)
+            if self.as_of is None:
+                return {}
+            self._table = SCORES_TABLE
         rows = self.warehouse.con.execute(
             f"SELECT app_key, score FROM {self.table()} WHERE app_key IN (SELECT unnest(?))", [keys]
         ).fetchall()

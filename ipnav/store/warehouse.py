@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,18 +60,32 @@ class Warehouse:
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = str(path)
         self.read_only = read_only
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise WarehouseBusy(
-                    f"the warehouse {self.path} is in use by another ipnav process (an ingest?); try again when it ends"
-                ) from exc
-            raise WorkspaceError(f"cannot open warehouse {self.path}: {exc}") from exc
+        # another process may hold the file a moment (a web server between requests): writers wait a little
+        deadline = time.monotonic() + (0.0 if read_only else float(os.environ.get("IPNAV_LOCK_WAIT", "10")))
+        while True:
+            try:
+                self.con = duckdb.connect(self.path, read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise WorkspaceError(f"cannot open warehouse {self.path}: {exc}") from exc
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(
+                        f"the warehouse {self.path} is in use by another ipnav process (an ingest or a web server "
+                        "answering requests); try again when it ends"
+                    ) from exc
+                time.sleep(0.2)
         if not read_only:
             self.con.execute(DDL)
             if not self.con.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone():
                 self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    @classmethod
+    def cursor_of(cls, con: duckdb.DuckDBPyConnection, path: Path | str, *, read_only: bool) -> Warehouse:
+        """A warehouse over a new cursor of an open connection (cheap; closing it closes the cursor only)."""
+        wh = cls.__new__(cls)
+        wh.path, wh.read_only, wh.con = str(path), read_only, con.cursor()
+        return wh
 
     def close(self) -> None:
         self.con.close()

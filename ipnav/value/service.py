@@ -67,17 +67,22 @@ def ensure_scores(warehouse: Warehouse, config: ScoreConfig) -> str:
     return SCORES_TABLE
 
 
-def scores_for_search(warehouse: Warehouse, settings: Settings) -> tuple[str, str]:
+def scores_for_search(warehouse: Warehouse, settings: Settings | None) -> tuple[str, str]:
     """(table, as-of) of scores to sort and filter search results: the stored table when there is one
-    (refreshed by ingest), else computed now. A temporary table lives as long as the connection."""
+    (refreshed by ingest), else computed now (a temporary table, `_value_...`, living as long as the
+    connection) unless `settings` is None, which asks only whether there is one."""
     con = warehouse.con
-    present = con.execute(
-        "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
-    ).fetchall()
-    if present:
-        stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
+    stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
+    if (
+        stored
+        and con.execute(
+            "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
+        ).fetchall()
+    ):
         as_of = json.loads(stored[0][0]).get("as_of", "") if stored else ""
         return SCORES_TABLE, as_of
+    if settings is None:
+        return "_none", ""
     config = score_config(settings)
     return ensure_scores(warehouse, config), config.as_of.isoformat()
 

@@ -30,7 +30,7 @@ from ipnav.web.i18n import translate
 from ipnav.web.pages import language_of, render
 from ipnav.web.security import (
     LoginRequired,
-    ReadersWriter,
+    SharedReader,
     audit,
     check_csrf,
     client_of,
@@ -72,7 +72,9 @@ class NumbersBody(BaseModel):
 def create_app(settings: Settings) -> FastAPI:
     """The ipnav web app for one workspace."""
     workspace = Workspace(settings.workspace).create()
-    Warehouse(workspace.warehouse_path).close()  # schema exists before the first request
+    reader = SharedReader.for_path(workspace.warehouse_path)
+    with reader.writer():  # the schema exists before the first request
+        pass
     app = FastAPI(
         title="ipnav API",
         version=__version__,
@@ -109,7 +111,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.workspace = workspace
     app.state.accounts = Accounts(workspace.accounts_path)
-    app.state.warehouse_lock = ReadersWriter()
+    app.state.warehouse_reader = reader
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(workspace.root),

@@ -387,6 +387,7 @@ def _map_data(result: dict[str, Any]) -> list[dict[str, Any]]:
 
     if result.get("by") != "province":
         return []
+
     def value(row: dict[str, Any]) -> Any:  # stocks: the figure; flows: the last year's
         return row["value"] if "value" in row else row["series"][-1]["value"]
 

@@ -17,7 +17,8 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, Request
 
@@ -128,27 +129,94 @@ def require(role: str) -> Callable[..., User]:
     return dependency
 
 
+class SharedReader:
+    """One read-only DuckDB connection per server process, a cursor per request.
+
+    Opening the database file costs ~15 ms, a cursor almost nothing. The connection is closed when
+    the server has been idle for `idle_seconds` (so a command-line ingest can take the file between
+    bursts of requests) and before every write of the server itself.
+    """
+
+    _by_path: ClassVar[dict[Path, SharedReader]] = {}
+    _registry: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def for_path(cls, path: Path) -> SharedReader:
+        """The process's reader of one warehouse file (several apps in one process share it)."""
+        key = path.resolve()
+        with cls._registry:
+            if key not in cls._by_path:
+                cls._by_path[key] = cls(key, ReadersWriter())
+            return cls._by_path[key]
+
+    def __init__(self, path: Path, lock: ReadersWriter, idle_seconds: float = 1.0) -> None:
+        self.path = path
+        self.lock = lock
+        self.idle_seconds = idle_seconds
+        self._con: Any = None
+        self._guard = threading.Lock()
+        self._active = 0
+        self._generation = 0
+
+    @contextmanager
+    def cursor(self) -> Iterator[Warehouse]:
+        with self.lock.read():
+            with self._guard:
+                if self._con is None:
+                    self._con = Warehouse(self.path, read_only=True).con  # WarehouseBusy while an ingest writes
+                self._active += 1
+                self._generation += 1
+                con = self._con
+            wh = Warehouse.cursor_of(con, self.path, read_only=True)
+            try:
+                yield wh
+            finally:
+                wh.close()
+                with self._guard:
+                    self._active -= 1
+                    if self._active == 0:
+                        generation = self._generation
+                        timer = threading.Timer(self.idle_seconds, self._close_if_idle, [generation])
+                        timer.daemon = True
+                        timer.start()
+
+    def _close_if_idle(self, generation: int) -> None:
+        with self._guard:
+            if self._active == 0 and self._generation == generation:
+                self.close()
+
+    @contextmanager
+    def writer(self) -> Iterator[Warehouse]:
+        """The read-write connection, alone: waits for the readers, closes the shared read-only one."""
+        with self.lock.write():
+            with self._guard:
+                self.close()  # DuckDB: no read-only and read-write connections to one file in one process
+            wh = Warehouse(self.path)
+            try:
+                yield wh
+            finally:
+                wh.close()
+
+    def close(self) -> None:
+        """Close the connection (callers hold the write lock or the guard)."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
 def read_warehouse(request: Request, _: Annotated[User, Depends(current_user)]) -> Iterator[Warehouse]:
-    """A read-only warehouse connection for one request (many at once)."""
-    lock: ReadersWriter = request.app.state.warehouse_lock
-    with lock.read():
-        wh = Warehouse(request.app.state.workspace.warehouse_path, read_only=True)
-        try:
-            yield wh
-        finally:
-            wh.close()
+    """A read-only warehouse cursor for one request (many at once)."""
+    reader: SharedReader = request.app.state.warehouse_reader
+    with reader.cursor() as wh:
+        yield wh
 
 
 @contextmanager
 def write_warehouse(request: Request) -> Iterator[Warehouse]:
     """The read-write connection, alone (raises WarehouseBusy when an ingest holds the file)."""
-    lock: ReadersWriter = request.app.state.warehouse_lock
-    with lock.write():
-        wh = Warehouse(request.app.state.workspace.warehouse_path)
-        try:
-            yield wh
-        finally:
-            wh.close()
+    reader: SharedReader = request.app.state.warehouse_reader
+    with reader.writer() as wh:
+        yield wh
 
 
 def audit(request: Request, user: User, action: str, target: str = "", detail: dict[str, Any] | None = None) -> None:
