@@ -20,19 +20,18 @@ from ipnav.search.query import And, Node, Not, Or, Term
 from ipnav.store.warehouse import Warehouse
 
 _ROWS_SQL = """
-WITH wanted AS (SELECT unnest(?::VARCHAR[]) AS app_key), owners AS (
-    SELECT x.app_key, list(x.name ORDER BY x.seq) AS applicants FROM parties x SEMI JOIN wanted w USING (app_key)
-    WHERE x.role IN ('applicant', 'assignee') GROUP BY x.app_key
+WITH owners AS (
+    SELECT x.app_key, list(x.name ORDER BY x.seq) AS applicants FROM parties x
+    WHERE x.app_key = ANY($1::VARCHAR[]) AND x.role IN ('applicant', 'assignee') GROUP BY x.app_key
 ), pubs AS (
     SELECT x.app_key, list(x.number || coalesce(' (' || CAST(x.date AS VARCHAR) || ')', '') ORDER BY x.date)
         AS publications
-    FROM publications x SEMI JOIN wanted w USING (app_key) GROUP BY x.app_key
-)
+    FROM publications x WHERE x.app_key = ANY($1::VARCHAR[]) GROUP BY x.app_key
+), pats AS (SELECT * FROM patents p WHERE p.app_key = ANY($1::VARCHAR[]))
 SELECT p.app_key, p.app_number, p.country, p.patent_type, p.title, p.abstract, p.filing_date, p.first_pub_number,
        p.first_pub_date, p.grant_number, p.grant_date, p.legal_status, p.main_ipc, p.applicant_province,
        p.applicant_city, p.applicant_county, o.applicants, b.publications
-FROM patents p SEMI JOIN wanted w USING (app_key)
-LEFT JOIN owners o USING (app_key) LEFT JOIN pubs b USING (app_key)
+FROM pats p LEFT JOIN owners o USING (app_key) LEFT JOIN pubs b USING (app_key)
 """
 
 
@@ -225,7 +224,7 @@ class _ValueLookup:
                 return {}
             self._table = SCORES_TABLE
         rows = self.warehouse.con.execute(
-            f"SELECT app_key, score FROM {self.table()} WHERE app_key IN (SELECT unnest(?))", [keys]
+            f"SELECT app_key, score FROM {self.table()} WHERE app_key = ANY(?::VARCHAR[])", [keys]
         ).fetchall()
         return dict(rows)
 

@@ -61,6 +61,7 @@ def ensure_scores(warehouse: Warehouse, config: ScoreConfig) -> str:
         return score.compute(con, config)
     con.execute("BEGIN")
     score.compute(con, config, table=SCORES_TABLE)
+    con.execute(f"CREATE INDEX IF NOT EXISTS {SCORES_TABLE}_app_key ON {SCORES_TABLE} (app_key)")
     con.execute("DELETE FROM meta WHERE key = 'value_scores'")
     con.execute("INSERT INTO meta VALUES ('value_scores', ?)", [stamp])
     con.execute("COMMIT")
