@@ -31,7 +31,7 @@ from ipnav.web.pages import language_of, render
 from ipnav.web.security import (
     LoginRequired,
     SharedReader,
-    audit,
+    change,
     check_csrf,
     client_of,
     csrf_token,
@@ -39,7 +39,7 @@ from ipnav.web.security import (
     read_warehouse,
     require,
     session_user,
-    write_warehouse,
+    topic_change,
 )
 from ipnav.web.security import (
     accounts as accounts_of,
@@ -177,60 +177,43 @@ def create_app(settings: Settings) -> FastAPI:
     async def api_topic_create(request: Request, body: TopicBody, user: AnalystDep) -> dict[str, Any]:
         from ipnav.analytics import topics
 
-        def work() -> dict[str, Any]:
-            with write_warehouse(request) as wh:
-                return topics.create(workspace, wh, body.name, body.query, body.description)
-
-        data = await run_in_threadpool(work)
-        audit(request, user, "topic.create", body.name, {"query": body.query, "size": data.get("size")})
-        return data
+        return await change(
+            request, user, "topic.create", body.name,
+            lambda wh: topics.create(workspace, wh, body.name, body.query, body.description),
+            lambda data: {"query": body.query, "size": data.get("size")},
+        )  # fmt: skip
 
     @app.post("/api/topics/{name}/refresh", summary="Re-run a topic's query, report what changed / 更新专题库")
     async def api_topic_refresh(request: Request, name: str, user: AnalystDep) -> dict[str, Any]:
         from ipnav.analytics import topics
 
-        def work() -> dict[str, Any]:
-            with write_warehouse(request) as wh:
-                return topics.refresh(workspace, wh, name)
-
-        data = await run_in_threadpool(work)
-        audit(request, user, "topic.refresh", name, {k: data.get(k) for k in ("added", "removed", "size")})
-        return data
+        return await change(
+            request, user, "topic.refresh", name, lambda wh: topics.refresh(workspace, wh, name), topic_change
+        )
 
     @app.post("/api/topics/{name}/add", summary="Add patents to a topic by number / 加入专利")
     async def api_topic_add(request: Request, name: str, body: NumbersBody, user: AnalystDep) -> dict[str, Any]:
         from ipnav.analytics import topics
 
-        def work() -> dict[str, Any]:
-            with write_warehouse(request) as wh:
-                return topics.add(wh, name, body.numbers)
-
-        data = await run_in_threadpool(work)
-        audit(request, user, "topic.add", name, {"numbers": body.numbers[:100]})
-        return data
+        return await change(
+            request, user, "topic.add", name, lambda wh: topics.add(wh, name, body.numbers),
+            lambda _: {"numbers": body.numbers[:100]},
+        )  # fmt: skip
 
     @app.post("/api/topics/{name}/remove", summary="Remove patents from a topic / 移出专利")
     async def api_topic_remove(request: Request, name: str, body: NumbersBody, user: AnalystDep) -> dict[str, Any]:
         from ipnav.analytics import topics
 
-        def work() -> dict[str, Any]:
-            with write_warehouse(request) as wh:
-                return topics.remove(wh, name, body.numbers)
-
-        data = await run_in_threadpool(work)
-        audit(request, user, "topic.remove", name, {"numbers": body.numbers[:100]})
-        return data
+        return await change(
+            request, user, "topic.remove", name, lambda wh: topics.remove(wh, name, body.numbers),
+            lambda _: {"numbers": body.numbers[:100]},
+        )  # fmt: skip
 
     @app.delete("/api/topics/{name}", summary="Delete a thematic database / 删除专题库")
     async def api_topic_delete(request: Request, name: str, user: AnalystDep) -> dict[str, str]:
         from ipnav.analytics import topics
 
-        def work() -> None:
-            with write_warehouse(request) as wh:
-                topics.delete(wh, name)
-
-        await run_in_threadpool(work)
-        audit(request, user, "topic.delete", name)
+        await change(request, user, "topic.delete", name, lambda wh: topics.delete(wh, name))
         return {"deleted": name}
 
     @app.get("/api/stats", summary="What the warehouse holds / 数据概况")

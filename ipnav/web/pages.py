@@ -25,7 +25,7 @@ from ipnav.web.accounts import ROLE_ZH, User
 from ipnav.web.i18n import LANGUAGES, translate
 from ipnav.web.security import (
     accounts,
-    audit,
+    change,
     check_csrf,
     client_of,
     csrf_token,
@@ -33,7 +33,7 @@ from ipnav.web.security import (
     read_warehouse,
     require,
     session_user,
-    write_warehouse,
+    topic_change,
 )
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -317,12 +317,11 @@ async def topics_create(
 ) -> Response:
     from ipnav.analytics import topics
 
-    def work() -> dict[str, Any]:
-        with write_warehouse(request) as wh:
-            return topics.create(request.app.state.workspace, wh, name, query, description)
-
-    data = await run_in_threadpool(work)
-    audit(request, user, "topic.create", name, {"query": query, "size": data.get("size")})
+    await change(
+        request, user, "topic.create", name,
+        lambda wh: topics.create(request.app.state.workspace, wh, name, query, description),
+        lambda data: {"query": query, "size": data.get("size")},
+    )  # fmt: skip
     return RedirectResponse(f"/navigate?{urlencode({'selection': f'topic:{name}'})}", status_code=303)
 
 
@@ -330,13 +329,11 @@ async def topics_create(
 async def topics_refresh(request: Request, name: str, user: AnalystDep) -> Response:
     from ipnav.analytics import topics
 
-    def work() -> dict[str, Any]:
-        with write_warehouse(request) as wh:
-            return topics.refresh(request.app.state.workspace, wh, name)
-
-    data = await run_in_threadpool(work)
-    audit(request, user, "topic.refresh", name, {k: data.get(k) for k in ("added", "removed", "size")})
-    request.session["topic_change"] = {"name": name, **{k: data.get(k) for k in ("added", "removed", "size")}}
+    data = await change(
+        request, user, "topic.refresh", name,
+        lambda wh: topics.refresh(request.app.state.workspace, wh, name), topic_change,
+    )  # fmt: skip
+    request.session["topic_change"] = {"name": name, **topic_change(data)}
     return RedirectResponse("/topics", status_code=303)
 
 
@@ -344,12 +341,7 @@ async def topics_refresh(request: Request, name: str, user: AnalystDep) -> Respo
 async def topics_delete(request: Request, name: str, user: AnalystDep) -> Response:
     from ipnav.analytics import topics
 
-    def work() -> None:
-        with write_warehouse(request) as wh:
-            topics.delete(wh, name)
-
-    await run_in_threadpool(work)
-    audit(request, user, "topic.delete", name)
+    await change(request, user, "topic.delete", name, lambda wh: topics.delete(wh, name))
     return RedirectResponse("/topics", status_code=303)
 
 

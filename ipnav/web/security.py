@@ -18,13 +18,15 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from fastapi import Depends, Request
 
 from ipnav.errors import IpnavError
 from ipnav.store.warehouse import Warehouse
 from ipnav.web.accounts import ANONYMOUS, Accounts, Forbidden, User
+
+T = TypeVar("T")
 
 
 class LoginRequired(IpnavError):
@@ -221,3 +223,28 @@ def write_warehouse(request: Request) -> Iterator[Warehouse]:
 
 def audit(request: Request, user: User, action: str, target: str = "", detail: dict[str, Any] | None = None) -> None:
     accounts(request).audit(user.name, action, target, detail, client_of(request))
+
+
+async def change(
+    request: Request,
+    user: User,
+    action: str,
+    target: str,
+    work: Callable[[Warehouse], T],
+    detail: Callable[[T], dict[str, Any]] | None = None,
+) -> T:
+    """Run `work` on the read-write warehouse (in a worker thread) and record it in the audit log."""
+    from starlette.concurrency import run_in_threadpool
+
+    def run() -> T:
+        with write_warehouse(request) as wh:
+            return work(wh)
+
+    result = await run_in_threadpool(run)
+    audit(request, user, action, target, detail(result) if detail else {})
+    return result
+
+
+def topic_change(data: dict[str, Any]) -> dict[str, Any]:
+    """What a topic refresh changed, for the audit log and the page."""
+    return {k: data.get(k) for k in ("added", "removed", "size")}
