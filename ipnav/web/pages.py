@@ -205,16 +205,28 @@ async def search_export(
 
     workspace = request.app.state.workspace
 
-    def work() -> Path:
+    def work(out: Path) -> None:
         keys = list(service.matching_keys(workspace, wh, q, request.app.state.settings))
-        out = workspace.exports_dir / f"search-{dt.datetime.now():%Y%m%d-%H%M%S}.{format}"
-        out.parent.mkdir(parents=True, exist_ok=True)
         reads.export(wh, format, out, keys=keys)
-        return out
 
-    path = await run_in_threadpool(work)
-    media = "text/csv" if format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _file_response(path, media)
+    return await _download(request, "search", format, work)
+
+
+MEDIA = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html",
+}
+
+
+async def _download(request: Request, stem: str, fmt: str, write: Any) -> Response:
+    """Write a file into the workspace's exports folder (in a worker thread) and send it."""
+    out = request.app.state.workspace.exports_dir / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.{fmt}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    await run_in_threadpool(write, out)
+    return _file_response(out, MEDIA[fmt])
 
 
 def _file_response(path: Path, media: str) -> Response:
@@ -281,22 +293,10 @@ async def navigate_report(
     from ipnav.analytics.selection import Selection
     from ipnav.reports import write_report
 
-    workspace = request.app.state.workspace
+    def work(out: Path) -> None:
+        write_report(navigate(request.app.state.workspace, wh, Selection.parse(selection)), wh, format, out)
 
-    def work() -> Path:
-        pack = navigate(workspace, wh, Selection.parse(selection))
-        out = workspace.exports_dir / f"report-{dt.datetime.now():%Y%m%d-%H%M%S}.{format}"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return write_report(pack, wh, format, out)
-
-    path = await run_in_threadpool(work)
-    media = {
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "pdf": "application/pdf",
-        "html": "text/html",
-    }[format]
-    return _file_response(path, media)
+    return await _download(request, "report", format, work)
 
 
 @router.get("/topics")

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import atexit
 import hmac
 import secrets
 import threading
@@ -148,7 +149,9 @@ class SharedReader:
         key = path.resolve()
         with cls._registry:
             if key not in cls._by_path:
-                cls._by_path[key] = cls(key, ReadersWriter())
+                reader = cls(key, ReadersWriter())
+                atexit.register(reader.shutdown)  # no idle timer may fire into DuckDB while Python exits
+                cls._by_path[key] = reader
             return cls._by_path[key]
 
     def __init__(self, path: Path, lock: ReadersWriter, idle_seconds: float = 1.0) -> None:
@@ -159,6 +162,7 @@ class SharedReader:
         self._guard = threading.Lock()
         self._active = 0
         self._generation = 0
+        self._timer: threading.Timer | None = None
 
     @contextmanager
     def cursor(self) -> Iterator[Warehouse]:
@@ -177,15 +181,22 @@ class SharedReader:
                 with self._guard:
                     self._active -= 1
                     if self._active == 0:
-                        generation = self._generation
-                        timer = threading.Timer(self.idle_seconds, self._close_if_idle, [generation])
-                        timer.daemon = True
-                        timer.start()
+                        if self._timer is not None:
+                            self._timer.cancel()
+                        self._timer = threading.Timer(self.idle_seconds, self._close_if_idle, [self._generation])
+                        self._timer.daemon = True
+                        self._timer.start()
 
     def _close_if_idle(self, generation: int) -> None:
         with self._guard:
             if self._active == 0 and self._generation == generation:
                 self.close()
+
+    def shutdown(self) -> None:
+        with self._guard:
+            if self._timer is not None:
+                self._timer.cancel()
+            self.close()
 
     @contextmanager
     def writer(self) -> Iterator[Warehouse]:
