@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import orjson
 import tantivy
 
 from ipnav.model import Patent
 from ipnav.search import analysis
+from ipnav.store.rows import hit_row
 from ipnav.value.sei import sei_codes
 
 
@@ -92,6 +94,7 @@ _ADDERS: dict[str, object] = {
     "pd": "add_date",
     "gd": "add_date",
     "ad_year": "add_integer",
+    "hit": "add_bytes",
 }
 
 
@@ -149,6 +152,7 @@ def document_fields(patent: Patent) -> dict[str, list[object]]:
     grants = sorted(p.date for p in patent.publications if p.date and p.kind[:1] in ("B", "C", "S", "U", "E", "P"))
     if grants:
         doc.add("gd", _datetime(grants[0]))
+    doc.add("hit", orjson.dumps(hit_row(patent)))
     return dict(doc)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import tantivy
 
 from ipnav.errors import UsageError
@@ -133,6 +134,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     cursor: str | None = None
     ast: Node | None = None
+    rows: list[dict[str, Any] | None] = field(default_factory=list)  # stored display rows, in hit order
 
 
 class SearchIndex:
@@ -214,10 +216,13 @@ class SearchIndex:
             kwargs["order_by_field"] = sort_field
             kwargs["order"] = tantivy.Order.Desc if descending else tantivy.Order.Asc
         result = searcher.search(compiled, **kwargs)
-        keys, scores = [], []
+        keys, scores, rows = [], [], []
         for score, address in result.hits:
-            keys.append(searcher.doc(address)["key"][0])
+            doc = searcher.doc(address)
+            keys.append(doc.get_first("key"))
             scores.append(float(score) if not sort_field else 0.0)
+            stored = doc.get_first("hit")
+            rows.append(orjson.loads(stored) if stored else None)
         total = int(result.count or 0)
         next_offset = offset + len(keys)
         out = SearchResult(
@@ -227,6 +232,7 @@ class SearchIndex:
             scores=scores,
             ast=ast,
             cursor=encode_cursor(next_offset) if next_offset < total else None,
+            rows=rows,
         )
         if facets:
             out.facets = self.facets(compiled, facet_size)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tantivy
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: stored display row ("hit")
 TEXT = ("ti", "ab", "cl", "desc")
 PARTIES = ("pa", "in", "ag")
 RAW_MULTI = ("numbers", "ipc", "cpc", "region", "sei")
@@ -33,4 +33,5 @@ def build_schema() -> tantivy.Schema:
     for field in DATES:
         builder.add_date_field(field, indexed=True, fast=True)
     builder.add_integer_field("ad_year", indexed=True, fast=True)
+    builder.add_bytes_field("hit", stored=True)  # JSON display row of the hit list (store.rows.hit_row)
     return builder.build()

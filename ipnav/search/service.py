@@ -121,6 +121,7 @@ def search(
         offset = decode_cursor(cursor)
         keys = values.order(list(index.iter_keys(query, value_keys=lookup)), descending=sort.startswith("-"))
         result.keys = keys[offset : offset + limit]
+        result.rows = []  # the page is another one: its rows come from the warehouse
         result.scores = [0.0] * len(result.keys)
         result.total = len(keys)
         result.cursor = encode_cursor(offset + limit) if offset + limit < len(keys) else None
@@ -129,7 +130,9 @@ def search(
     terms = highlight_terms(result.ast) if result.ast is not None else []
     scores = values.scores(result.keys)
     hits = []
-    for row, score in zip(rows_for(warehouse, result.keys), result.scores, strict=False):
+    stored = result.rows if result.rows and all(r is not None for r in result.rows) else None
+    display = stored if stored is not None else rows_for(warehouse, result.keys)
+    for row, score in zip(display, result.scores, strict=False):
         row = _plain(row)
         row["score"] = round(score, 4)
         row["value"] = scores.get(row["app_key"])

@@ -62,6 +62,45 @@ def _preferred(texts: dict[str, str]) -> tuple[str, str]:
     return "", ""
 
 
+def hit_row(patent: Patent) -> dict[str, Any]:
+    """What a search hit shows of an application: the same values as its `patents` row (plus its
+    applicants and publications), stored in the search index so a page of hits needs no warehouse query."""
+    title, _ = _preferred(patent.titles)
+    abstract, _ = _preferred(patent.abstracts)
+    first_pub = patent.publications[0] if patent.publications else None
+    grant_number, grant_date = _grant(patent)
+    grant_date = grant_date or _extra_date(patent, "grant_date")
+    owners = [x for x in patent.parties if x.role in ("applicant", "assignee")]
+    applicants = [x for x in patent.parties if x.role == "applicant"] or [x for x in owners if x.role == "assignee"]
+    first = applicants[0] if applicants else None
+    first_pub_date = first_pub.date if first_pub else _extra_date(patent, "publication_date")
+    pubs = sorted(patent.publications, key=lambda x: (x.date is None, x.date or dt.date.min))
+
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "app_key": patent.app_key,
+        "app_number": patent.app_number,
+        "country": patent.country,
+        "patent_type": patent.patent_type,
+        "title": title,
+        "abstract": abstract[:600],
+        "filing_date": iso(patent.filing_date),
+        "first_pub_number": first_pub.full if first_pub else "",
+        "first_pub_date": iso(first_pub_date),
+        "grant_number": grant_number,
+        "grant_date": iso(grant_date),
+        "legal_status": patent.legal_status,
+        "main_ipc": next((c.symbol for c in patent.classifications if c.scheme == "ipc"), ""),
+        "applicant_province": first.province_name if first else "",
+        "applicant_city": first.city_name if first else "",
+        "applicant_county": first.county_name if first else "",
+        "applicants": [x.name for x in sorted(owners, key=lambda x: x.sequence)] or None,
+        "publications": [x.full + (f" ({x.date.isoformat()})" if x.date else "") for x in pubs] or None,
+    }
+
+
 Columns = dict[str, dict[str, list[Any]]]  # table -> column -> values
 
 
