@@ -2,9 +2,10 @@
 
 The workspace: the search index of bench/search.py's corpus (renumbered, shuffled real US and CN
 texts) and a warehouse holding the 1M applications the hits are displayed from (with their value
-scores). `ipnav serve --public` runs in its own process (one uvicorn worker, as the demo does);
+scores). `ipnav serve --public [--workers N]` runs in its own process(es) (--server-workers, default 1 as in the demo);
 clients are asyncio tasks with keep-alive connections sending the 50-query mix of bench/search.py in
-turn. Reports requests/s, p50/p95/p99 latency and errors, against a baseline in the same run: the
+turn (a minimal keep-alive HTTP/1.1 client on asyncio, so that the client costs little of the two
+cores next to the server). Reports requests/s, p50/p95/p99 latency and errors, against a baseline in the same run: the
 same clients on `/api/health`, which does no work (the server's own floor).
 
 Target: zero errors, p95 <= 200 ms.
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -78,33 +80,49 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def load(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, float]:
+async def _fetch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
+    """One keep-alive HTTP/1.1 GET; returns the status (the client must cost little next to the server)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    return status
+
+
+async def load(host: str, port: int, paths: list[str], clients: int, seconds: float) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     kinds: dict[str, int] = {}
     stop = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async def client(n: int, http: httpx.AsyncClient) -> None:
+    async def client(n: int) -> None:
         nonlocal errors
+        reader, writer = await asyncio.open_connection(host, port)
         i = n
         while time.perf_counter() < stop:
             started = time.perf_counter()
             try:
-                response = await http.get(base + paths[i % len(paths)])
-                if response.status_code != 200:
+                status = await _fetch(reader, writer, paths[i % len(paths)])
+                if status != 200:
                     errors += 1
-                    kinds[str(response.status_code)] = kinds.get(str(response.status_code), 0) + 1
-            except httpx.HTTPError as exc:
+                    kinds[str(status)] = kinds.get(str(status), 0) + 1
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 errors += 1
                 kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
             latencies.append(time.perf_counter() - started)
             i += clients
+        writer.close()
 
-    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
-        started = time.perf_counter()
-        await asyncio.gather(*(client(n, http) for n in range(clients)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    elapsed = time.perf_counter() - started
     return {
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
@@ -123,6 +141,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline-seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--server-workers", type=int, default=1, help="`ipnav serve --workers`")
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ipnav-web-bench-"))
     server = None
@@ -132,7 +151,15 @@ def main() -> None:
         port = _free_port()
         env = {**os.environ, "IPNAV_WORKSPACE": str(root)}
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "ipnav"), "serve", "--port", str(port), "--public"],
+            [
+                str(Path(sys.executable).parent / "ipnav"),
+                "serve",
+                "--port",
+                str(port),
+                "--public",
+                "--workers",
+                str(opts.server_workers),
+            ],  # fmt: skip
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=open(work / "server.log", "w"),  # noqa: SIM115 - lives as long as the server
@@ -147,8 +174,8 @@ def main() -> None:
         from urllib.parse import quote
 
         searches = [f"/api/search?limit=20&facets=false&q={quote(q)}" for _, q, _, _ in query_mix()]
-        floor = asyncio.run(load(base, ["/api/health"], opts.clients, opts.baseline_seconds))
-        result = asyncio.run(load(base, searches, opts.clients, opts.seconds))
+        floor = asyncio.run(load("127.0.0.1", port, ["/api/health"], opts.clients, opts.baseline_seconds))
+        result = asyncio.run(load("127.0.0.1", port, searches, opts.clients, opts.seconds))
         for label, r in (("baseline /api/health", floor), ("search API (50-query mix)", result)):
             print(
                 f"  {label:28} {r['requests']:>7,} requests  {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms  "

@@ -843,16 +843,32 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
     public: Annotated[bool, typer.Option("--public", help="Allow anonymous read-only access.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Server processes (default: setting web_workers, 1).")] = None,
 ) -> None:
     """Serve the web platform and JSON API (OpenAPI at /docs)."""
+    import os
+
     import uvicorn
 
     from ipnav.web.app import create_app
 
-    conf = Settings.load(_state["workspace"], host=host, port=port, public=public or None)
+    conf = Settings.load(_state["workspace"], host=host, port=port, public=public or None, web_workers=workers)
     Workspace(conf.workspace).create()
     out.print(f"ipnav serving {conf.workspace} on http://{conf.host}:{conf.port}  (API docs: /docs)")
-    uvicorn.run(create_app(conf), host=conf.host, port=conf.port, log_level="warning")
+    if conf.web_workers <= 1:
+        uvicorn.run(create_app(conf), host=conf.host, port=conf.port, log_level="warning")
+        return
+    # several processes: each builds the app from the same settings, handed over in the environment
+    os.environ.update({"IPNAV_WORKSPACE": str(conf.workspace.resolve()), "IPNAV_PUBLIC": str(conf.public).lower()})
+    create_app(conf)  # schema and key exist before the workers start
+    uvicorn.run(
+        "ipnav.web.app:app_from_environment",
+        factory=True,
+        host=conf.host,
+        port=conf.port,
+        workers=conf.web_workers,
+        log_level="warning",
+    )
 
 
 @app.command()

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     public: bool = Field(False, description="Allow anonymous read-only access to the web platform")
     secure_cookies: bool = Field(False, description="Send the session cookie over HTTPS only (behind TLS)")
     session_hours: int = Field(12, description="Hours a web session lasts")
+    web_workers: int = Field(1, description="Processes of `ipnav serve` (each answers requests; 2+ use more cores)")
     host: str = Field("127.0.0.1", description="Address `ipnav serve` listens on")
     port: int = Field(8000, description="Port `ipnav serve` listens on")
     pledge_min_amount: float = Field(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import orjson
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -67,6 +68,12 @@ class TopicBody(BaseModel):
 
 class NumbersBody(BaseModel):
     numbers: list[str] = Field(min_length=1, max_length=10000)
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    """JSON of plain data (dicts, lists, dates) serialised by orjson."""
+    body = orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS)
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -224,7 +231,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def api_patent(number: str, wh: WarehouseDep) -> dict[str, Any]:
         return await run_in_threadpool(reads.patent_detail, wh, number)
 
-    @app.get("/api/search", summary="Search with the query language / 专利检索")
+    @app.get("/api/search", summary="Search with the query language / 专利检索", response_model=None)
     async def api_search(
         wh: WarehouseDep,
         q: Annotated[str, Query(description="Query, e.g. ti=锂电池 AND ad>=2020", max_length=4000)] = "",
@@ -232,12 +239,13 @@ def create_app(settings: Settings) -> FastAPI:
         sort: Annotated[str, Query(description="relevance, ad, pd, gd, value; prefix - for descending")] = "relevance",
         cursor: Annotated[str | None, Query(max_length=200)] = None,
         facets: bool = True,
-    ) -> dict[str, Any]:
+    ) -> Response:
         from ipnav.search import service
 
-        return await run_in_threadpool(
+        data = await run_in_threadpool(
             service.search, workspace, wh, q, limit=limit, sort=sort, cursor=cursor, facets=facets, settings=settings
         )
+        return json_response(data)  # the hot path: orjson, no per-field re-encoding of a plain dict
 
     @app.get("/api/similar/{number}", summary="Patents similar to one patent / 相似专利")
     async def api_similar(
@@ -337,3 +345,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(pages.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `ipnav serve --workers N` process (settings from IPNAV_* and settings.toml)."""
+    return create_app(Settings.load())
