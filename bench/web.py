@@ -159,7 +159,7 @@ def main() -> None:
                 "--public",
                 "--workers",
                 str(opts.server_workers),
-            ],  # fmt: skip
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=open(work / "server.log", "w"),  # noqa: SIM115 - lives as long as the server
