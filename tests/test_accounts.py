@@ -3,6 +3,7 @@ public read-only access, login throttling and the audit log."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,9 @@ def test_roles_and_csrf_guard_every_change(ws: Path) -> None:
     assert ("cli", "user.add", "view") in actions
 
 
-def test_login_is_throttled_after_repeated_failures(ws: Path) -> None:
+def test_login_is_throttled_after_repeated_failures(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"  # its own accounts: the lock-out would shut the other tests' client out too
+    assert run_cli("user", "add", "admin1", "--role", "admin", workspace=ws, stdin=PASSWORD + "\n").returncode == 0
     client = TestClient(create_app(Settings(workspace=ws)))
     token = client.get("/api/me").json()["csrf_token"]
     codes = [
@@ -103,3 +106,40 @@ def test_login_is_throttled_after_repeated_failures(ws: Path) -> None:
         "/api/login", json={"name": "nobody<script>", "password": "x"}, headers={"X-CSRF-Token": "no"}
     )
     assert unknown.status_code == 403
+
+
+def test_admin_pages_manage_users_and_ingest_uploads(ws: Path) -> None:
+    admin = TestClient(create_app(Settings(workspace=ws)))
+    token = _login(admin, "admin1")
+    page = admin.get("/admin")
+    assert page.status_code == 200 and "ana" in page.text and "user.add" in page.text  # users and audit log
+    added = admin.post(
+        "/admin/users", data={"name": "newbie", "role": "viewer", "password": PASSWORD, "csrf_token": token}
+    )
+    assert added.status_code == 200 and "newbie" in added.text  # followed the redirect back to /admin
+    assert admin.post("/admin/users", data={"name": "x2", "role": "viewer", "password": PASSWORD}).status_code == 403
+    promoted = admin.post("/admin/users/newbie/role", data={"role": "analyst", "csrf_token": token})
+    assert promoted.status_code == 200
+    assert [u["role"] for u in cli_json("user", "list", workspace=ws) if u["name"] == "newbie"] == ["analyst"]
+    viewer = TestClient(create_app(Settings(workspace=ws)))
+    _login(viewer, "view")
+    assert viewer.get("/admin").status_code == 403
+
+    table = "申请号,申请日,名称,申请(专利权)人\n202110991219.2,2021-08-27,一种上传的区块链存证方法,上传公司\n"
+    uploaded = admin.post(
+        "/ingest",
+        data={"csrf_token": token},
+        files={"files": ("上传 table.csv", table.encode("utf-8"), "text/csv")},
+        follow_redirects=False,
+    )
+    assert uploaded.status_code == 303
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        page = admin.get("/ingest")
+        if "导入完成" in page.text or "导入失败" in page.text:
+            break
+        time.sleep(0.3)
+    assert "导入完成" in page.text, page.text[:2000]
+    hits = admin.get("/api/search", params={"q": "ti=上传的区块链"}).json()
+    assert hits["total"] == 1
+    assert any(e["action"] == "ingest" for e in admin.get("/api/audit").json())

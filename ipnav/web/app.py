@@ -28,6 +28,7 @@ from ipnav.store.warehouse import Warehouse
 from ipnav.web import pages
 from ipnav.web.accounts import Accounts, Forbidden, User, secret_key
 from ipnav.web.i18n import translate
+from ipnav.web.jobs import IngestJob
 from ipnav.web.pages import language_of, render
 from ipnav.web.security import (
     LoginRequired,
@@ -119,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.workspace = workspace
     app.state.accounts = Accounts(workspace.accounts_path)
     app.state.warehouse_reader = reader
+    app.state.ingest_job = IngestJob()
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(workspace.root),

@@ -98,6 +98,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "weight": ("权重", "Weight"),
     "valid": ("有效", "In force"),
     "not_valid": ("非有效", "Not in force"),
+    "admin": ("系统管理", "Administration"),
+    "users": ("用户", "Users"),
+    "role": ("角色", "Role"),
+    "add_user": ("新增用户", "Add user"),
+    "set_role": ("修改角色", "Change role"),
+    "set_password": ("重设密码", "Reset password"),
+    "audit": ("审计日志", "Audit log"),
+    "settings": ("系统设置", "Settings"),
+    "upload": ("上传并导入", "Upload and ingest"),
+    "upload_help": (
+        "USPTO/CNIPA/EPO/WIPO XML、zip、CSV、XLSX、SQL 导出文件; 导入期间数据暂不可查询",
+        "USPTO/CNIPA/EPO/WIPO XML, zip, CSV, XLSX, SQL exports; the data cannot be read while they load",
+    ),
+    "running": ("正在导入", "Ingest running"),
+    "finished": ("导入完成", "Ingest finished"),
+    "failed": ("导入失败", "Ingest failed"),
 }
 
 

@@ -18,10 +18,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from ipnav.errors import IpnavError
+from ipnav.errors import IpnavError, UsageError
 from ipnav.store import reads
 from ipnav.store.warehouse import Warehouse
-from ipnav.web.accounts import ROLE_ZH, User
+from ipnav.web.accounts import ROLE_ZH, ROLES, Forbidden, User
 from ipnav.web.i18n import LANGUAGES, translate
 from ipnav.web.security import (
     accounts,
@@ -387,9 +387,78 @@ def _map_data(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @router.get("/ingest")
-async def ingest_page(request: Request, wh: WarehouseDep, user: UserDep) -> HTMLResponse:
-    def work() -> dict[str, Any]:
-        runs = wh.query("SELECT * FROM ingest_runs ORDER BY run_id DESC LIMIT 20")
-        return {"runs": [reads.plain(r) for r in runs], "rejects": reads.rejects(wh, limit=500)}
+async def ingest_page(request: Request, user: UserDep) -> HTMLResponse:
+    job = request.app.state.ingest_job.snapshot()
+    runs: list[dict[str, Any]] = []
+    rejects: list[dict[str, Any]] = []
+    if job.get("status") != "running":
+        reader = request.app.state.warehouse_reader
 
-    return render(request, "ingest.html", **await run_in_threadpool(work))
+        def work() -> None:
+            with reader.cursor() as wh:
+                runs.extend(reads.plain(r) for r in wh.query("SELECT * FROM ingest_runs ORDER BY run_id DESC LIMIT 20"))
+                rejects.extend(reads.rejects(wh, limit=500))
+
+        await run_in_threadpool(work)
+    return render(request, "ingest.html", runs=runs, rejects=rejects, job=job)
+
+
+@router.post("/ingest")
+async def ingest_upload(request: Request, user: Annotated[User, Depends(require("admin"))]) -> Response:
+    """Admins upload files (XML, zip, CSV, XLSX, SQL); they are ingested in the background."""
+    form = await request.form()
+    files = []
+    for item in form.getlist("files"):
+        if hasattr(item, "read") and getattr(item, "filename", ""):
+            files.append((str(item.filename), await item.read()))
+    request.app.state.ingest_job.start(
+        request.app.state.settings, request.app.state.warehouse_reader, accounts(request), user.name, files
+    )
+    return RedirectResponse("/ingest", status_code=303)
+
+
+@router.get("/admin")
+async def admin_page(request: Request, user: UserDep) -> HTMLResponse:
+    if not user.can("admin"):
+        raise Forbidden("this page is for admins / 仅管理员可用")
+    settings = request.app.state.settings
+    shown = {k: v for k, v in settings.model_dump().items() if k not in ("header_map",)}
+    return render(
+        request, "admin.html", users=accounts(request).list(), audit=accounts(request).audit_log(300),
+        settings=shown, roles=ROLES, message=request.session.pop("admin_message", ""),
+    )  # fmt: skip
+
+
+@router.post("/admin/users")
+async def admin_add_user(
+    request: Request,
+    user: Annotated[User, Depends(require("admin"))],
+    name: Annotated[str, Form(max_length=64)],
+    role: Annotated[str, Form(max_length=10)],
+    password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    await run_in_threadpool(accounts(request).add, name, role, password, actor=user.name)
+    request.session["admin_message"] = f"{name} ({role}) ✓"
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/users/{name}/role")
+async def admin_set_role(
+    request: Request, name: str, user: Annotated[User, Depends(require("admin"))],
+    role: Annotated[str, Form(max_length=10)],
+) -> Response:  # fmt: skip
+    if name == user.name and role != "admin":
+        raise UsageError("you cannot take the admin role from yourself / 不能取消自己的管理员角色")
+    await run_in_threadpool(accounts(request).set_role, name, role, actor=user.name)
+    request.session["admin_message"] = f"{name} → {role} ✓"
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/users/{name}/password")
+async def admin_set_password(
+    request: Request, name: str, user: Annotated[User, Depends(require("admin"))],
+    password: Annotated[str, Form(max_length=1024)],
+) -> Response:  # fmt: skip
+    await run_in_threadpool(accounts(request).passwd, name, password, actor=user.name)
+    request.session["admin_message"] = f"{name}: password ✓"
+    return RedirectResponse("/admin", status_code=303)

@@ -23,7 +23,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 
 from fastapi import Depends, Request
 
-from ipnav.errors import IpnavError
+from ipnav.errors import IpnavError, WarehouseBusy
 from ipnav.store.warehouse import Warehouse
 from ipnav.web.accounts import ANONYMOUS, Accounts, Forbidden, User
 
@@ -163,9 +163,12 @@ class SharedReader:
         self._active = 0
         self._generation = 0
         self._timer: threading.Timer | None = None
+        self.busy = ""  # set while a long write (an ingest started from the web) holds the file
 
     @contextmanager
     def cursor(self) -> Iterator[Warehouse]:
+        if self.busy:
+            raise WarehouseBusy(self.busy)
         with self.lock.read():
             with self._guard:
                 if self._con is None:
@@ -197,6 +200,18 @@ class SharedReader:
             if self._timer is not None:
                 self._timer.cancel()
             self.close()
+
+    @contextmanager
+    def exclusive(self, reason: str) -> Iterator[None]:
+        """Hold the file for a long write: new reads are answered at once with 503 `reason`."""
+        self.busy = reason
+        try:
+            with self.lock.write():
+                with self._guard:
+                    self.close()
+                yield
+        finally:
+            self.busy = ""
 
     @contextmanager
     def writer(self) -> Iterator[Warehouse]:
