@@ -908,6 +908,270 @@ def sample_path() -> Path:
     return Path(str(resources.files("ipnav") / "sample"))
 
 
+plan_app = typer.Typer(
+    help="规划实施监测 plan monitoring: plans as data, indicators against targets, evaluation reports."
+)
+app.add_typer(plan_app, name="plan")
+PlanArg = Annotated[str, typer.Argument(help="Plan id (ipnav plan list) or a plan file.")]
+
+
+def _cli_actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@plan_app.command("list")
+def plan_list(as_json: JsonOption = False) -> None:
+    """The plans ipnav knows: the shipped seed plans and the workspace's own."""
+    from ipnav.plan import service
+
+    rows = [service.summary(p) for p in service.catalogue(settings()).values()]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("编号 id", "规划 plan", "地区 region", "规划期 period", "指标", "任务", "责任单位")
+    for r in rows:
+        table.add_row(
+            r["id"],
+            r["name"],
+            r["region"]["name"],
+            f"{r['period']['start']}~{r['period']['end']}",
+            str(r["indicators"]),
+            str(r["tasks"]),
+            str(r["units"]),
+        )
+    out.print(table)
+
+
+@plan_app.command("validate")
+def plan_validate(
+    path: Annotated[Path, typer.Argument(help="Plan file (YAML, see docs/plan-format.md).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Check a plan file against the schema; each problem with its line and reason (exit 3 when invalid)."""
+    from ipnav.plan import model
+
+    problems = model.validate_file(path)
+    if as_json:
+        _print_json({"file": str(path), "valid": not problems, "problems": problems})
+    elif problems:
+        for p in problems:
+            err.print(f"{path}:{p['line']}: {p['path'] or '(top)'}: {p['reason']}", highlight=False, markup=False)
+    else:
+        plan = model.load_file(path)
+        out.print(f"{path}: valid plan {plan.id} ({len(plan.indicators)} indicators, {len(plan.tasks)} tasks)")
+    if problems:
+        raise typer.Exit(3)
+
+
+@plan_app.command("add")
+def plan_add(path: Annotated[Path, typer.Argument(help="Plan file to check and keep in the workspace.")]) -> None:
+    """Add (or replace) a plan of the workspace after checking it."""
+    from ipnav.plan import service
+
+    plan = service.add(settings(), path)
+    out.print(f"plan {plan.id} added ({len(plan.indicators)} indicators, {len(plan.tasks)} tasks)")
+
+
+@plan_app.command("status")
+def plan_status(
+    plan: PlanArg,
+    as_of: AsOfOption = None,
+    unit: Annotated[str | None, typer.Option(help="Only this responsible unit's tasks and indicators.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Each indicator against its target (expected value, status, forecast), tasks, units and phases."""
+    from ipnav.plan import service
+
+    conf = settings()
+    the_plan = service.get(conf, plan)
+    with _warehouse() as wh:
+        data = service.status(conf, wh, the_plan, _as_of(as_of))
+    if unit:
+        data = service.for_unit(data, unit)
+    if as_json:
+        _print_json(data)
+        return
+    _print_plan_status(data)
+
+
+def _print_plan_status(data: dict[str, Any]) -> None:
+    from ipnav.plan.report import indicator_rows
+
+    plan = data["plan"]
+    out.print(
+        f"[bold]{plan['name']}[/bold] · {plan['region']['name']} · {plan['period']['start']}~"
+        f"{plan['period']['end']} · as of {data['as_of']}",
+        highlight=False,
+    )
+    counts = data["summary"]["indicators"]
+    out.print("指标 indicators: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v), highlight=False)
+    table = Table("编号 id", "指标 indicator", "目标 target", "最新 latest", "进度", "状态 status")
+    for row in indicator_rows(data):
+        table.add_row(row[0], f"{row[1]} ({row[2]})", row[5], row[6], row[8], row[9])
+    out.print(table)
+    tasks = data["summary"]["tasks"]
+    out.print(
+        f"任务 tasks: {sum(tasks.values())} (done {tasks['done']}, in progress {tasks['in_progress']}, "
+        f"not reported {tasks['not_reported']}), overdue {data['summary']['overdue_tasks']}",
+        highlight=False,
+    )
+    units = Table("责任单位 unit", "牵头", "配合", "逾期", "滞后/风险指标", "最差 worst")
+    for u in data["units"][:15]:
+        s = u["indicator_status"]
+        units.add_row(
+            u["unit"],
+            str(len(u["lead_tasks"])),
+            str(len(u["co_tasks"])),
+            str(u["overdue"]),
+            str(s["off_track"] + s["at_risk"]),
+            u["worst"] or "",
+        )
+    if data["units"]:
+        out.print(units)
+    for p in data["phases"]:
+        out.print(
+            f"阶段 {p['name']} {p['start']}~{p['end']} [{p['state']}] tasks {len(p['tasks'])}, open {p['open_tasks']}",
+            highlight=False,
+        )
+
+
+@plan_app.command("record")
+def plan_record(
+    plan: PlanArg,
+    indicator: Annotated[str, typer.Argument(help="Indicator id of the plan (a manual one).")],
+    value: Annotated[str, typer.Argument(help="The value, in the indicator's unit.")],
+    date: Annotated[str, typer.Option("--date", help="Date the value refers to (YYYY-MM-DD).")],
+    source: Annotated[str, typer.Option("--source", help="Where the figure comes from (数据来源).")],
+    evidence: Annotated[Path | None, typer.Option("--evidence", help="A file backing the figure.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record the value of a manual indicator (replaces a value of the same date); audited."""
+    from ipnav.plan import records, service
+
+    conf = settings()
+    the_plan = service.get(conf, plan)
+    actor = _cli_actor()
+    kept = records.store_evidence(workspace().create().root / "evidence", the_plan, evidence) if evidence else None
+    with _warehouse() as wh:
+        result = records.record(
+            wh, the_plan, indicator, value, date, source=source, actor=actor, via="cli", evidence=kept
+        )
+    _accounts().audit(actor, "plan.record", f"{the_plan.id}/{indicator}", result)
+    if as_json:
+        _print_json(result)
+        return
+    replaced = f" (was {result['replaced']:g})" if "replaced" in result else ""
+    out.print(f"{the_plan.id} {indicator} = {result['value']:g} on {result['date']}{replaced}", highlight=False)
+
+
+@plan_app.command("task")
+def plan_task(
+    plan: PlanArg,
+    task: Annotated[str, typer.Argument(help="Task id of the plan (T01 ...).")],
+    state: Annotated[
+        str, typer.Argument(help="未开始 / 进行中 / 已完成 / 受阻 (not_started, in_progress, done, blocked).")
+    ],
+    date: Annotated[str, typer.Option("--date", help="Date of the progress report (YYYY-MM-DD).")],
+    note: Annotated[str, typer.Option("--note", help="What was done.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Report the progress of a task; audited."""
+    from ipnav.plan import records, service
+
+    the_plan = service.get(settings(), plan)
+    actor = _cli_actor()
+    with _warehouse() as wh:
+        result = records.update_task(wh, the_plan, task, state, date, note=note, actor=actor, via="cli")
+    _accounts().audit(actor, "plan.task", f"{the_plan.id}/{task}", result)
+    if as_json:
+        _print_json(result)
+    else:
+        out.print(f"{the_plan.id} {task}: {result['status']} on {result['date']}", highlight=False)
+
+
+@plan_app.command("template")
+def plan_template(
+    plan: PlanArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx to write.")],
+    unit: Annotated[str | None, typer.Option(help="Only the rows of this responsible unit.")] = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Excel fill-in template for responsible units (manual indicators and task progress)."""
+    from ipnav.plan import excel, service
+
+    conf = settings()
+    the_plan = service.get(conf, plan)
+    with _warehouse() as wh:
+        data = service.status(conf, wh, the_plan, _as_of(as_of))
+    excel.template(the_plan, data, output, unit)
+    out.print(f"written: {output}")
+
+
+@plan_app.command("import")
+def plan_import(
+    plan: PlanArg,
+    files: Annotated[list[Path], typer.Argument(help="Filled templates (.xlsx).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Import filled templates: good rows are recorded, each bad cell is named (exit 3 if any)."""
+    from ipnav.plan import excel, service
+
+    the_plan = service.get(settings(), plan)
+    actor = _cli_actor()
+    results = []
+    with _warehouse() as wh:
+        for path in files:
+            results.append(excel.import_file(wh, the_plan, path, actor=actor))
+    for r in results:
+        _accounts().audit(
+            actor,
+            "plan.import",
+            the_plan.id,
+            {k: r[k] for k in ("file", "recorded", "unchanged", "tasks")} | {"problems": len(r["problems"])},
+        )
+    if as_json:
+        _print_json(results)
+    else:
+        for r in results:
+            out.print(
+                f"{r['file']}: {r['recorded']} values recorded, {r['unchanged']} unchanged, "
+                f"{r['tasks']} task reports, {len(r['problems'])} problems",
+                highlight=False,
+            )
+            for p in r["problems"]:
+                err.print(
+                    f"ipnav: {p['file']}: {p['sheet']}!{p['cell']} {p['field']}: {p['reason']}",
+                    highlight=False,
+                    markup=False,
+                )
+    if any(r["problems"] for r in results):
+        raise typer.Exit(3)
+
+
+@plan_app.command("report")
+def plan_report(
+    plan: PlanArg,
+    fmt: Annotated[str, typer.Option("--format", help="docx, xlsx or pdf.")] = "docx",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Evaluation report (中期评估报告): overview, indicator table, per-unit assessment, problems, next steps."""
+    from ipnav.plan import report, service
+
+    conf = settings()
+    the_plan = service.get(conf, plan)
+    with _warehouse() as wh:
+        data = service.status(conf, wh, the_plan, _as_of(as_of))
+    target = output or workspace().create().exports_dir / f"{the_plan.id}-评估报告-{data['as_of']}.{fmt}"
+    report.write(data, fmt, target)
+    out.print(f"written: {target}")
+
+
 def _warehouse() -> Any:
     from ipnav.store.warehouse import Warehouse
 

@@ -218,7 +218,9 @@ def parse(text: str, name: str = "<plan>") -> tuple[dict[str, Any], yaml.Node | 
     except yaml.YAMLError as exc:
         raise PlanError(name, [{"line": 1, "path": "", "reason": f"YAML: {exc}"}]) from None
     if not isinstance(data, dict):
-        raise PlanError(name, [{"line": 1, "path": "", "reason": "a plan file is a mapping (id:, plan:, indicators:, tasks:)"}])
+        raise PlanError(
+            name, [{"line": 1, "path": "", "reason": "a plan file is a mapping (id:, plan:, indicators:, tasks:)"}]
+        )
     return data, node
 
 
@@ -256,14 +258,27 @@ def check(data: dict[str, Any], node: yaml.Node | None = None) -> list[dict[str,
             problem(["indicators", i, "id"], f"indicator id {ind['id']!r} is used twice")
         indicator_ids.add(ind["id"])
         if "metric" in ind and ind["metric"]["name"] not in INDICATORS:
-            problem(["indicators", i, "metric", "name"],
-                    f"unknown metric {ind['metric']['name']!r}; ipnav computes: {', '.join(INDICATORS)}")  # fmt: skip
+            problem(
+                ["indicators", i, "metric", "name"],
+                f"unknown metric {ind['metric']['name']!r}; ipnav computes: {', '.join(INDICATORS)}",
+            )
+        metric = INDICATORS.get(ind.get("metric", {}).get("name", ""))
+        allowed = {"stock": ("level", "ratio", "growth"), "flow": ("cumulative", "annual", "growth")}
+        if metric is not None and ind["kind"] not in allowed[metric.kind]:
+            problem(
+                ["indicators", i, "kind"],
+                f"{metric.name} is a {metric.kind} ({'on a date' if metric.kind == 'stock' else 'per year'}); "
+                f"use kind {' or '.join(allowed[metric.kind])}",
+            )
         target, baseline = ind.get("target"), ind.get("baseline")
         if target and baseline and baseline["date"] >= target["date"]:
             problem(["indicators", i, "target", "date"], "the target date must come after the baseline date")
-        if target and target.get("value_max") is not None and target.get("value") is not None:
-            if target["value_max"] < target["value"]:
-                problem(["indicators", i, "target", "value_max"], "the upper end of the range is below the target")
+        if (
+            target
+            and None not in (target.get("value_max"), target.get("value"))
+            and target["value_max"] < target["value"]
+        ):
+            problem(["indicators", i, "target", "value_max"], "the upper end of the range is below the target")
         if ind["kind"] == "growth" and target and target.get("factor") is not None:
             problem(["indicators", i, "target"], "a growth indicator's target is a rate in percent (value:)")
     task_ids: set[str] = set()
@@ -294,9 +309,13 @@ def _check_dates(value: Any, path: list[Any], problem: Any) -> None:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             _check_dates(v, [*path, i], problem)
-    elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-" and path[-1] in (
-        "date", "start", "end", "issued", "published"
-    ):  # fmt: skip
+    elif (
+        isinstance(value, str)
+        and len(value) == 10
+        and value[4] == "-"
+        and value[7] == "-"
+        and path[-1] in ("date", "start", "end", "issued", "published")
+    ):
         try:
             dt.date.fromisoformat(value)
         except ValueError:
@@ -331,39 +350,81 @@ def build(data: dict[str, Any], path: str = "") -> Plan:
         base, target = ind.get("baseline"), ind.get("target")
         indicators.append(
             PlanIndicator(
-                id=ind["id"], name=ind["name"], unit=ind["unit"], kind=ind["kind"], quote=ind["quote"],
-                direction=ind.get("direction", "increase"), name_en=ind.get("name_en", ""),
-                section=ind.get("section", ""), notes=ind.get("notes", ""), per_year_of=ind.get("per_year_of", ""),
-                baseline=Baseline(base["value"], dt.date.fromisoformat(base["date"]), base.get("quote", ""),
-                                  base.get("note", "")) if base else None,
-                target=Target(dt.date.fromisoformat(target["date"]), target.get("value"), target.get("value_max"),
-                              target.get("factor"), bool(target.get("strict", False))) if target else None,
+                id=ind["id"],
+                name=ind["name"],
+                unit=ind["unit"],
+                kind=ind["kind"],
+                quote=ind["quote"],
+                direction=ind.get("direction", "increase"),
+                name_en=ind.get("name_en", ""),
+                section=ind.get("section", ""),
+                notes=ind.get("notes", ""),
+                per_year_of=ind.get("per_year_of", ""),
+                baseline=Baseline(
+                    base["value"], dt.date.fromisoformat(base["date"]), base.get("quote", ""), base.get("note", "")
+                )
+                if base
+                else None,
+                target=Target(
+                    dt.date.fromisoformat(target["date"]),
+                    target.get("value"),
+                    target.get("value_max"),
+                    target.get("factor"),
+                    bool(target.get("strict", False)),
+                )
+                if target
+                else None,
                 metric=dict(ind["metric"]) if "metric" in ind else None,
             )
-        )  # fmt: skip
+        )
     tasks = [
         Task(
-            id=t["id"], title=t["title"], section=t["section"], units_text=t.get("units_text"), lead=t.get("lead"),
-            co_units=tuple(t.get("co_units", [])), due_phase=t.get("due", {}).get("phase"),
-            due_date=_date(t.get("due", {}).get("date")), indicators=tuple(t.get("indicators", [])),
+            id=t["id"],
+            title=t["title"],
+            section=t["section"],
+            units_text=t.get("units_text"),
+            lead=t.get("lead"),
+            co_units=tuple(t.get("co_units", [])),
+            due_phase=t.get("due", {}).get("phase"),
+            due_date=_date(t.get("due", {}).get("date")),
+            indicators=tuple(t.get("indicators", [])),
         )
         for t in data["tasks"]
-    ]  # fmt: skip
+    ]
     phases = [
-        Phase(p["id"], p["name"], dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]),
-              p.get("name_en", ""), tuple(p.get("due", [])))
+        Phase(
+            p["id"],
+            p["name"],
+            dt.date.fromisoformat(p["start"]),
+            dt.date.fromisoformat(p["end"]),
+            p.get("name_en", ""),
+            tuple(p.get("due", [])),
+        )
         for p in data.get("phases", [])
-    ]  # fmt: skip
+    ]
     return Plan(
-        id=data["id"], name=plan["name"], issuer=plan["issuer"], region_adcode=plan["region"]["adcode"],
-        region_name=plan["region"]["name"], start=dt.date.fromisoformat(plan["period"]["start"]),
-        end=dt.date.fromisoformat(plan["period"]["end"]), source=dict(plan["source"]), raw=data, path=path,
-        name_en=plan.get("name_en", ""), doc_number=plan.get("doc_number", ""), issued=_date(plan.get("issued")),
-        notes=plan.get("notes", ""), phases=tuple(phases), indicators=tuple(indicators), tasks=tuple(tasks),
+        id=data["id"],
+        name=plan["name"],
+        issuer=plan["issuer"],
+        region_adcode=plan["region"]["adcode"],
+        region_name=plan["region"]["name"],
+        start=dt.date.fromisoformat(plan["period"]["start"]),
+        end=dt.date.fromisoformat(plan["period"]["end"]),
+        source=dict(plan["source"]),
+        raw=data,
+        path=path,
+        name_en=plan.get("name_en", ""),
+        doc_number=plan.get("doc_number", ""),
+        issued=_date(plan.get("issued")),
+        notes=plan.get("notes", ""),
+        phases=tuple(phases),
+        indicators=tuple(indicators),
+        tasks=tuple(tasks),
         reference_figures=tuple(data.get("reference_figures", [])),
-        on_track=assessment.get("on_track", 0.95), at_risk=assessment.get("at_risk", 0.75),
+        on_track=assessment.get("on_track", 0.95),
+        at_risk=assessment.get("at_risk", 0.75),
         stale_days=assessment.get("stale_days", 400),
-    )  # fmt: skip
+    )
 
 
 def load_text(text: str, name: str = "<plan>") -> Plan:

@@ -63,6 +63,14 @@ CREATE TABLE IF NOT EXISTS transaction_patents (key VARCHAR, app_key VARCHAR);
 CREATE TABLE IF NOT EXISTS awards (
     number VARCHAR, key VARCHAR, award VARCHAR, year INTEGER, source_file VARCHAR, row_no INTEGER
 );
+CREATE TABLE IF NOT EXISTS plan_records (
+    plan VARCHAR, indicator VARCHAR, date DATE, value DOUBLE, source VARCHAR, evidence VARCHAR,
+    evidence_sha256 VARCHAR, recorded_by VARCHAR, recorded_at TIMESTAMP, via VARCHAR
+);
+CREATE TABLE IF NOT EXISTS plan_task_updates (
+    plan VARCHAR, task VARCHAR, date DATE, status VARCHAR, note VARCHAR, recorded_by VARCHAR,
+    recorded_at TIMESTAMP, via VARCHAR
+);
 CREATE TABLE IF NOT EXISTS rejects (
     reject_id VARCHAR, run_id INTEGER, source_file VARCHAR, position INTEGER, line INTEGER, field VARCHAR,
     reason VARCHAR, raw_path VARCHAR, raw_size INTEGER, created_at TIMESTAMP

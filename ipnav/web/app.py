@@ -25,7 +25,7 @@ from ipnav.config import Settings, Workspace
 from ipnav.errors import IpnavError, WorkspaceError
 from ipnav.store import reads
 from ipnav.store.warehouse import Warehouse
-from ipnav.web import pages
+from ipnav.web import pages, plans
 from ipnav.web.accounts import Accounts, Forbidden, User, secret_key
 from ipnav.web.i18n import translate
 from ipnav.web.jobs import IngestJob
@@ -345,6 +345,8 @@ def create_app(settings: Settings) -> FastAPI:
         )
         return await run_in_threadpool(indicators.compute, wh, request)
 
+    app.include_router(plans.api)
+    app.include_router(plans.pages)
     app.include_router(pages.router)
     return app
 

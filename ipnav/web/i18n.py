@@ -12,6 +12,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "topics": ("专题库", "Thematic databases"),
     "indicators": ("指标监测", "Indicators"),
     "ingest": ("数据导入", "Ingest status"),
+    "plans": ("规划监测", "Plan monitoring"),
     "login": ("登录", "Log in"),
     "logout": ("退出", "Log out"),
     "user": ("用户名", "User name"),

@@ -1,0 +1,380 @@
+"""The evaluation report of a plan (中期评估报告): Word (with a chart) or Excel (with a native chart).
+
+Structure: 一、总体情况; 二、指标完成情况 (table + progress chart); 三、责任单位评估; 四、存在的问题
+(generated from the assessment: indicators off track or at risk, missing data, overdue tasks, stale
+figures); 五、下一步工作 (a skeleton per problem for the analyst to complete); 附:阶段安排, 任务清单.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ipnav.errors import UsageError
+from ipnav.plan.assess import STATUS_ZH
+from ipnav.reports.document import Block
+
+FORMATS = ("docx", "xlsx", "pdf")
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
+
+
+def _target(ind: dict[str, Any]) -> str:
+    target = ind["target"]
+    if not target:
+        return "未设定"
+    if target.get("value") is None:
+        return f"基期×{target['factor']:g}"
+    text = ("超过" if target.get("strict") else "") + _num(target["value"])
+    if target.get("value_max") is not None:
+        text += f"-{_num(target['value_max'])}"
+    suffix = "%/年" if ind["kind"] == "growth" else ind["unit"]
+    return f"{text}{suffix} ({target['date']})"
+
+
+def _latest(ind: dict[str, Any]) -> str:
+    latest = ind["latest"]
+    if not latest:
+        return "—"
+    text = f"{_num(latest['value'])} ({latest['date']})"
+    if ind.get("actual_rate_pct") is not None:
+        text += f", 年均{_num(ind['actual_rate_pct'])}%"
+    return text
+
+
+def indicator_rows(status: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for ind in status["indicators"]:
+        base = ind["baseline"]
+        forecast = ind["forecast"]
+        rows.append(
+            [
+                ind["id"],
+                ind["name"],
+                ind["unit"],
+                ind["kind_zh"],
+                f"{_num(base['value'])} ({base['date']})" if base else "—",
+                _target(ind),
+                _latest(ind),
+                _num(ind["expected"]),
+                f"{ind['progress_pct']:g}%" if ind["progress_pct"] is not None else "—",
+                ind["status_zh"] + (" (数据陈旧)" if ind["stale"] else ""),
+                (f"{_num(forecast['value'])}" + (" 可达标" if forecast.get("meets") else " 难达标"))
+                if forecast
+                else "—",
+                "计算" if not ind["manual"] else "填报",
+            ]
+        )
+    return rows
+
+
+IND_COLUMNS = [
+    "编号",
+    "指标",
+    "单位",
+    "类型",
+    "基期值",
+    "目标",
+    "最新值",
+    "应达值",
+    "完成进度",
+    "状态",
+    "期末预测",
+    "来源",
+]
+UNIT_COLUMNS = [
+    "责任单位",
+    "牵头任务",
+    "配合任务",
+    "已完成任务",
+    "逾期任务",
+    "关联指标",
+    "滞后/风险指标",
+    "暂无数据指标",
+]
+TASK_COLUMNS = ["编号", "章节", "任务", "牵头单位", "完成时限", "状态", "进展说明", "逾期"]
+PHASE_COLUMNS = ["阶段", "起止", "状态", "到期任务", "未完成", "到期指标", "阶段要求"]
+
+
+def unit_rows(status: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for unit in status["units"]:
+        s = unit["indicator_status"]
+        rows.append(
+            [
+                unit["unit"],
+                str(len(unit["lead_tasks"])),
+                str(len(unit["co_tasks"])),
+                str(unit["task_status"]["done"]),
+                str(unit["overdue"]),
+                str(len(unit["indicators"])),
+                str(s["off_track"] + s["at_risk"]),
+                str(s["no_data"]),
+            ]
+        )
+    return rows
+
+
+def task_rows(status: dict[str, Any]) -> list[list[str]]:
+    return [
+        [
+            t["id"],
+            t["section"],
+            t["title"],
+            t["lead"] or "—",
+            t["deadline"],
+            t["status_zh"],
+            t["note"],
+            "是" if t["overdue"] else "",
+        ]
+        for t in status["tasks"]
+    ]
+
+
+def phase_rows(status: dict[str, Any]) -> list[list[str]]:
+    state = {"done": "已结束", "current": "进行中", "upcoming": "未开始"}
+    return [
+        [
+            p["name"],
+            f"{p['start']} 至 {p['end']}",
+            state[p["state"]],
+            str(len(p["tasks"])),
+            str(p["open_tasks"]),
+            "、".join(p["indicators"]) or "—",
+            ";".join(p["due"]),
+        ]
+        for p in status["phases"]
+    ]
+
+
+def problems(status: dict[str, Any]) -> list[str]:
+    out = []
+    for ind in status["indicators"]:
+        if ind["status"] in ("off_track", "at_risk"):
+            out.append(
+                f"{ind['name']}{STATUS_ZH[ind['status']]}: 最新值 {_latest(ind)}, 应达 {_num(ind['expected'])}, "
+                f"目标 {_target(ind)}。{ind['status_reason'].split(' / ')[0]}。"
+            )
+    missing = [i["name"] for i in status["indicators"] if i["status"] == "no_data"]
+    if missing:
+        out.append(f"{len(missing)} 项指标暂无可用数据, 需责任单位填报: {'、'.join(missing)}。")
+    stale = [i["name"] for i in status["indicators"] if i["stale"]]
+    if stale:
+        out.append(f"{len(stale)} 项指标的最新数据已超过 {status['rules']['stale_days']} 天: {'、'.join(stale)}。")
+    overdue = [t for t in status["tasks"] if t["overdue"]]
+    if overdue:
+        names = "、".join(f"{t['id']} {t['title']}({t['lead'] or '未明确'})" for t in overdue[:15])
+        out.append(f"{len(overdue)} 项任务已过完成时限仍未完成: {names}{' 等' if len(overdue) > 15 else ''}。")
+    unreported = status["summary"]["tasks"]["not_reported"]
+    if unreported:
+        out.append(f"{unreported} 项任务尚未报告进展。")
+    return out or ["截至统计日未发现滞后指标或逾期任务。"]
+
+
+def next_steps(status: dict[str, Any]) -> list[str]:
+    steps = []
+    for ind in status["indicators"]:
+        if ind["status"] in ("off_track", "at_risk"):
+            units = "、".join(ind["units"][:3]) or "（责任单位）"
+            steps.append(f"针对“{ind['name']}”, 由 {units} 牵头制定追赶措施:（待填写）")
+    if any(i["status"] == "no_data" for i in status["indicators"]):
+        steps.append("建立指标数据报送机制, 各责任单位按填报模板定期报送:（待填写）")
+    if status["summary"]["overdue_tasks"]:
+        steps.append("对逾期任务逐项督办, 明确完成时限:（待填写）")
+    steps.append("其他工作安排:（待填写）")
+    return steps
+
+
+def overview(status: dict[str, Any]) -> list[str]:
+    plan, counts = status["plan"], status["summary"]["indicators"]
+    lines = [
+        f"{plan['name']}由{plan['issuer']}印发{('(' + plan['doc_number'] + ')') if plan['doc_number'] else ''}, "
+        f"规划期 {plan['period']['start']} 至 {plan['period']['end']}, 共设 {plan['indicators']} 项量化指标"
+        f"(其中 {plan['computed']} 项由 ipnav 从专利数据计算, 其余由责任单位填报)、{plan['tasks']} 项重点任务, "
+        f"涉及 {plan['units']} 个责任单位。",
+        f"截至 {status['as_of']}: " + "、".join(f"{STATUS_ZH[s]} {n} 项" for s, n in counts.items() if n) + "。",
+    ]
+    tasks = status["summary"]["tasks"]
+    lines.append(
+        f"重点任务: 已完成 {tasks['done']} 项、进行中 {tasks['in_progress']} 项、受阻 {tasks['blocked']} 项、"
+        f"未开始 {tasks['not_started']} 项、未报告 {tasks['not_reported']} 项; "
+        f"逾期 {status['summary']['overdue_tasks']} 项。"
+    )
+    current = [p for p in status["phases"] if p["state"] == "current"]
+    if current:
+        p = current[0]
+        lines.append(f"当前处于{p['name']}({p['start']} 至 {p['end']}): {';'.join(p['due'])}。")
+    lines.append(
+        f"状态判定: 进度比(实际进展 ÷ 按线性或复合增长轨迹应有的进展) ≥ {status['rules']['on_track']} 为正常推进, "
+        f"≥ {status['rules']['at_risk']} 或按趋势预计可达标为存在风险, 否则为进度滞后; 详见 docs/plan-format.md。"
+    )
+    return lines
+
+
+def _chart(status: dict[str, Any]) -> dict[str, Any] | None:
+    rows = [i for i in status["indicators"] if i["progress_pct"] is not None]
+    if not rows:
+        return None
+    colors = {"achieved": "#2e7d32", "on_track": "#1565c0", "at_risk": "#f9a825", "off_track": "#c62828"}
+    return {
+        "title": {"text": "指标完成进度(%)", "left": "center"},
+        "grid": {"left": 220, "right": 40, "top": 40, "bottom": 30},
+        "xAxis": {"type": "value", "max": 100},
+        "yAxis": {"type": "category", "data": [i["name"][:18] for i in rows], "inverse": True},
+        "series": [
+            {
+                "type": "bar",
+                "data": [
+                    {
+                        "value": min(100, max(0, i["progress_pct"])),
+                        "itemStyle": {"color": colors.get(i["status"], "#9e9e9e")},
+                    }
+                    for i in rows
+                ],
+                "label": {"show": True, "position": "right"},
+            }
+        ],
+        "animation": False,
+    }
+
+
+def blocks(status: dict[str, Any], workdir: Path) -> list[Block]:
+    from ipnav.reports.images import render
+
+    plan = status["plan"]
+    out = [
+        Block("title", f"{plan['name']}实施情况评估报告"),
+        Block("p", f"统计截止: {status['as_of']}    生成时间: {dt.datetime.now():%Y-%m-%d %H:%M}    生成工具: ipnav"),
+        Block("h1", "一、总体情况"),
+        *[Block("p", line) for line in overview(status)],
+        Block("h1", "二、指标完成情况"),
+        Block("table", columns=IND_COLUMNS, rows=indicator_rows(status)),
+    ]
+    option = _chart(status)
+    if option:
+        images = render({"progress": ("bar", option, [])}, workdir)
+        png = images.get("progress", {}).get("png")
+        if png:
+            out.append(Block("chart", "指标完成进度", image=Path(png)))
+    out += [
+        Block("h1", "三、责任单位评估"),
+        Block("p", "按责任单位汇总其牵头和配合的任务, 以及与这些任务关联的指标状态(滞后和风险项多者在前)。"),
+        Block("table", columns=UNIT_COLUMNS, rows=unit_rows(status)),
+        Block("h1", "四、存在的问题"),
+        *[Block("p", f"{n}. {text}") for n, text in enumerate(problems(status), 1)],
+        Block("h1", "五、下一步工作"),
+        *[Block("p", f"{n}. {text}") for n, text in enumerate(next_steps(status), 1)],
+    ]
+    if status["phases"]:
+        out += [Block("h1", "附一、阶段安排"), Block("table", columns=PHASE_COLUMNS, rows=phase_rows(status))]
+    out += [Block("h1", "附二、重点任务清单"), Block("table", columns=TASK_COLUMNS, rows=task_rows(status))]
+    return out
+
+
+def write(status: dict[str, Any], fmt: str, out: Path) -> Path:
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: use {', '.join(FORMATS)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        return _xlsx(status, out)
+    with tempfile.TemporaryDirectory(prefix="ipnav-plan-") as tmp:
+        parts = blocks(status, Path(tmp))
+        if fmt == "docx":
+            from ipnav.reports.docx import write_docx
+
+            return write_docx(parts, out)
+        from ipnav.reports.pdf import write_pdf
+
+        return write_pdf(parts, out)
+
+
+def _xlsx(status: dict[str, Any], out: Path) -> Path:
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "总体情况"
+    sheet.append([f"{status['plan']['name']}实施情况评估"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for line in overview(status):
+        sheet.append([line])
+    sheet.append([])
+    sheet.append(["存在的问题"])
+    for line in problems(status):
+        sheet.append([line])
+    sheet.append([])
+    sheet.append(["下一步工作"])
+    for line in next_steps(status):
+        sheet.append([line])
+    sheet.column_dimensions["A"].width = 140
+
+    def table(title: str, columns: list[str], rows: list[list[Any]]) -> Any:
+        ws = book.create_sheet(title)
+        ws.append(columns)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(row)
+        for col in "ABCDEFGHIJKL"[: len(columns)]:
+            ws.column_dimensions[col].width = 16
+        ws.column_dimensions["B"].width = 36
+        ws.freeze_panes = "A2"
+        return ws
+
+    inds = table(
+        "指标完成情况",
+        [*IND_COLUMNS, "完成进度(数值)"],
+        [[*r, i["progress_pct"]] for r, i in zip(indicator_rows(status), status["indicators"], strict=True)],
+    )
+    n = len(status["indicators"])
+    if n:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "指标完成进度(%)"
+        chart.add_data(Reference(inds, min_col=13, min_row=1, max_row=n + 1), titles_from_data=True)
+        chart.set_categories(Reference(inds, min_col=2, min_row=2, max_row=n + 1))
+        chart.height, chart.width = 2 + 0.6 * n, 18
+        inds.add_chart(chart, "O2")
+    table("责任单位评估", UNIT_COLUMNS, unit_rows(status))
+    table("重点任务", TASK_COLUMNS, task_rows(status))
+    if status["phases"]:
+        table("阶段安排", PHASE_COLUMNS, phase_rows(status))
+    table(
+        "填报记录",
+        ["指标", "日期", "数值", "数据来源", "证明材料", "填报人", "填报时间", "方式"],
+        [
+            [
+                r["indicator"],
+                r["date"],
+                r["value"],
+                r["source"],
+                r["evidence"] or "",
+                r["recorded_by"],
+                r["recorded_at"],
+                r["via"],
+            ]
+            for r in status["records"]
+        ],
+    )
+    table(
+        "说明",
+        ["项目", "内容"],
+        [
+            ["统计截止", status["as_of"]],
+            ["规划", status["plan"]["name"]],
+            ["来源", status["plan"]["source"].get("title", "")],
+            ["状态规则", f"on_track ≥ {status['rules']['on_track']}, at_risk ≥ {status['rules']['at_risk']}"],
+        ],
+    )
+    book.save(out)
+    return out
