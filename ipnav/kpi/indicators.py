@@ -305,14 +305,14 @@ def _stock(
         meta["population_source_zh"] = regions.POPULATION_SOURCES[source]
 
     def figure(ref: RegionRef, value: float, patents: int) -> dict[str, Any]:
-        out: dict[str, Any] = {**ref.as_dict(), "count": _round(value), "patents": patents}
+        out: dict[str, Any] = {**ref.as_dict(), "count": round_figure(value), "patents": patents}
         if source:
             pop, note = regions.population(ref, source, pop_year)
             out["population"] = pop
             out["population_year"] = note
-            out["value"] = _round(value / pop * 10_000) if pop else None
+            out["value"] = round_figure(value / pop * 10_000) if pop else None
         else:
-            out["value"] = _round(value)
+            out["value"] = round_figure(value)
         out["as_of"] = meta["as_of"]
         return out
 
@@ -398,7 +398,7 @@ def _flow(
         for y in years:
             value, prev = values.get(y, 0.0), values.get(y - 1, 0.0)
             growth = round((value - prev) / prev * 100, 2) if prev else None
-            out.append({"year": y, "value": _round(value), "growth_pct": growth})
+            out.append({"year": y, "value": round_figure(value), "growth_pct": growth})
         return out
 
     totals: dict[int, float] = {}
@@ -439,7 +439,7 @@ def _flow(
     return result
 
 
-def _round(value: float) -> float | int:
+def round_figure(value: float) -> float | int:
     if float(value).is_integer():
         return int(value)
     return round(value, 6) if abs(value) >= 0.001 else float(f"{value:.4g}")

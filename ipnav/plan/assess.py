@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ipnav.kpi.indicators import round_figure
 from ipnav.plan.model import PlanIndicator
 
 STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_data", "monitoring")
@@ -124,7 +125,10 @@ def assess(
         return _status(out, "monitoring", "规划未设定目标值 / the plan sets no target")
     t1 = target.date
     if target.factor is not None:
-        previous = indicator.baseline.value if indicator.baseline else (baseline.value if baseline else None)
+        # the plan's baseline, or one computed from the warehouse: never the 0 a cumulative count starts from
+        previous = (
+            indicator.baseline.value if indicator.baseline else (computed_baseline.value if computed_baseline else None)
+        )
         if previous is None:
             out["target"] = {"date": t1.isoformat(), "factor": target.factor, "value": None}
             return _status(
@@ -176,9 +180,8 @@ def assess(
         return _judge(out, ratio, rate_meets, rules)
 
     if meets(v, goal, direction, target.strict):
-        out["progress_pct"] = 100.0
-        if baseline is not None:
-            out["progress_pct"] = _pct(v - baseline.value, goal - baseline.value) if goal != baseline.value else 100.0
+        pct = _pct(v - baseline.value, goal - baseline.value) if baseline is not None else None
+        out["progress_pct"] = pct if pct is not None and pct >= 100 else 100.0
         return _status(out, "achieved", "已达到目标值 / the target is met")
     if as_of > t1:
         return _status(out, "off_track", "目标期已过, 未达到 / the target date has passed unmet")
@@ -264,6 +267,4 @@ def _pct(part: float, whole: float) -> float | None:
 def _round(value: float | None) -> float | None:
     if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return None
-    if float(value).is_integer():
-        return float(int(value))
-    return round(float(value), 6)
+    return float(round_figure(value))  # the rounding of `ipnav indicator`, so the figures agree
