@@ -924,6 +924,15 @@ def _cli_actor() -> str:
         return "cli"
 
 
+def _plan_status(plan: str, as_of: str | None) -> tuple[Any, dict[str, Any]]:
+    from ipnav.plan import service
+
+    conf = settings()
+    the_plan = service.get(conf, plan)
+    with _warehouse() as wh:
+        return the_plan, service.status(conf, wh, the_plan, _as_of(as_of))
+
+
 @plan_app.command("list")
 def plan_list(as_json: JsonOption = False) -> None:
     """The plans ipnav knows: the shipped seed plans and the workspace's own."""
@@ -987,10 +996,7 @@ def plan_status(
     """Each indicator against its target (expected value, status, forecast), tasks, units and phases."""
     from ipnav.plan import service
 
-    conf = settings()
-    the_plan = service.get(conf, plan)
-    with _warehouse() as wh:
-        data = service.status(conf, wh, the_plan, _as_of(as_of))
+    _, data = _plan_status(plan, as_of)
     if unit:
         data = service.for_unit(data, unit)
     if as_json:
@@ -1102,12 +1108,9 @@ def plan_template(
     as_of: AsOfOption = None,
 ) -> None:
     """Excel fill-in template for responsible units (manual indicators and task progress)."""
-    from ipnav.plan import excel, service
+    from ipnav.plan import excel
 
-    conf = settings()
-    the_plan = service.get(conf, plan)
-    with _warehouse() as wh:
-        data = service.status(conf, wh, the_plan, _as_of(as_of))
+    the_plan, data = _plan_status(plan, as_of)
     excel.template(the_plan, data, output, unit)
     out.print(f"written: {output}")
 
@@ -1161,12 +1164,9 @@ def plan_report(
     as_of: AsOfOption = None,
 ) -> None:
     """Evaluation report (中期评估报告): overview, indicator table, per-unit assessment, problems, next steps."""
-    from ipnav.plan import report, service
+    from ipnav.plan import report
 
-    conf = settings()
-    the_plan = service.get(conf, plan)
-    with _warehouse() as wh:
-        data = service.status(conf, wh, the_plan, _as_of(as_of))
+    the_plan, data = _plan_status(plan, as_of)
     target = output or workspace().create().exports_dir / f"{the_plan.id}-评估报告-{data['as_of']}.{fmt}"
     report.write(data, fmt, target)
     out.print(f"written: {target}")
