@@ -153,6 +153,18 @@ def test_validate_names_line_and_reason(tmp_path: Path) -> None:
     assert good.returncode == 0 and "valid plan changzhou-2022-2025 (16 indicators, 43 tasks)" in good.stdout
 
 
+HISTORY = (
+    ("ahead", 250, "2022-12-31"), ("ahead", 350, "2023-12-31"),
+    ("behind", 120, "2022-12-31"), ("behind", 150, "2023-12-31"),
+    ("slightly", 200, "2022-12-31"), ("slightly", 260, "2023-12-31"),
+    ("met", 91.5, "2023-12-31"),
+    ("lower", 40, "2023-12-31"), ("lower_behind", 90, "2023-12-31"),
+    ("growth", 1100, "2022-12-31"), ("growth", 1150, "2023-12-31"),
+    ("total", 3.9, "2023-12-31"), ("double", 5, "2023-12-31"),
+    ("missed", 6, "2023-12-31"),
+)  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hand-built warehouse of the value tests (patentees in 常州, 南江县, 重庆) plus the rules plan."""
@@ -161,6 +173,8 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert run_cli("plan", "add", str(FIXTURES / "plans" / "rules.yaml"), workspace=root).returncode == 0
     for name, role in (("ana", "analyst"), ("view", "viewer")):
         assert run_cli("user", "add", name, "--role", role, workspace=root, stdin=PASSWORD + "\n").returncode == 0
+    for indicator, value, date in HISTORY:  # the constructed histories of the rules plan
+        _record(root, indicator, value, date)
     return root
 
 
@@ -173,17 +187,6 @@ def _record(root: Path, indicator: str, value: float, date: str) -> None:
 
 def test_status_rules_on_constructed_histories(ws: Path) -> None:
     # as of 2023-12-31 two of the four years are gone: expected 100 + 400 × 0.5 = 300 for the level indicators
-    for indicator, value, date in (
-        ("ahead", 250, "2022-12-31"), ("ahead", 350, "2023-12-31"),
-        ("behind", 120, "2022-12-31"), ("behind", 150, "2023-12-31"),
-        ("slightly", 200, "2022-12-31"), ("slightly", 260, "2023-12-31"),
-        ("met", 91.5, "2023-12-31"),
-        ("lower", 40, "2023-12-31"), ("lower_behind", 90, "2023-12-31"),
-        ("growth", 1100, "2022-12-31"), ("growth", 1150, "2023-12-31"),
-        ("total", 3.9, "2023-12-31"), ("double", 5, "2023-12-31"),
-        ("missed", 6, "2023-12-31"),
-    ):  # fmt: skip
-        _record(ws, indicator, value, date)
     data = cli_json("plan", "status", "rules-2022-2025", "--as-of", "2023-12-31", workspace=ws)
     by_id = {i["id"]: i for i in data["indicators"]}
     status = {k: v["status"] for k, v in by_id.items()}
