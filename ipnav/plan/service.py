@@ -42,10 +42,10 @@ def catalogue(settings: Settings) -> dict[str, Plan]:
     return plans
 
 
-def get(settings: Settings, ref: str) -> Plan:
-    """A plan by id, or from a plan file path."""
+def get(settings: Settings, ref: str, *, files: bool = True) -> Plan:
+    """A plan by id, or (when `files`, i.e. on the command line) from a plan file path."""
     path = Path(ref)
-    if ref.endswith((".yaml", ".yml")) or path.is_file():
+    if files and (ref.endswith((".yaml", ".yml")) or path.is_file()):
         return load_file(path)
     plans = catalogue(settings)
     if ref not in plans:
