@@ -205,3 +205,14 @@ def task_updates(con: duckdb.DuckDBPyConnection, plan_id: str) -> list[dict[str,
     ).fetchall()
     keys = ("task", "date", "status", "note", "recorded_by", "recorded_at", "via")
     return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def signature(con: duckdb.DuckDBPyConnection, plan_id: str) -> tuple[object, ...]:
+    """Counts and latest change times of a plan's records and task reports (changes whenever they do)."""
+    if not _has_tables(con):
+        return (0, None, 0, None)
+    values_ = con.execute("SELECT count(*), max(recorded_at) FROM plan_records WHERE plan = ?", [plan_id]).fetchall()[0]
+    tasks = con.execute(
+        "SELECT count(*), max(recorded_at) FROM plan_task_updates WHERE plan = ?", [plan_id]
+    ).fetchall()[0]
+    return (*values_, *tasks)

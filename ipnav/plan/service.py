@@ -170,6 +170,34 @@ def _recorded(rows: list[dict[str, Any]], indicator_id: str) -> list[Observation
 # --- status -------------------------------------------------------------------------------------------
 
 
+def signature(warehouse: Warehouse, plan: Plan) -> tuple[object, ...]:
+    """What a status depends on besides the plan and the date: ingests, the award list, the plan's records.
+
+    Equal signatures give equal statuses, so a server can keep computed statuses (`status_cached`).
+    """
+    con = warehouse.con
+    runs = con.execute(
+        "SELECT (SELECT max(run_id) FROM ingest_runs), (SELECT count(*) FROM ingest_runs), "
+        "(SELECT count(*) FROM awards), (SELECT sum(hash(key || award || year)) FROM awards)"
+    ).fetchall()[0]
+    mine = records.signature(con, plan.id)
+    return (plan.id, hash(repr(plan.raw)), *runs, *mine)
+
+
+_CACHE: dict[tuple[object, ...], dict[str, Any]] = {}
+
+
+def status_cached(settings: Settings, warehouse: Warehouse, plan: Plan, as_of: dt.date | None = None) -> dict[str, Any]:
+    """`status`, kept in memory per (signature, date, settings) for the web pages (at most 64 entries)."""
+    as_of = as_of or dt.date.today()
+    key = (*signature(warehouse, plan), as_of, settings.model_dump_json())
+    if key not in _CACHE:
+        if len(_CACHE) >= 64:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = status(settings, warehouse, plan, as_of)
+    return _CACHE[key]
+
+
 def status(settings: Settings, warehouse: Warehouse, plan: Plan, as_of: dt.date | None = None) -> dict[str, Any]:
     """The whole assessment of a plan as of a date."""
     as_of = as_of or dt.date.today()

@@ -57,7 +57,7 @@ def _plan(request: Request, plan_id: str) -> Plan:
 
 
 async def _status(request: Request, wh: Warehouse, plan: Plan, as_of: dt.date | None) -> dict[str, Any]:
-    return await run_in_threadpool(service.status, request.app.state.settings, wh, plan, as_of)
+    return await run_in_threadpool(service.status_cached, request.app.state.settings, wh, plan, as_of)
 
 
 # --- API -----------------------------------------------------------------------------------------------
