@@ -49,7 +49,8 @@ def get(settings: Settings, ref: str, *, files: bool = True) -> Plan:
         return load_file(path)
     plans = catalogue(settings)
     if ref not in plans:
-        raise PlanLookupError(f"no plan {ref!r}; known plans: {', '.join(sorted(plans))} (or give a plan file)")
+        hint = " (or give a plan file)" if files else ""
+        raise PlanLookupError(f"no plan {ref!r}; known plans: {', '.join(sorted(plans))}{hint}")
     return plans[ref]
 
 
