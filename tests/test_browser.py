@@ -160,3 +160,56 @@ def test_a_user_session_end_to_end(server: str, browser: object, tmp_path: Path)
     _shot(page, "08-home-english")
     assert external == [], external  # nothing loaded from the internet
     context.close()
+
+
+def test_plan_monitoring_page(server: str, browser: object, tmp_path: Path) -> None:
+    context = browser.new_context(accept_downloads=True, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    external: list[str] = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
+    page.goto(server + "/login")
+    page.fill("input[name=name]", "ana")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    page.goto(server + "/plans")
+    page.click("text=常州市国家知识产权强市建设试点城市工作方案(2022-2025年)")
+    page.wait_for_url(server + "/plans/changzhou-2022-2025*")
+    page.fill("#plan-asof input[name=as_of]", "2024-06-30")
+    page.click("#plan-asof button[type=submit]")
+    page.wait_for_url(server + "/plans/changzhou-2022-2025?as_of=2024-06-30")
+    assert "督查评估阶段" in page.inner_text("#phases")
+    for date, value in (("2023-12-31", "300"), ("2024-06-30", "360")):
+        card = page.locator("#ind-madrid_marks")
+        card.locator("summary").click()
+        card.locator("input[name=date]").fill(date)
+        card.locator("input[name=value]").fill(value)
+        card.locator("input[name=source]").fill("市知识产权局统计")
+        card.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+    assert "madrid_marks: 360" in page.inner_text("#plan-notice")
+    card_text = page.inner_text("#ind-madrid_marks")
+    assert "360" in card_text and "正常推进" in card_text
+    page.wait_for_timeout(800)
+    painted = page.evaluate(
+        """() => { const c = document.querySelector('#ind-madrid_marks .chart canvas');
+            if (!c) return false;
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; }"""
+    )
+    assert painted
+    page.select_option("#unit-filter", "市版权局")
+    page.click("#tasks button[type=submit]:has-text('查看')")
+    page.wait_for_load_state()
+    rows = page.locator("#task-table tbody tr")
+    assert 0 < rows.count() < 43
+    _shot(page, "09-plan")
+    with page.expect_download() as download:
+        page.click("#report-docx")
+    target = tmp_path / "plan.docx"
+    download.value.save_as(target)
+    from docx import Document
+
+    assert "一、总体情况" in [p.text for p in Document(str(target)).paragraphs]
+    assert external == [], external
+    context.close()

@@ -208,6 +208,16 @@ async def plan_page(
     )  # fmt: skip
 
 
+def _back(plan: Plan, form: dict[str, Any], anchor: str) -> str:
+    """The plan page at the date the user was looking at."""
+    as_of = str(form.get("as_of") or "")
+    try:
+        query = f"?as_of={dt.date.fromisoformat(as_of).isoformat()}" if as_of else ""
+    except ValueError:
+        query = ""
+    return f"/plans/{quote(plan.id)}{query}{anchor}"
+
+
 async def _form(request: Request) -> dict[str, Any]:
     form = await request.form()
     return {k: form.get(k) for k in form}
@@ -234,7 +244,7 @@ async def plan_record_form(request: Request, plan_id: str, user: AnalystDep) -> 
         lambda data: data,
     )  # fmt: skip
     request.session["plan_notice"] = f"{indicator}: {result['value']:g} ({result['date']})"
-    return RedirectResponse(f"/plans/{quote(plan.id)}#ind-{quote(indicator)}", status_code=303)
+    return RedirectResponse(_back(plan, form, f"#ind-{quote(indicator)}"), status_code=303)
 
 
 @pages.post("/plans/{plan_id}/task")
@@ -249,7 +259,7 @@ async def plan_task_form(request: Request, plan_id: str, user: AnalystDep) -> Re
         lambda data: data,
     )  # fmt: skip
     request.session["plan_notice"] = f"{task}: {records.TASK_STATUS_ZH[result['status']]} ({result['date']})"
-    return RedirectResponse(f"/plans/{quote(plan.id)}#tasks", status_code=303)
+    return RedirectResponse(_back(plan, form, "#tasks"), status_code=303)
 
 
 @pages.post("/plans/{plan_id}/import")
@@ -274,4 +284,4 @@ async def plan_import_form(request: Request, plan_id: str, user: AnalystDep) -> 
     ]
     lines += [f"{p['sheet']}!{p['cell']} {p['field']}: {p['reason']}" for p in result["problems"]]
     request.session["plan_notice"] = "\n".join(lines)
-    return RedirectResponse(f"/plans/{quote(plan.id)}", status_code=303)
+    return RedirectResponse(_back(plan, form, ""), status_code=303)
