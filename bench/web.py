@@ -142,12 +142,16 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--server-workers", type=int, default=1, help="`ipnav serve --workers`")
+    parser.add_argument(
+        "--workspace", type=Path, default=None, help="keep the built workspace here and reuse it on the next run"
+    )
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ipnav-web-bench-"))
     server = None
     try:
-        root = work / "ws"
-        build_workspace(root, opts.docs, opts.workers)
+        root = opts.workspace or work / "ws"
+        if not (root / "warehouse.duckdb").is_file():
+            build_workspace(root, opts.docs, opts.workers)
         port = _free_port()
         env = {**os.environ, "IPNAV_WORKSPACE": str(root)}
         server = subprocess.Popen(

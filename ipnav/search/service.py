@@ -158,23 +158,60 @@ def matching_keys(
     return open_index(workspace).iter_keys(query, value_keys=values.keys_between)
 
 
-_STORED_SCORES: dict[str, tuple[float, str | None]] = {}  # warehouse path -> (checked at, as-of or None)
+_STORED_SCORES: dict[str, tuple[float, str | None, str | None]] = {}  # path -> (checked at, as-of, stamp)
 
 
 def _stored_scores(warehouse: Warehouse) -> str | None:
     """As-of date of the warehouse's stored score table, None without one (looked up at most every 5 s per
     warehouse: the catalogue queries cost as much as the rest of a search)."""
+
+    return _stored_stamp(warehouse)[0]
+
+
+def _stored_stamp(warehouse: Warehouse) -> tuple[str | None, str | None]:
+    """(as-of, stamp) of the stored score table, (None, None) without one; looked up at most every 5 s."""
     from ipnav.value.service import scores_for_search
 
     checked = _STORED_SCORES.get(warehouse.path)
     if checked and time.monotonic() - checked[0] < 5:
-        return checked[1]
+        return checked[1], checked[2]
     table, as_of = scores_for_search(warehouse, None)
     present = as_of if not table.startswith("_") else None
+    stamp = None
     if table.startswith("_"):
         warehouse.con.execute(f"DROP TABLE IF EXISTS {table}")
-    _STORED_SCORES[warehouse.path] = (time.monotonic(), present)
-    return present
+    else:
+        rows = warehouse.con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
+        stamp = rows[0][0] if rows else None
+    _STORED_SCORES[warehouse.path] = (time.monotonic(), present, stamp)
+    return present, stamp
+
+
+_SCORE_MAPS: dict[str, tuple[str, dict[str, float] | None]] = {}  # warehouse path -> (stamp, scores)
+_SCORE_MAPS_LOCK = threading.Lock()
+SCORE_MAP_MAX = 2_000_000  # above this many applications scores are looked up in DuckDB (memory)
+
+
+def _score_map(warehouse: Warehouse, stamp: str) -> dict[str, float] | None:
+    """Every stored score in memory, per score-table stamp: a dictionary lookup per hit instead of a
+    DuckDB query per page (1.5 ms of a 3 ms search at 1M applications). None above SCORE_MAP_MAX."""
+    from ipnav.value.service import SCORES_TABLE
+
+    cached = _SCORE_MAPS.get(warehouse.path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    with _SCORE_MAPS_LOCK:
+        cached = _SCORE_MAPS.get(warehouse.path)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        con = warehouse.con
+        count = con.execute(f"SELECT count(*) FROM {SCORES_TABLE}").fetchall()[0][0]
+        mapping = None
+        if count <= SCORE_MAP_MAX:
+            keys, values = con.execute(f"SELECT list(app_key), list(score) FROM {SCORES_TABLE}").fetchall()[0]
+            mapping = dict(zip(keys or [], values or [], strict=True))
+        _SCORE_MAPS[warehouse.path] = (stamp, mapping)
+        return mapping
 
 
 class _ValueLookup:
@@ -222,9 +259,12 @@ class _ValueLookup:
         if self._table is None:
             from ipnav.value.service import SCORES_TABLE
 
-            self.as_of = _stored_scores(self.warehouse)
-            if self.as_of is None:
+            self.as_of, stamp = _stored_stamp(self.warehouse)
+            if self.as_of is None or stamp is None:
                 return {}
+            mapping = _score_map(self.warehouse, stamp)
+            if mapping is not None:
+                return {key: mapping.get(key) for key in keys}
             self._table = SCORES_TABLE
         rows = self.warehouse.con.execute(
             f"SELECT app_key, score FROM {self.table()} WHERE app_key = ANY(?::VARCHAR[])", [keys]
@@ -264,26 +304,28 @@ def highlight(text: str, terms: list[str]) -> str:
     folded = analysis.fold(text)
     if len(folded) != len(text):
         return html.escape(text)
-    marks = [False] * len(text)
+    spans: list[tuple[int, int]] = []
     for term in terms:
         if not term:
             continue
         pattern = (
             re.escape(term) if analysis.cjk_runs(term) else r"\b" + re.escape(term[: max(3, len(term) - 2)]) + r"\w*"
         )
-        for match in re.finditer(pattern, folded):
-            for i in range(match.start(), match.end()):
-                marks[i] = True
-    out, inside = [], False
-    for char, marked in zip(text, marks, strict=True):
-        if marked and not inside:
-            out.append("<em>")
-        if not marked and inside:
-            out.append("</em>")
-        inside = marked
-        out.append(html.escape(char))
-    if inside:
-        out.append("</em>")
+        spans.extend(m.span() for m in re.finditer(pattern, folded) if m.end() > m.start())
+    if not spans:
+        return html.escape(text)
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):  # overlapping or touching matches become one <em>
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, done = [], 0
+    for start, end in merged:
+        out.append(html.escape(text[done:start]))
+        out.append(f"<em>{html.escape(text[start:end])}</em>")
+        done = end
+    out.append(html.escape(text[done:]))
     return "".join(out)
 
 
