@@ -257,7 +257,15 @@ def compute(warehouse: Warehouse, request: IndicatorRequest) -> dict[str, Any]:
             "region_source": "专利权人地址 → 2023年统计用区划代码 / patentee address → 2023 statistical division code",
         }
         if indicator.kind == "stock":
-            flag_table = flags.compute(con, policy)
+            scope = None
+            if region.prefix:  # flags only for the region's patents (a county holds a tiny share of them)
+                scope = f"_scope_{uuid.uuid4().hex[:8]}"
+                con.execute(
+                    f"CREATE TEMP TABLE {scope} AS SELECT DISTINCT app_key FROM {shares} WHERE adcode LIKE ?",
+                    [region.prefix + "%"],
+                )
+                created.append(scope)
+            flag_table = flags.compute(con, policy, keys_table=scope)
             created.append(flag_table)
             meta["flag_policy"] = policy.describe()
             result = _stock(con, indicator, region, by, request, flag_table, shares, meta)
