@@ -297,29 +297,7 @@ def check(data: dict[str, Any], node: yaml.Node | None = None) -> list[dict[str,
     for i, fig in enumerate(data.get("reference_figures", [])):
         if fig.get("indicator") and fig["indicator"] not in indicator_ids:
             problem(["reference_figures", i, "indicator"], f"no indicator {fig['indicator']!r} in this plan")
-    _check_dates(data, [], problem)
     return problems
-
-
-def _check_dates(value: Any, path: list[Any], problem: Any) -> None:
-    """Strings matching the date pattern must be real calendar dates (2025-02-30 is not)."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _check_dates(v, [*path, k], problem)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _check_dates(v, [*path, i], problem)
-    elif (
-        isinstance(value, str)
-        and len(value) == 10
-        and value[4] == "-"
-        and value[7] == "-"
-        and path[-1] in ("date", "start", "end", "issued", "published")
-    ):
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            problem(path, f"{value!r} is not a calendar date")
 
 
 def _reason(error: Any) -> str:

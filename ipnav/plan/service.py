@@ -31,13 +31,27 @@ def workspace_dir(settings: Settings) -> Path:
     return settings.workspace / "plans"
 
 
+_LOADED: dict[Path, tuple[tuple[int, int], Plan]] = {}  # plan file -> ((mtime, size), plan)
+
+
+def _load(path: Path) -> Plan:
+    """A plan file, parsed and checked again only when it changed (checking one costs ~20 ms)."""
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _LOADED.get(path)
+    if cached is None or cached[0] != key:
+        cached = (key, load_file(path))
+        _LOADED[path] = cached
+    return cached[1]
+
+
 def catalogue(settings: Settings) -> dict[str, Plan]:
     """Every plan by id: the shipped ones, then the workspace's (a workspace plan replaces a shipped one)."""
     plans: dict[str, Plan] = {}
     for folder in (shipped_dir(), workspace_dir(settings)):
         if folder.is_dir():
             for path in sorted(folder.glob("*.y*ml")):
-                plan = load_file(path)
+                plan = _load(path)
                 plans[plan.id] = plan
     return plans
 
