@@ -1062,7 +1062,13 @@ def plan_record(
     conf = settings()
     the_plan = service.get(conf, plan)
     actor = _cli_actor()
-    kept = records.store_evidence(workspace().create().root / "evidence", the_plan, evidence) if evidence else None
+    from ipnav.errors import InputFileError
+
+    kept = None
+    if evidence is not None:
+        if not evidence.is_file():
+            raise InputFileError(str(evidence), "no such evidence file")
+        kept = records.store_evidence(workspace().create(), the_plan, evidence.name, evidence.read_bytes())
     with _warehouse() as wh:
         result = records.record(
             wh, the_plan, indicator, value, date, source=source, actor=actor, via="cli", evidence=kept

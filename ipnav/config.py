@@ -92,6 +92,11 @@ class Workspace:
     def exports_dir(self) -> Path:
         return self.root / "exports"
 
+    @property
+    def evidence_dir(self) -> Path:
+        """Files backing recorded plan values (`ipnav plan record --evidence`, the web form)."""
+        return self.root / "evidence"
+
     def create(self) -> Workspace:
         """Create the folder layout (idempotent)."""
         try:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import shutil
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from ipnav.errors import InputFileError, RecordError
+from ipnav.config import Workspace
+from ipnav.errors import RecordError
 from ipnav.plan.model import Plan, PlanIndicator
 from ipnav.store.warehouse import Warehouse
 
@@ -92,17 +92,15 @@ def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(rows[0][0])
 
 
-def store_evidence(evidence_root: Path, plan: Plan, evidence: Path) -> tuple[str, str]:
-    """Copy an evidence file into the workspace; returns (relative path, sha256)."""
-    if not evidence.is_file():
-        raise InputFileError(str(evidence), "no such evidence file")
-    digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
-    folder = evidence_root / plan.id
+def store_evidence(workspace: Workspace, plan: Plan, name: str, data: bytes) -> tuple[str, str]:
+    """Keep an evidence file in the workspace under its SHA-256; returns (path in the workspace, sha256)."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = workspace.evidence_dir / plan.id
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{digest[:16]}-{evidence.name}"
+    target = folder / f"{digest[:16]}-{Path(name).name}"
     if not target.exists():
-        shutil.copyfile(evidence, target)
-    return f"evidence/{plan.id}/{target.name}", digest
+        target.write_bytes(data)
+    return target.relative_to(workspace.root).as_posix(), digest
 
 
 def record(

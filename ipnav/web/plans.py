@@ -23,6 +23,7 @@ from ipnav.plan.assess import STATUS_EN, STATUS_ZH, STATUSES
 from ipnav.plan.model import Plan
 from ipnav.store.warehouse import Warehouse
 from ipnav.web.accounts import User
+from ipnav.web.pages import _download, _script_json, render
 from ipnav.web.security import change, current_user, read_warehouse, require
 
 api = APIRouter(tags=["plans"])
@@ -31,11 +32,6 @@ WarehouseDep = Annotated[Warehouse, Depends(read_warehouse)]
 UserDep = Annotated[User, Depends(current_user)]
 AnalystDep = Annotated[User, Depends(require("analyst"))]
 AsOf = Annotated[dt.date | None, Query(description="Date of the assessment (default today)")]
-MEDIA = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 
 
 class RecordBody(BaseModel):
@@ -115,7 +111,7 @@ async def api_plan_report(
 ) -> Response:
     plan = _plan(request, plan_id)
     data = await _status(request, wh, plan, as_of)
-    return await _send(
+    return await _download(
         request, f"{plan.id}-report-{data['as_of']}", format, lambda out: report.write(data, format, out)
     )
 
@@ -130,19 +126,8 @@ async def api_plan_template(
 ) -> Response:
     plan = _plan(request, plan_id)
     data = await _status(request, wh, plan, as_of)
-    return await _send(
+    return await _download(
         request, f"{plan.id}-template", "xlsx", lambda out: excel.template(plan, data, out, unit or None)
-    )
-
-
-async def _send(request: Request, stem: str, fmt: str, write: Any) -> Response:
-    out = request.app.state.workspace.exports_dir / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.{fmt}"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    await run_in_threadpool(write, out)
-    return Response(
-        out.read_bytes(),
-        media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(out.name)}"},
     )
 
 
@@ -151,8 +136,6 @@ async def _send(request: Request, stem: str, fmt: str, write: Any) -> Response:
 
 @pages.get("/plans")
 async def plans_page(request: Request, user: UserDep) -> HTMLResponse:
-    from ipnav.web.pages import render
-
     plans = await run_in_threadpool(service.catalogue, request.app.state.settings)
     return render(request, "plans.html", plans=[service.summary(p) for p in plans.values()])
 
@@ -187,8 +170,6 @@ async def plan_page(
     as_of: AsOf = None,
     unit: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
-    from ipnav.web.pages import _script_json, render
-
     plan = _plan(request, plan_id)
     data = await _status(request, wh, plan, as_of)
     tasks = [t for t in data["tasks"] if not unit or unit in t["units"]]
@@ -232,10 +213,7 @@ async def plan_record_form(request: Request, plan_id: str, user: AnalystDep) -> 
     if upload is not None and getattr(upload, "filename", ""):
         data = await upload.read()
         if data:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / Path(str(upload.filename)).name
-                path.write_bytes(data)
-                evidence = records.store_evidence(request.app.state.workspace.root / "evidence", plan, path)
+            evidence = records.store_evidence(request.app.state.workspace, plan, str(upload.filename), data)
     indicator = str(form.get("indicator") or "")
     result = await change(
         request, user, "plan.record", f"{plan.id}/{indicator}",
