@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 import threading
 import time
@@ -161,30 +162,18 @@ def matching_keys(
 _STORED_SCORES: dict[str, tuple[float, str | None, str | None]] = {}  # path -> (checked at, as-of, stamp)
 
 
-def _stored_scores(warehouse: Warehouse) -> str | None:
-    """As-of date of the warehouse's stored score table, None without one (looked up at most every 5 s per
-    warehouse: the catalogue queries cost as much as the rest of a search)."""
-
-    return _stored_stamp(warehouse)[0]
-
-
 def _stored_stamp(warehouse: Warehouse) -> tuple[str | None, str | None]:
-    """(as-of, stamp) of the stored score table, (None, None) without one; looked up at most every 5 s."""
-    from ipnav.value.service import scores_for_search
+    """(as-of, stamp) of the stored score table, (None, None) without one; looked up at most every 5 s per
+    warehouse (the catalogue queries cost as much as the rest of a search)."""
+    from ipnav.value.service import stored_stamp
 
     checked = _STORED_SCORES.get(warehouse.path)
     if checked and time.monotonic() - checked[0] < 5:
         return checked[1], checked[2]
-    table, as_of = scores_for_search(warehouse, None)
-    present = as_of if not table.startswith("_") else None
-    stamp = None
-    if table.startswith("_"):
-        warehouse.con.execute(f"DROP TABLE IF EXISTS {table}")
-    else:
-        rows = warehouse.con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
-        stamp = rows[0][0] if rows else None
-    _STORED_SCORES[warehouse.path] = (time.monotonic(), present, stamp)
-    return present, stamp
+    stamp = stored_stamp(warehouse)
+    as_of = json.loads(stamp).get("as_of", "") if stamp is not None else None
+    _STORED_SCORES[warehouse.path] = (time.monotonic(), as_of, stamp)
+    return as_of, stamp
 
 
 _SCORE_MAPS: dict[str, tuple[str, dict[str, float] | None]] = {}  # warehouse path -> (stamp, scores)

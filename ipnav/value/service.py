@@ -68,20 +68,23 @@ def ensure_scores(warehouse: Warehouse, config: ScoreConfig) -> str:
     return SCORES_TABLE
 
 
+def stored_stamp(warehouse: Warehouse) -> str | None:
+    """The stamp (JSON: ingest run, as-of, weights) of the stored score table, None when there is none."""
+    con = warehouse.con
+    stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
+    present = con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
+    ).fetchall()
+    return stored[0][0] if stored and present else None
+
+
 def scores_for_search(warehouse: Warehouse, settings: Settings | None) -> tuple[str, str]:
     """(table, as-of) of scores to sort and filter search results: the stored table when there is one
     (refreshed by ingest), else computed now (a temporary table, `_value_...`, living as long as the
     connection) unless `settings` is None, which asks only whether there is one."""
-    con = warehouse.con
-    stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
-    if (
-        stored
-        and con.execute(
-            "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
-        ).fetchall()
-    ):
-        as_of = json.loads(stored[0][0]).get("as_of", "") if stored else ""
-        return SCORES_TABLE, as_of
+    stamp = stored_stamp(warehouse)
+    if stamp is not None:
+        return SCORES_TABLE, json.loads(stamp).get("as_of", "")
     if settings is None:
         return "_none", ""
     config = score_config(settings)
