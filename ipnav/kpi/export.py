@@ -6,20 +6,23 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.csv as pacsv
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
+from ipnav.cells import csv_value, excel_value, save_workbook
 from ipnav.errors import UsageError
 from ipnav.kpi.indicators import flat_rows
-from ipnav.store.reads import excel_value
 
 
 def write(result: dict[str, Any], out: Path) -> Path:
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        pacsv.write_csv(flat_rows(result), out)
+        table = flat_rows(result)
+        safe = {name: [csv_value(v) for v in table.column(name).to_pylist()] for name in table.column_names}
+        pacsv.write_csv(pa.table(safe, schema=table.schema), out)
         return out
     if suffix != ".xlsx":
         raise UsageError(f"{out}: export as .xlsx or .csv")
@@ -86,4 +89,4 @@ def _xlsx(result: dict[str, Any], out: Path) -> None:
         sources.append(
             [key, excel_value(json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value)]
         )
-    book.save(out)
+    save_workbook(book, out)

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ipnav.cells import save_workbook
 from ipnav.errors import InputFileError, IpnavError, RecordError
 from ipnav.plan import records
 from ipnav.plan.model import KIND_ZH, Plan
@@ -132,9 +133,7 @@ def template(plan: Plan, status: dict[str, Any], out: Path, unit: str | None = N
     meta.append(["unit", unit or ""])
     meta.append(["generated", dt.date.today().isoformat()])
     meta.sheet_state = "hidden"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
+    return save_workbook(book, out)
 
 
 def _target_text(target: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ipnav.cells import save_workbook
 from ipnav.errors import UsageError
 from ipnav.plan.assess import STATUS_ZH
 from ipnav.reports.document import Block
@@ -376,5 +377,4 @@ def _xlsx(status: dict[str, Any], out: Path) -> Path:
             ["状态规则", f"on_track ≥ {status['rules']['on_track']}, at_risk ≥ {status['rules']['at_risk']}"],
         ],
     )
-    book.save(out)
-    return out
+    return save_workbook(book, out)

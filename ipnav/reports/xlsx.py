@@ -11,7 +11,8 @@ from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ipnav.store.reads import excel_value, export_cursor
+from ipnav.cells import excel_value, save_workbook
+from ipnav.store.reads import export_cursor
 from ipnav.store.warehouse import Warehouse
 
 # analysis -> (chart kind, label column, value columns)
@@ -73,9 +74,7 @@ def write_xlsx(pack: dict[str, Any], warehouse: Warehouse, out: Path) -> Path:
             sheet.column_dimensions[get_column_letter(i)].width = 14 if i > 1 else 28
         if rows and kind in CHARTS:
             _chart(sheet, CHARTS[kind], columns, len(rows), result["title_zh"])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
+    return save_workbook(book, out)
 
 
 def _chart(sheet: Any, spec: tuple[str, str, tuple[str, ...]], columns: list[str], count: int, title: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import re
@@ -16,7 +15,7 @@ from ipnav.normalize.classification import canonical_symbol
 from ipnav.normalize.numbers import split_number_variants
 from ipnav.normalize.status import normalize_patent_type, normalize_status
 from ipnav.search import analysis
-from ipnav.search.query import And, MatchAll, Node, Not, Or, Range, Term, has_wildcard
+from ipnav.search.query import And, MatchAll, Node, Not, Or, Range, Term, date_bound, has_wildcard
 from ipnav.search.schema import BOOSTS
 
 Occur = tantivy.Occur
@@ -258,23 +257,11 @@ def _latin_globs(piece: str) -> list[str]:
     return re.findall(r"[0-9a-z*?]+", piece.replace("＊", "*").replace("？", "?"))
 
 
-_DATE_RE = re.compile(r"^(\d{4})(?:[-./]?(\d{1,2}))?(?:[-./]?(\d{1,2}))?$")
-
-
 def _date_bound(text: str, *, upper: bool) -> dt.datetime:
-    match = _DATE_RE.match(text.strip())
-    if not match:
-        raise UsageError(f"not a date: {text!r} (use 2020, 2020-03 or 2020-03-04)")
-    year = int(match.group(1))
-    month = int(match.group(2)) if match.group(2) else (12 if upper else 1)
-    if match.group(3):
-        day = int(match.group(3))
-    else:
-        day = calendar.monthrange(year, month)[1] if upper else 1
     try:
-        return dt.datetime(year, month, day, tzinfo=dt.UTC)
-    except ValueError:
-        raise UsageError(f"not a date: {text!r}") from None
+        return date_bound(text, upper=upper)
+    except ValueError as exc:  # ASTs built without the parser
+        raise UsageError(str(exc)) from None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -10,6 +10,8 @@ character position and what was expected there.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Union
@@ -97,6 +99,25 @@ for _canonical, _names in _ALIASES.items():
     for _name in _names:
         FIELD_ALIASES[_name.lower()] = _canonical
 DATE_FIELDS = ("ad", "pd", "gd")
+DATE_YEARS = (1700, 2199)  # what a patent date can be; the index stores 1677-09-21 .. 2262-04-11
+_DATE_RE = re.compile(r"^(\d{4})(?:[-./]?(\d{1,2}))?(?:[-./]?(\d{1,2}))?$")
+
+
+def date_bound(text: str, *, upper: bool) -> dt.datetime:
+    """`2020`, `2020-03` or `2020-03-04` as its first (`upper`: last) day; ValueError if not a date."""
+    match = _DATE_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"not a date: {text!r} (use 2020, 2020-03 or 2020-03-04)")
+    year = int(match.group(1))
+    if not DATE_YEARS[0] <= year <= DATE_YEARS[1]:
+        raise ValueError(f"date {text!r} out of range: years {DATE_YEARS[0]}-{DATE_YEARS[1]}")
+    month = int(match.group(2)) if match.group(2) else (12 if upper else 1)
+    try:
+        day = int(match.group(3)) if match.group(3) else (calendar.monthrange(year, month)[1] if upper else 1)
+        return dt.datetime(year, month, day, tzinfo=dt.UTC)
+    except (ValueError, calendar.IllegalMonthError):
+        raise ValueError(f"not a date: {text!r} (use 2020, 2020-03 or 2020-03-04)") from None
+
 
 _AND = {"and", "与", "&&"}
 _OR = {"or", "或", "||"}
@@ -232,7 +253,16 @@ class _Parser:
             raise self.error(token, "a search term, a field (ti=...) or '('")
         if self.peek().kind == "op":
             return self.field_clause(token)
+        self.check_date(field, token)
         return Term(field, token.text)
+
+    def check_date(self, field: str, value: _Token) -> None:
+        """A date field's value must be a date the index can hold: else an error at its position."""
+        if field in DATE_FIELDS:
+            try:
+                date_bound(value.text, upper=False)
+            except ValueError as exc:
+                raise QuerySyntaxError(self.query, value.pos, str(exc)) from None
 
     def field_clause(self, name: _Token) -> Node:
         field = FIELD_ALIASES.get(name.text.lower())
@@ -245,6 +275,7 @@ class _Parser:
             self.take()
             if value.kind not in ("word", "phrase"):
                 raise self.error(value, f"a value after {op.text}")
+            self.check_date(field, value)
             if op.text.startswith(">"):
                 return Range(field, value.text, None, include_low=op.text == ">=")
             return Range(field, None, value.text, include_high=op.text == "<=")
@@ -258,11 +289,10 @@ class _Parser:
                 raise self.error(closing, "')' to close the value group at position " + str(value.pos))
             return node
         self.take()
-        if value.kind == "phrase":
-            return Term(field, value.text, phrase=True)
-        if value.kind != "word":
+        if value.kind not in ("word", "phrase"):
             raise self.error(value, f"a value for field {name.text!r}")
-        return Term(field, value.text)
+        self.check_date(field, value)
+        return Term(field, value.text, phrase=value.kind == "phrase")
 
     def range_value(self, field: str) -> Node:
         opening = self.take()
@@ -278,6 +308,9 @@ class _Parser:
         closing = self.take()
         if closing.kind != "rbrack":
             raise self.error(closing, f"'{opening.closing}' to close the range")
+        for bound in (low, high):
+            if bound.text != "*":
+                self.check_date(field, bound)
         inclusive_low = opening.text == "["
         inclusive_high = closing.text == "]"
         return Range(

@@ -7,7 +7,6 @@ the warehouse ~5x smaller. `load_document` is the one way back to a record.
 
 from __future__ import annotations
 
-import functools
 import threading
 
 import orjson
@@ -24,9 +23,11 @@ def _compressor() -> zstandard.ZstdCompressor:
     return _local.compressor  # type: ignore[no-any-return]
 
 
-@functools.lru_cache(maxsize=1)
 def _decompressor() -> zstandard.ZstdDecompressor:
-    return zstandard.ZstdDecompressor()
+    # one per thread: a zstd context is not thread-safe (shared among request threads it crashed the server)
+    if not hasattr(_local, "decompressor"):
+        _local.decompressor = zstandard.ZstdDecompressor()
+    return _local.decompressor  # type: ignore[no-any-return]
 
 
 def pack(data: bytes) -> bytes:

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from ipnav.cells import excel_row, formula_sql
 from ipnav.errors import RecordNotFound, UsageError
 from ipnav.model import Patent
 from ipnav.normalize.numbers import split_number_variants
@@ -181,6 +182,9 @@ def export(warehouse: Warehouse, fmt: str, out: Path, keys: list[str] | None = N
     count = warehouse.count("patents") if keys is None else len(set(keys))
     if fmt in ("parquet", "csv"):
         options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        if fmt == "csv":  # no text a spreadsheet would run as a formula
+            text = [f'"{name}"' for name, kind, *_ in con.execute(f"DESCRIBE {sql}").fetchall() if kind == "VARCHAR"]
+            sql = f"SELECT * REPLACE ({', '.join(f'{formula_sql(c)} AS {c}' for c in text)}) FROM ({sql})"
         con.execute(f"COPY ({sql}) TO '{_sql_path(out)}' ({options})")
         if fmt == "csv":  # Excel and WPS need a BOM to read UTF-8 Chinese text
             out.write_bytes(b"\xef\xbb\xbf" + out.read_bytes())
@@ -196,7 +200,7 @@ def export(warehouse: Warehouse, fmt: str, out: Path, keys: list[str] | None = N
         sheet.append([d[0] for d in cursor.description])
         while batch := cursor.fetchmany(5000):
             for row in batch:
-                sheet.append([excel_value(v) for v in row])
+                sheet.append(excel_row(sheet, list(row)))
         book.save(out)
         return count
     raise UsageError(f"unknown export format {fmt!r}: use parquet, csv or xlsx")
@@ -204,20 +208,6 @@ def export(warehouse: Warehouse, fmt: str, out: Path, keys: list[str] | None = N
 
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
-
-
-_ILLEGAL = dict.fromkeys(range(0x20))
-for _keep in (9, 10, 13):
-    _ILLEGAL.pop(_keep)
-
-
-def excel_value(value: Any) -> Any:
-    """A value Excel accepts: control characters removed, text capped at a cell's 32,767 characters."""
-    if isinstance(value, str):
-        return value.translate(_ILLEGAL)[:32767]
-    if isinstance(value, list | dict):
-        return str(value)
-    return value
 
 
 def _plain_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
