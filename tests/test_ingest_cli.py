@@ -266,3 +266,22 @@ def test_mysql_dump_with_chinese_columns_integer_dates_and_glued_postcodes(tmp_p
     assert first["extra"]["province_code"] == "河南(41)"
     second = cli_json("show", "CN218000000U", workspace=ws)
     assert (second["patent_type"], second["legal_status"]) == ("utility_model", "valid")
+
+
+def test_one_nul_or_bad_byte_rejects_its_row_and_the_rest_of_the_file_loads(tmp_path: Path) -> None:
+    lines = shared("cn", "records", "cnki_patents.csv").read_bytes().split(b"\n")
+    lines[5] = lines[5].replace(b",", b",\x00", 1)  # data row 5, line 6
+    lines[10] = lines[10].replace("计算机".encode(), b"\xff\xfe", 1)  # data row 10: bytes that are not UTF-8
+    damaged = tmp_path / "cnki_damaged.csv"
+    damaged.write_bytes(b"\n".join(lines))
+    result = run_cli("ingest", str(damaged), "--json", workspace=tmp_path / "ws")
+    assert result.returncode == 3, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["records"], summary["rejected"]) == (4798, 2)
+    rejects = sorted(cli_json("rejects", workspace=tmp_path / "ws"), key=lambda r: r["line"])  # type: ignore[arg-type]
+    assert [(r["line"], r["position"]) for r in rejects] == [(6, 5), (11, 10)]
+    assert "NUL" in rejects[0]["reason"] and "undecodable" in rejects[1]["reason"]
+    assert all(r["source_file"].endswith("cnki_damaged.csv") for r in rejects)
+    # the other rows were read as UTF-8, not as GB18030 mojibake
+    titles = cli_json("search", "ti=声波影响粒子碰并", workspace=tmp_path / "ws")
+    assert titles["total"] == 1  # type: ignore[index]

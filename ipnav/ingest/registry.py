@@ -113,6 +113,15 @@ def sniff(head: bytes) -> str:
         return "unknown:USPTO APS/Green Book text, which ipnav does not read yet"
     if b"*** BRS DOCUMENT BOUNDARY ***" in head:
         return "unknown:USPTO BRS tagged text, which ipnav does not read yet"
-    if b"\x00" in head[:2048]:
+    if _binary(head):
         return "unknown:binary data"
     return "csv"
+
+
+_TEXT_BYTES = bytes([9, 10, 12, 13, 27, *range(32, 256)])
+
+
+def _binary(head: bytes) -> bool:
+    """Binary by proportion: over 10% control bytes in the first 8 KB (a stray NUL in a row is not enough)."""
+    sample = head[:8192]
+    return len(sample.translate(None, _TEXT_BYTES)) * 10 > len(sample)

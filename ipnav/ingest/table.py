@@ -25,6 +25,7 @@ from ipnav.normalize.status import normalize_patent_type, normalize_status
 from ipnav.normalize.text import clean_cjk_text
 
 FORMAT = "table"
+_UNDECODABLE = re.compile(r"[\udc80-\udcff]")
 Row = tuple[int, list[str]]  # (line or row number, cells)
 
 
@@ -56,13 +57,23 @@ def parse_table(
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    # mixed or damaged bytes: keep them visible as surrogates; rows holding them are rejected
-    return data.decode("utf-8", errors="surrogateescape")
+    """Text of a table file: UTF-8 (with or without BOM) or GB18030, decided for the whole file.
+
+    A UTF-8 file with a few damaged bytes stays UTF-8 (only the rows holding them are rejected)
+    rather than being read as GB18030, which decodes almost any bytes into the wrong characters.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    bad = len(_UNDECODABLE.findall(text))
+    if bad * 20 <= len(text) - len(text.encode("ascii", "ignore")) - bad:  # against the well-formed non-ASCII
+        return text  # overwhelmingly UTF-8
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return text  # mixed or damaged bytes, kept visible as surrogates: rows holding them are rejected
 
 
 def _csv_rows(data: bytes) -> Iterator[Row]:
@@ -216,8 +227,10 @@ def _records(
             for index, cell in enumerate(cells):
                 column = header[index].split("\x1f")[0] if index < len(header) else f"column_{index + 1}"
                 field = fields[index] if index < len(fields) else None
-                if re.search(r"[\udc80-\udcff]", cell):
+                if _UNDECODABLE.search(cell):
                     raise RecordError(field or column, "undecodable bytes (file is neither UTF-8 nor GB18030)")
+                if "\x00" in cell:
+                    raise RecordError(field or column, "NUL byte in the cell (binary data, not text)")
                 cell = cell.strip()
                 if field and cell and field not in values:
                     values[field] = cell
