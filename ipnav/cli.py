@@ -107,10 +107,12 @@ def ingest(
     """Load patent data (USPTO, CNIPA, EPO, WIPO XML; CSV/XLSX/SQL exports) into the warehouse. Idempotent."""
     from ipnav.ingest.run import collect_sources
     from ipnav.ingest.run import ingest as run_ingest
+    from ipnav.ingest.sources import InputLimits
     from ipnav.model import Reject
 
     conf = settings()
-    total = sum(s.size for s in collect_sources(paths))
+    limits = InputLimits.from_settings(conf)
+    total = sum(s.size for s in collect_sources(paths, limits) if not s.problem)
     show_progress = sys.stderr.isatty() and not as_json
     file_problems: list[str] = []
 
@@ -124,6 +126,7 @@ def ingest(
         "header_map": header_map or conf.header_map,
         "on_reject": on_reject,
         "index": index,
+        "limits": limits,
     }
     if show_progress:
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn

@@ -45,6 +45,18 @@ class Settings(BaseSettings):
         default_factory=dict, description="Value score weights overriding the defaults (name -> weight)"
     )
     value_min_cohort: int = Field(20, description="Value score: smallest cohort before falling back")
+    max_member_mb: int = Field(1024, description="Largest uncompressed zip member ingest reads, in MB")
+    max_compression_ratio: float = Field(
+        100.0, description="Largest uncompressed/compressed size ratio of a zip member (zip bombs are rejected)"
+    )
+    max_upload_mb: int = Field(1024, description="Largest file (and request) the web accepts for upload, in MB")
+    keep_uploads_days: int = Field(
+        0, description="Days uploaded files are kept after their ingest (0: removed when the ingest ends)"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies whose X-Forwarded-For is believed (none: the peer address counts)",
+    )
 
     @classmethod
     def load(cls, workspace: Path | None = None, **overrides: object) -> Settings:

@@ -165,8 +165,19 @@ class Reject:
     position: int  # 1-based record ordinal in the file (0 = the whole file)
     field: str
     reason: str
-    raw: bytes = b""
+    raw: bytes = b""  # the record's bytes, at most REJECT_RAW_MAX of them
     line: int = 0
+    size: int = -1  # of the whole record (raw may be its first REJECT_RAW_MAX bytes)
+    sha256: str = ""  # of the whole record
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            self.size = len(self.raw)
+            self.sha256 = hashlib.sha256(self.raw).hexdigest() if self.raw else ""
+            self.raw = self.raw[:REJECT_RAW_MAX]  # a 1 GB bad record must not fill rejects/
+
+
+REJECT_RAW_MAX = 1 << 20
 
 
 Record = Patent | Transaction

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -285,3 +286,66 @@ def test_one_nul_or_bad_byte_rejects_its_row_and_the_rest_of_the_file_loads(tmp_
     # the other rows were read as UTF-8, not as GB18030 mojibake
     titles = cli_json("search", "ti=声波影响粒子碰并", workspace=tmp_path / "ws")
     assert titles["total"] == 1  # type: ignore[index]
+
+
+def _peak_rss_mb(*args: str, workspace: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run `ipnav ARGS` and return its result with the peak RSS (MB) of the command and its workers."""
+    probe = (
+        "import resource, runpy, sys\n"
+        f"sys.argv = ['ipnav', *{list(args)!r}]\n"
+        "try:\n    runpy.run_module('ipnav.cli', run_name='__main__')\n"
+        "finally:\n"
+        "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "    sys.stderr.write(f'\\npeak-kb {max(own, kids)}\\n')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=600,
+        env={**os.environ, "IPNAV_WORKSPACE": str(workspace), **env},
+    )  # fmt: skip
+    return result, int(result.stderr.rsplit("peak-kb ", 1)[1]) / 1024
+
+
+def test_zip_bomb_large_and_unsafe_members_are_rejects_and_the_rest_loads(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "delivery.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.write(shared("cn", "cnipa_xml", "cn_old1.xml"), "good/cn_old1.xml")
+        with z.open("bomb.xml", "w", force_zip64=True) as bomb:  # 1 GB of XML-shaped spaces
+            bomb.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<cn-patent-document>')
+            block = b" " * (16 << 20)
+            for _ in range(64):
+                bomb.write(block)
+        z.writestr("big.xml", bytes(random.Random(7).choices(b"abcdefghij<> \n", k=3 << 20)))
+        z.writestr("../escape.xml", b"<x/>")
+        z.writestr("/etc/absolute.xml", b"<x/>")
+        z.writestr("sub/.hidden.xml", b"<x/>")
+        z.writestr("__MACOSX/good/._cn_old1.xml", b"\x00\x05\x16\x07")  # Finder metadata: skipped quietly
+    assert archive.stat().st_size < 3 << 20
+    ws = tmp_path / "ws"
+    result, peak_mb = _peak_rss_mb("ingest", str(archive), "--json", workspace=ws, env={"IPNAV_MAX_MEMBER_MB": "2"})
+    assert result.returncode == 3, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["inserted"], summary["rejected"]) == (1, 5)
+    assert peak_mb < 1024, f"peak RSS {peak_mb:.0f} MB"
+    reasons = {r["source_file"].split("!")[1]: r["reason"] for r in cli_json("rejects", workspace=ws)}  # type: ignore[union-attr]
+    assert set(reasons) == {"bomb.xml", "big.xml", "../escape.xml", "/etc/absolute.xml", "sub/.hidden.xml"}
+    assert "compression-ratio limit of 100" in reasons["bomb.xml"] and "max_compression_ratio" in reasons["bomb.xml"]
+    assert "over the limit of 2 MB per member" in reasons["big.xml"]
+    assert "'..'" in reasons["../escape.xml"] and "absolute" in reasons["/etc/absolute.xml"]
+    assert "hidden" in reasons["sub/.hidden.xml"]
+    assert sum(f.stat().st_size for f in (ws / "rejects").iterdir()) < 1 << 20
+
+
+def test_a_huge_bad_record_keeps_its_first_megabyte_with_size_and_hash(tmp_path: Path) -> None:
+    import hashlib
+
+    doc = b'<?xml version="1.0" encoding="UTF-8"?>\n<cn-patent-document><abstract>' + "很长".encode() * (1 << 20)
+    source = tmp_path / "truncated.xml"
+    source.write_bytes(doc)
+    result = run_cli("ingest", str(source), "--json", workspace=tmp_path / "ws")
+    assert result.returncode == 3
+    reject = cli_json("rejects", workspace=tmp_path / "ws")[0]  # type: ignore[index]
+    assert reject["raw_size"] == len(doc) and reject["raw_sha256"] == hashlib.sha256(doc).hexdigest()
+    assert Path(reject["raw_path"]).read_bytes() == doc[: 1 << 20]

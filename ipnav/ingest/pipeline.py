@@ -8,6 +8,8 @@ type yields one file-level Reject (position 0).
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -89,6 +91,25 @@ def parse_document(name: str, ordinal: int, line: int, data: bytes) -> list[Item
 
 def parse_source(source: Source, header_map: Path | None = None) -> Iterator[Item]:
     """Every record and reject of one source, in file order."""
+    if source.problem:
+        yield Reject(source.name, 0, "file", source.problem, b"")
+        return
+    try:
+        yield from _parse_stream(source, header_map)
+    except READ_ERRORS as exc:
+        yield damaged(source, exc)
+
+
+# a damaged archive member shows itself only while it is read
+READ_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error)
+
+
+def damaged(source: Source, exc: BaseException) -> Reject:
+    """The reject of a source that broke while being read."""
+    return Reject(source.name, 0, "file", f"damaged archive member: {exc}", b"")
+
+
+def _parse_stream(source: Source, header_map: Path | None) -> Iterator[Item]:
     with source.open() as stream:
         head = stream.read(65536)
         kind = registry.sniff(head)

@@ -18,7 +18,7 @@ from pathlib import Path
 from ipnav.config import Workspace
 from ipnav.errors import InputFileError
 from ipnav.ingest import pipeline, registry
-from ipnav.ingest.sources import Source, iter_sources
+from ipnav.ingest.sources import InputLimits, Source, iter_sources
 from ipnav.model import Record, Reject
 from ipnav.search.service import sync_index
 from ipnav.store.prepare import Prepared, prepare
@@ -70,7 +70,15 @@ def _xml_chunks(source: Source) -> Iterator[tuple[list[tuple[int, int, bytes]], 
             yield chunk, size
 
 
+def _done(items: list[Prepared | Reject]) -> Future[list[Prepared | Reject]]:
+    future: Future[list[Prepared | Reject]] = Future()
+    future.set_result(items)
+    return future
+
+
 def _is_plain_xml(source: Source) -> bool:
+    if source.problem:
+        return False
     with source.open() as stream:
         head = stream.read(65536)
     if registry.sniff(head) != "xml":
@@ -88,13 +96,16 @@ def iter_items(
         for source in sources:
             if pool is not None and _is_plain_xml(source):
                 pending: deque[tuple[Future[list[Prepared | Reject]], int]] = deque()
-                for chunk, size in _xml_chunks(source):
-                    pending.append((pool.submit(_parse_chunk, source.name, chunk), size))
-                    while len(pending) > workers * 2:
-                        future, done = pending.popleft()
-                        yield from future.result()
-                        if progress:
-                            progress(done, source.name)
+                try:
+                    for chunk, size in _xml_chunks(source):
+                        pending.append((pool.submit(_parse_chunk, source.name, chunk), size))
+                        while len(pending) > workers * 2:
+                            future, done = pending.popleft()
+                            yield from future.result()
+                            if progress:
+                                progress(done, source.name)
+                except pipeline.READ_ERRORS as exc:
+                    pending.append((_done([pipeline.damaged(source, exc)]), 0))
                 while pending:
                     future, done = pending.popleft()
                     yield from future.result()
@@ -109,12 +120,12 @@ def iter_items(
             pool.shutdown(cancel_futures=True)
 
 
-def collect_sources(paths: list[Path]) -> list[Source]:
+def collect_sources(paths: list[Path], limits: InputLimits | None = None) -> list[Source]:
     """Expand paths; a missing path is an error before anything is written."""
     for path in paths:
         if not path.exists():
             raise InputFileError(str(path), "no such file or folder")
-    return list(iter_sources(paths))
+    return list(iter_sources(paths, limits))
 
 
 def ingest(
@@ -127,6 +138,7 @@ def ingest(
     progress: Progress | None = None,
     on_reject: Callable[[Reject], None] | None = None,
     index: bool = True,
+    limits: InputLimits | None = None,
 ) -> IngestSummary:
     """Load every record under `paths` into the workspace warehouse; idempotent.
 
@@ -134,7 +146,7 @@ def ingest(
     which brings it up to date): the usual choice for a very large first load.
     """
     started = time.perf_counter()
-    sources = collect_sources(paths)
+    sources = collect_sources(paths, limits)
     workspace.create()
     workers = workers or (os.cpu_count() or 1)
     summary = IngestSummary(files=len(sources))

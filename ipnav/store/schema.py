@@ -73,8 +73,9 @@ CREATE TABLE IF NOT EXISTS plan_task_updates (
 );
 CREATE TABLE IF NOT EXISTS rejects (
     reject_id VARCHAR, run_id INTEGER, source_file VARCHAR, position INTEGER, line INTEGER, field VARCHAR,
-    reason VARCHAR, raw_path VARCHAR, raw_size INTEGER, created_at TIMESTAMP
+    reason VARCHAR, raw_path VARCHAR, raw_size BIGINT, created_at TIMESTAMP, raw_sha256 VARCHAR
 );
+ALTER TABLE rejects ADD COLUMN IF NOT EXISTS raw_sha256 VARCHAR;
 CREATE TABLE IF NOT EXISTS ingest_runs (
     run_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, paths VARCHAR, files INTEGER, records INTEGER,
     inserted INTEGER, updated INTEGER, unchanged INTEGER, rejected INTEGER, seconds DOUBLE, status VARCHAR

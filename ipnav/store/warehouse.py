@@ -236,20 +236,11 @@ class Warehouse:
                 target.write_bytes(reject.raw)
                 raw_path = str(target)
             self.con.execute(
-                "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    digest,
-                    run_id,
-                    reject.source_file,
-                    reject.position,
-                    reject.line,
-                    reject.field,
-                    reject.reason,
-                    raw_path,
-                    len(reject.raw),
-                    dt.datetime.now(),
-                ],
-            )
+                "INSERT INTO rejects (reject_id, run_id, source_file, position, line, field, reason, raw_path, "
+                "raw_size, created_at, raw_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [digest, run_id, reject.source_file, reject.position, reject.line, reject.field, reject.reason,
+                 raw_path, reject.size, dt.datetime.now(), reject.sha256],
+            )  # fmt: skip
             new += 1
         return new
 

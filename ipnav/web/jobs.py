@@ -60,6 +60,7 @@ class IngestJob:
 
     def _run(self, settings: Settings, reader: SharedReader, accounts: Accounts, user: str, folder: Path) -> None:
         from ipnav.ingest.run import ingest
+        from ipnav.ingest.sources import InputLimits
         from ipnav.store.warehouse import Warehouse
         from ipnav.value.service import ensure_scores, score_config
 
@@ -71,7 +72,8 @@ class IngestJob:
         try:
             with reader.exclusive(BUSY):
                 summary = ingest([folder], Workspace(settings.workspace), batch_size=settings.batch_size,
-                                 workers=settings.workers, progress=progress)  # fmt: skip
+                                 workers=settings.workers, header_map=settings.header_map, progress=progress,
+                                 limits=InputLimits.from_settings(settings))  # fmt: skip
                 with Warehouse(Workspace(settings.workspace).warehouse_path) as wh:
                     ensure_scores(wh, score_config(settings))
             result = summary.as_dict()
