@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -127,6 +128,7 @@ def ingest(
         "on_reject": on_reject,
         "index": index,
         "limits": limits,
+        "after": _value_scores(conf),
     }
     if show_progress:
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -148,7 +150,6 @@ def ingest(
             summary = run_ingest(paths, Workspace(conf.workspace), progress=progress, **options)
     else:
         summary = run_ingest(paths, Workspace(conf.workspace), **options)
-    _refresh_values(conf)
     data = summary.as_dict()
     if as_json:
         _print_json(
@@ -828,9 +829,10 @@ def user_list(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(rows)
         return
-    table = Table("用户 name", "角色 role", "语言 language", "创建 created", "改密 password changed")
+    table = Table("用户 name", "角色 role", "语言 language", "创建 created", "改密 password changed", "停用 disabled")
     for r in rows:
-        table.add_row(r["name"], r["role"], r["language"], r["created_at"], r["password_changed_at"])
+        table.add_row(r["name"], r["role"], r["language"], r["created_at"], r["password_changed_at"],
+                      "是 yes" if r["disabled"] else "")  # fmt: skip
     out.print(table)
 
 
@@ -838,7 +840,45 @@ def user_list(as_json: JsonOption = False) -> None:
 def user_passwd(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
     """Set a user's password (prompt, or standard input when it is not a terminal)."""
     _accounts().passwd(name, _password())
-    out.print(f"password of {name} changed")
+    out.print(f"password of {name} changed; the user's sessions are ended")
+
+
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Argument(help="admin, analyst or viewer.")],
+) -> None:
+    """Change a user's role (the user's sessions end: the new rights apply from the next login)."""
+    _accounts().set_role(name, role, actor="cli")
+    out.print(f"{name} is now {role}; the user's sessions are ended")
+
+
+@user_app.command("disable")
+def user_disable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
+    """Disable a user: no more logins, and every session of the user ends at once."""
+    _accounts().set_disabled(name, True, actor="cli")
+    out.print(f"{name} disabled")
+
+
+@user_app.command("enable")
+def user_enable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
+    """Enable a disabled user again."""
+    _accounts().set_disabled(name, False, actor="cli")
+    out.print(f"{name} enabled")
+
+
+@user_app.command("unlock")
+def user_unlock(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    client: Annotated[str | None, typer.Option(help="Only the lock of this client address.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Lift a login lock-out: forget the failed logins on this name (from every address, or one)."""
+    count = _accounts().unlock(name, client=client, actor="cli")
+    if as_json:
+        _print_json({"name": name, "client": client, "failures_forgotten": count})
+    else:
+        out.print(f"{name}: {count} failed login(s) forgotten; the lock is lifted")
 
 
 @app.command()
@@ -859,7 +899,7 @@ def serve(
     Workspace(conf.workspace).create()
     out.print(f"ipnav serving {conf.workspace} on http://{conf.host}:{conf.port}  (API docs: /docs)")
     if conf.web_workers <= 1:
-        uvicorn.run(create_app(conf), host=conf.host, port=conf.port, log_level="warning")
+        uvicorn.run(create_app(conf), host=conf.host, port=conf.port, log_level="warning", proxy_headers=False)
         return
     # several processes: each builds the app from the same settings, handed over in the environment
     os.environ.update({"IPNAV_WORKSPACE": str(conf.workspace.resolve()), "IPNAV_PUBLIC": str(conf.public).lower()})
@@ -871,6 +911,7 @@ def serve(
         port=conf.port,
         workers=conf.web_workers,
         log_level="warning",
+        proxy_headers=False,  # X-Forwarded-For only from the proxies named in trusted_proxies (ipnav.web.guards)
     )
 
 
@@ -885,8 +926,8 @@ def demo(
 
     conf = settings()
     sample = sample_path()
-    summary = run_ingest([sample], Workspace(conf.workspace), batch_size=conf.batch_size, workers=conf.workers)
-    _refresh_values(conf)
+    summary = run_ingest([sample], Workspace(conf.workspace), batch_size=conf.batch_size, workers=conf.workers,
+                         after=_value_scores(conf))  # fmt: skip
     out.print(
         f"demo workspace {conf.workspace}: {summary.records} records from {summary.files} sample files "
         f"({summary.inserted} new, {summary.unchanged} unchanged) in {summary.seconds:.1f}s"
@@ -895,13 +936,11 @@ def demo(
         serve(host=host, port=port, public=True)
 
 
-def _refresh_values(conf: Settings) -> None:
-    """Rebuild the value-score table search sorts by (as of today), when ingest changed the warehouse."""
-    from ipnav.store.warehouse import Warehouse
+def _value_scores(conf: Settings) -> Callable[[Any], object]:
+    """What an ingest does last: rebuild the value-score table search sorts by (as of today) if stale."""
     from ipnav.value.service import ensure_scores, score_config
 
-    with Warehouse(Workspace(conf.workspace).warehouse_path) as wh:
-        ensure_scores(wh, score_config(conf))
+    return lambda wh: ensure_scores(wh, score_config(conf))
 
 
 def sample_path() -> Path:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 
 from ipnav.config import Workspace
@@ -57,3 +62,35 @@ def cli_json(*args: str, workspace: Path) -> object:
     result = run_cli(*args, "--json", workspace=workspace)
     assert result.returncode in (0, 3), result.stderr
     return json.loads(result.stdout)
+
+
+@contextlib.contextmanager
+def served(workspace: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`ipnav serve` in its own process on a free loopback port; yields the base URL, stops it after."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = workspace.parent / f"server-{port}.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ipnav.cli", "serve", "--port", str(port), *args],
+            env={**os.environ, "IPNAV_WORKSPACE": str(workspace), **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + 60
+            while True:
+                assert proc.poll() is None, log.read_text()
+                try:
+                    if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    assert time.time() < deadline, "the server did not start"
+                    time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(15)
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]

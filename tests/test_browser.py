@@ -74,11 +74,26 @@ def _shot(page: object, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
+def _watch_console(page: object) -> list[str]:
+    """CSP violations (Chromium logs each refused script, style, image or frame) and script errors."""
+    found: list[str] = []
+
+    def console(message: object) -> None:
+        text = message.text  # type: ignore[attr-defined]
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            found.append(text)
+
+    page.on("console", console)  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: found.append(str(e)))  # type: ignore[attr-defined]
+    return found
+
+
 def test_a_user_session_end_to_end(server: str, browser: object, tmp_path: Path) -> None:
     context = browser.new_context(accept_downloads=True, locale="zh-CN")  # type: ignore[attr-defined]
     page = context.new_page()
     external: list[str] = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
+    violations = _watch_console(page)
 
     page.goto(server + "/search?q=电池")
     assert page.url.startswith(server + "/login")  # private by default
@@ -159,6 +174,7 @@ def test_a_user_session_end_to_end(server: str, browser: object, tmp_path: Path)
     assert "Search" in page.inner_text("header nav")  # remembered for the user
     _shot(page, "08-home-english")
     assert external == [], external  # nothing loaded from the internet
+    assert violations == [], violations  # the pages satisfy their Content-Security-Policy
     context.close()
 
 
@@ -167,6 +183,7 @@ def test_plan_monitoring_page(server: str, browser: object, tmp_path: Path) -> N
     page = context.new_page()
     external: list[str] = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
+    violations = _watch_console(page)
     page.goto(server + "/login")
     page.fill("input[name=name]", "ana")
     page.fill("input[name=password]", PASSWORD)
@@ -212,4 +229,5 @@ def test_plan_monitoring_page(server: str, browser: object, tmp_path: Path) -> N
 
     assert "一、总体情况" in [p.text for p in Document(str(target)).paragraphs]
     assert external == [], external
+    assert violations == [], violations
     context.close()

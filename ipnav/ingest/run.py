@@ -139,11 +139,14 @@ def ingest(
     on_reject: Callable[[Reject], None] | None = None,
     index: bool = True,
     limits: InputLimits | None = None,
+    after: Callable[[Warehouse], object] | None = None,
 ) -> IngestSummary:
     """Load every record under `paths` into the workspace warehouse; idempotent.
 
     With `index=False` the search index is left for later (`ipnav reindex`, or the next search,
-    which brings it up to date): the usual choice for a very large first load.
+    which brings it up to date): the usual choice for a very large first load. `after` runs on the
+    open warehouse once the records are in (derived tables such as value scores), so that readers
+    get one snapshot of the whole run when the warehouse closes.
     """
     started = time.perf_counter()
     sources = collect_sources(paths, limits)
@@ -203,6 +206,8 @@ def ingest(
                 if progress:
                     progress(0, "search index")
                 summary.indexed = sync_index(workspace, warehouse)
+            if after is not None:
+                after(warehouse)
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started

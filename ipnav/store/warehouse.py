@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ipnav.errors import WarehouseBusy, WorkspaceError
 from ipnav.model import Patent, Record, Reject, Transaction
-from ipnav.store import rows
+from ipnav.store import rows, snapshot
 from ipnav.store.codec import load_document
 from ipnav.store.merge import merge_documents
 from ipnav.store.prepare import Prepared, prepare
@@ -60,6 +60,7 @@ class Warehouse:
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = str(path)
         self.read_only = read_only
+        self._owner = True  # closing publishes a snapshot for the readers (read-write files only)
         # another process may hold the file a moment (a web server between requests): writers wait a little
         deadline = time.monotonic() + (0.0 if read_only else float(os.environ.get("IPNAV_LOCK_WAIT", "10")))
         while True:
@@ -84,11 +85,25 @@ class Warehouse:
     def cursor_of(cls, con: duckdb.DuckDBPyConnection, path: Path | str, *, read_only: bool) -> Warehouse:
         """A warehouse over a new cursor of an open connection (cheap; closing it closes the cursor only)."""
         wh = cls.__new__(cls)
-        wh.path, wh.read_only, wh.con = str(path), read_only, con.cursor()
+        wh.path, wh.read_only, wh.con, wh._owner = str(path), read_only, con.cursor(), False
         return wh
 
     def close(self) -> None:
-        self.con.close()
+        """Close; a read-write warehouse first checkpoints and publishes its snapshot for the readers."""
+        try:
+            if self._owner and not self.read_only and self.path != ":memory:" and self._checkpoint():
+                snapshot.publish(Path(self.path))
+        finally:
+            self.con.close()
+
+    def _checkpoint(self) -> bool:
+        """Write everything into the file; False when a transaction is still open (a writer that failed:
+        what it committed is published by the next writer)."""
+        try:
+            self.con.execute("CHECKPOINT")
+        except duckdb.Error:
+            return False
+        return True
 
     def tune_for_bulk_load(self) -> None:
         """Settings for a long ingest: bounded memory, and checkpoints less often than every batch.
@@ -245,6 +260,16 @@ class Warehouse:
         return new
 
     def start_run(self, paths: Sequence[str]) -> int:
+        """Record a new run; runs left `running` by a process that died are marked `interrupted` first.
+
+        Whoever holds the warehouse read-write is its only writer (DuckDB's file lock across processes,
+        the one ingest at a time within the server), so no other run can still be going on.
+        """
+        self.con.execute(
+            "UPDATE ingest_runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?) "
+            "WHERE status = 'running'",
+            [dt.datetime.now()],
+        )
         run_id = int(self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs").fetchone()[0])  # type: ignore[index]
         self.con.execute(
             "INSERT INTO ingest_runs (run_id, started_at, paths, status) VALUES (?, ?, ?, 'running')",

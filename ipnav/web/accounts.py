@@ -7,6 +7,17 @@ those small concurrent writes.
 
 Roles: `admin` (users, settings, ingest), `analyst` (topics, reports, manual data), `viewer` (read).
 Passwords are hashed with Argon2id (argon2-cffi defaults: RFC 9106 low-memory profile).
+
+Sessions live here, not in the cookie: the signed cookie carries a random session id, and a session
+ends on logout, a password change, a role change or when its user is disabled (every request looks
+the id up), so a copied cookie stops working with them.
+
+Login throttling is per (user name, client address): after LOGIN_FREE_FAILURES failures that pair waits
+LOGIN_BACKOFF, doubling with each further failure up to LOGIN_BACKOFF_MAX; a stranger failing on a
+name locks only himself out. Each attempt is counted (reserved) in the same write transaction that
+checks the count, before the slow password check, so parallel attempts cannot slip past the limit.
+One address failing on many names is stopped after CLIENT_MAX_FAILURES in LOGIN_WINDOW.
+An admin lifts a lock with `ipnav user unlock NAME`.
 """
 
 from __future__ import annotations
@@ -16,7 +27,7 @@ import json
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +39,12 @@ from ipnav.errors import IpnavError, UsageError
 
 ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 ROLE_ZH = {"viewer": "只读用户", "analyst": "分析人员", "admin": "管理员"}
-LOGIN_WINDOW = dt.timedelta(minutes=15)
-LOGIN_MAX_FAILURES = 5  # per user name and per client address within the window
+LOGIN_WINDOW = dt.timedelta(minutes=15)  # failures of one address on any name counted within it
+CLIENT_MAX_FAILURES = 20
+LOGIN_FREE_FAILURES = 5  # per (name, client) before the back-off starts
+LOGIN_BACKOFF = dt.timedelta(minutes=1)
+LOGIN_BACKOFF_MAX = dt.timedelta(hours=1)
+LOGIN_MEMORY = dt.timedelta(days=1)  # failures older than this are forgotten
 MIN_PASSWORD = 8
 _HASHER = PasswordHasher()
 
@@ -44,6 +59,12 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 CREATE TABLE IF NOT EXISTS login_attempts (at TEXT NOT NULL, name TEXT NOT NULL, client TEXT NOT NULL, ok INTEGER);
 CREATE INDEX IF NOT EXISTS login_attempts_at ON login_attempts (at);
+CREATE INDEX IF NOT EXISTS login_attempts_who ON login_attempts (name, client);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+    client TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS sessions_name ON sessions (name);
 """
 
 
@@ -79,23 +100,36 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="microseconds")
+
+
 class Accounts:
     """The accounts database of one workspace."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
+        with closing(sqlite3.connect(self.path, timeout=10)) as con:
             con.executescript(_DDL)
+        with self._connect() as con:
+            if "disabled" not in {r["name"] for r in con.execute("PRAGMA table_info(users)")}:
+                con.execute("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0")
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=10)
+    def _connect(self, *, immediate: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection in one transaction; `immediate` takes the write lock first (check-then-write)."""
+        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
             con.execute("PRAGMA journal_mode=WAL")
             con.row_factory = sqlite3.Row
-            with con:
+            con.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            try:
                 yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
         finally:
             con.close()
 
@@ -125,6 +159,7 @@ class Accounts:
             ).rowcount
             if not changed:
                 raise UsageError(f"no user {name!r}; `ipnav user list` shows them")
+            self._end_sessions(con, name)
             self._audit(con, actor, "user.passwd", name, {})
 
     def set_role(self, name: str, role: str, *, actor: str) -> None:
@@ -132,7 +167,27 @@ class Accounts:
         with self._connect() as con:
             if not con.execute("UPDATE users SET role = ? WHERE name = ?", [role, name]).rowcount:
                 raise UsageError(f"no user {name!r}")
+            self._end_sessions(con, name)
             self._audit(con, actor, "user.role", name, {"role": role})
+
+    def set_disabled(self, name: str, disabled: bool, *, actor: str) -> None:
+        """Disable (no login, every session ended) or enable a user."""
+        with self._connect() as con:
+            if not con.execute("UPDATE users SET disabled = ? WHERE name = ?", [int(disabled), name]).rowcount:
+                raise UsageError(f"no user {name!r}; `ipnav user list` shows them")
+            if disabled:
+                self._end_sessions(con, name)
+            self._audit(con, actor, "user.disable" if disabled else "user.enable", name, {})
+
+    def unlock(self, name: str, *, client: str | None = None, actor: str) -> int:
+        """Forget the failed logins of a user name (from one address, or from all); returns how many."""
+        with self._connect() as con:
+            sql, params = "DELETE FROM login_attempts WHERE name = ? AND coalesce(ok, 0) = 0", [name]
+            if client:
+                sql, params = sql + " AND client = ?", [*params, client]
+            count = con.execute(sql, params).rowcount
+            self._audit(con, actor, "user.unlock", name, {"client": client or "*", "failures": count})
+        return count
 
     def set_language(self, name: str, language: str) -> None:
         with self._connect() as con:
@@ -141,40 +196,67 @@ class Accounts:
     def list(self) -> list[dict[str, Any]]:
         with self._connect() as con:
             rows = con.execute(
-                "SELECT name, role, language, created_at, password_changed_at FROM users ORDER BY name"
+                "SELECT name, role, language, created_at, password_changed_at, disabled FROM users ORDER BY name"
             ).fetchall()
-        return [dict(r) for r in rows]
+        return [{**dict(r), "disabled": bool(r["disabled"])} for r in rows]
 
     def get(self, name: str) -> User | None:
         with self._connect() as con:
             row = con.execute("SELECT name, role, language FROM users WHERE name = ?", [name]).fetchone()
         return User(row["name"], row["role"], row["language"]) if row else None
 
+    # --- sessions ------------------------------------------------------------------------------
+
+    def open_session(self, user: User, client: str, hours: float) -> str:
+        """A new session of `user`: its id, which the signed cookie carries."""
+        sid = secrets.token_urlsafe(32)
+        now = dt.datetime.now(dt.UTC)
+        with self._connect() as con:
+            con.execute("DELETE FROM sessions WHERE expires_at < ?", [_iso(now)])
+            con.execute(
+                "INSERT INTO sessions (id, name, created_at, expires_at, client) VALUES (?, ?, ?, ?, ?)",
+                [sid, user.name, _iso(now), _iso(now + dt.timedelta(hours=hours)), client],
+            )
+        return sid
+
+    def session_user(self, sid: str) -> User | None:
+        """The user of a live session (None when it ended, expired, or its user is disabled or gone)."""
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT u.name, u.role, u.language FROM sessions s JOIN users u USING (name) "
+                "WHERE s.id = ? AND s.expires_at >= ? AND u.disabled = 0",
+                [sid, _iso(dt.datetime.now(dt.UTC))],
+            ).fetchone()
+        return User(row["name"], row["role"], row["language"]) if row else None
+
+    def end_session(self, sid: str) -> None:
+        with self._connect() as con:
+            con.execute("DELETE FROM sessions WHERE id = ?", [sid])
+
+    @staticmethod
+    def _end_sessions(con: sqlite3.Connection, name: str) -> None:
+        con.execute("DELETE FROM sessions WHERE name = ?", [name])
+
     # --- login ---------------------------------------------------------------------------------
 
     def authenticate(self, name: str, password: str, client: str) -> User:
-        """The user, or AuthError; more than LOGIN_MAX_FAILURES failures in the window → TooManyAttempts."""
-        with self._connect() as con:
-            since = (dt.datetime.now(dt.UTC) - LOGIN_WINDOW).isoformat(timespec="seconds")
-            con.execute("DELETE FROM login_attempts WHERE at < ?", [since])
-            failures = con.execute(
-                "SELECT count(*) FROM login_attempts WHERE ok = 0 AND at >= ? AND (name = ? OR client = ?)",
-                [since, name, client],
-            ).fetchone()[0]
-            throttled = failures >= LOGIN_MAX_FAILURES
-            if throttled:
-                self._audit(con, name or "?", "login.throttled", name, {}, client)
-            row = (
-                None
-                if throttled
-                else con.execute(
-                    "SELECT name, role, language, password_hash FROM users WHERE name = ?", [name]
+        """The user, or AuthError; TooManyAttempts while (name, client) or the client is locked out."""
+        with self._connect(immediate=True) as con:  # count and reserve the attempt in one write transaction
+            wait = _lockout(con, name, client, dt.datetime.now(dt.UTC))
+            if wait is None:
+                attempt = con.execute(
+                    "INSERT INTO login_attempts (at, name, client, ok) VALUES (?, ?, ?, NULL)",
+                    [_iso(dt.datetime.now(dt.UTC)), name, client],
+                ).lastrowid  # pending: counts as a failure until the check below says otherwise
+                row = con.execute(
+                    "SELECT name, role, language, password_hash, disabled FROM users WHERE name = ?", [name]
                 ).fetchone()
-            )
-        if throttled:  # raised outside the transaction, so what was recorded stays recorded
+            else:
+                self._audit(con, name or "?", "login.throttled", name, {"wait_seconds": wait}, client)
+        if wait is not None:  # raised outside the transaction, so what was recorded stays recorded
+            minutes = max(1, -(-wait // 60))
             raise TooManyAttempts(
-                f"too many failed logins; try again in {int(LOGIN_WINDOW.total_seconds() // 60)} minutes"
-                " / 登录失败次数过多, 请稍后再试"
+                f"too many failed logins; try again in {minutes} minute(s) / 登录失败次数过多, 请 {minutes} 分钟后再试"
             )
         ok = False  # the slow hash runs outside any transaction
         if row is not None:
@@ -184,11 +266,19 @@ class Accounts:
                 ok = False
         else:
             _HASHER.hash(password)  # same work for unknown names: no timing hint that a name exists
+        disabled = ok and row is not None and bool(row["disabled"])
         with self._connect() as con:
-            con.execute("INSERT INTO login_attempts VALUES (?, ?, ?, ?)", [_now(), name, client, int(ok)])
-            self._audit(con, name or "?", "login" if ok else "login.failed", name, {}, client)
+            con.execute("UPDATE login_attempts SET ok = ? WHERE rowid = ?", [int(ok), attempt])
+            if ok:  # a success forgets this pair's failures
+                con.execute(
+                    "DELETE FROM login_attempts WHERE name = ? AND client = ? AND coalesce(ok, 0) = 0", [name, client]
+                )
+            action = "login.disabled" if disabled else "login" if ok else "login.failed"
+            self._audit(con, name or "?", action, name, {}, client)
             if ok and row is not None and _HASHER.check_needs_rehash(row["password_hash"]):
                 con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [_HASHER.hash(password), name])
+        if disabled:
+            raise AuthError("this account is disabled; ask an admin / 账户已停用, 请联系管理员")
         if not ok or row is None:
             raise AuthError("wrong user name or password / 用户名或密码错误")
         return User(row["name"], row["role"], row["language"])
@@ -215,6 +305,32 @@ class Accounts:
                 "SELECT at, actor, action, target, detail, client FROM audit_log ORDER BY id DESC LIMIT ?", [limit]
             ).fetchall()
         return [dict(r) for r in rows]
+
+
+def _lockout(con: sqlite3.Connection, name: str, client: str, now: dt.datetime) -> int | None:
+    """Seconds a login of `name` from `client` must wait, or None when it may be tried now."""
+    con.execute("DELETE FROM login_attempts WHERE at < ?", [_iso(now - LOGIN_MEMORY)])
+    failures = [
+        dt.datetime.fromisoformat(r[0])
+        for r in con.execute(
+            "SELECT at FROM login_attempts WHERE name = ? AND client = ? AND coalesce(ok, 0) = 0 ORDER BY at",
+            [name, client],
+        )
+    ]
+    until = now
+    if len(failures) >= LOGIN_FREE_FAILURES:
+        backoff = min(LOGIN_BACKOFF * 2 ** (len(failures) - LOGIN_FREE_FAILURES), LOGIN_BACKOFF_MAX)
+        until = max(until, failures[-1] + backoff)
+    recent = [
+        dt.datetime.fromisoformat(r[0])
+        for r in con.execute(
+            "SELECT at FROM login_attempts WHERE client = ? AND coalesce(ok, 0) = 0 AND at >= ? ORDER BY at",
+            [client, _iso(now - LOGIN_WINDOW)],
+        )
+    ]
+    if len(recent) >= CLIENT_MAX_FAILURES:  # one address trying many names
+        until = max(until, recent[-CLIENT_MAX_FAILURES] + LOGIN_WINDOW)
+    return None if until <= now else int((until - now).total_seconds()) + 1
 
 
 def _check_name(name: str) -> str:

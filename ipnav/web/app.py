@@ -28,25 +28,28 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ipnav import __version__
 from ipnav.config import Settings, Workspace
-from ipnav.errors import IpnavError, WorkspaceError
-from ipnav.store import reads
+from ipnav.errors import IpnavError, WarehouseBusy, WorkspaceError
+from ipnav.store import reads, snapshot
+from ipnav.store.snapshot import SnapshotReader
 from ipnav.store.warehouse import Warehouse
 from ipnav.web import pages, plans
 from ipnav.web.accounts import Accounts, Forbidden, User, secret_key
+from ipnav.web.guards import BodyLimit, SecurityHeaders, TrustedProxies
 from ipnav.web.i18n import translate
 from ipnav.web.jobs import IngestJob
 from ipnav.web.pages import language_of, render
 from ipnav.web.security import (
     LoginRequired,
-    SharedReader,
     change,
     check_csrf,
     client_of,
     csrf_token,
     current_user,
+    end_session,
     read_warehouse,
     require,
     session_user,
+    start_session,
     topic_change,
 )
 from ipnav.web.security import (
@@ -99,9 +102,13 @@ def json_response(data: Any, status_code: int = 200) -> Response:
 def create_app(settings: Settings) -> FastAPI:
     """The ipnav web app for one workspace."""
     workspace = Workspace(settings.workspace).create()
-    reader = SharedReader.for_path(workspace.warehouse_path)
-    with reader.writer():  # the schema exists before the first request
-        pass
+    reader = SnapshotReader.for_path(workspace.warehouse_path)
+    try:
+        with reader.writer("start-up"):  # the schema is current and a snapshot published before the first request
+            pass
+    except WarehouseBusy:  # an ingest holds the warehouse: serve the snapshot it will replace
+        if snapshot.current(workspace.warehouse_path) is None:
+            raise
     app = FastAPI(
         title="ipnav API",
         version=__version__,
@@ -124,16 +131,19 @@ def create_app(settings: Settings) -> FastAPI:
         return FileResponse(china, media_type="application/json")
 
     @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
+    async def docs(request: Request) -> HTMLResponse:
         if not swagger.is_dir():
             raise WorkspaceError("API docs need the front-end packages: run scripts/setup.sh (npm ci)")
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="ipnav API",
             swagger_js_url="/assets/swagger/swagger-ui-bundle.js",
             swagger_css_url="/assets/swagger/swagger-ui.css",
             swagger_favicon_url="/assets/swagger/favicon-32x32.png",
         )
+        nonce = request.state.csp_nonce  # its one inline script runs under the page's CSP nonce
+        body = bytes(page.body).decode().replace("<script>", f'<script nonce="{nonce}">')
+        return HTMLResponse(body)
 
     app.state.settings = settings
     app.state.workspace = workspace
@@ -148,6 +158,9 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(BodyLimit, limit=settings.max_upload_mb << 20)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedProxies, proxies=settings.trusted_proxies)  # outermost: every layer sees the client
 
     @app.exception_handler(IpnavError)
     async def _ipnav_error(request: Request, exc: IpnavError) -> Response:
@@ -184,13 +197,12 @@ def create_app(settings: Settings) -> FastAPI:
     @app.post("/api/login", summary="Log in (needs the CSRF token from /api/me) / 登录")
     async def api_login(request: Request, body: LoginBody, _: Annotated[None, Depends(check_csrf)]) -> dict[str, Any]:
         user = await run_in_threadpool(accounts_of(request).authenticate, body.name, body.password, client_of(request))
-        request.session.clear()
-        request.session["user"] = user.name
+        await run_in_threadpool(start_session, request, user)
         return {"user": {"name": user.name, "role": user.role}, "csrf_token": csrf_token(request)}
 
     @app.post("/api/logout", summary="Log out / 退出")
     async def api_logout(request: Request, _: Annotated[None, Depends(check_csrf)]) -> dict[str, str]:
-        request.session.clear()
+        await run_in_threadpool(end_session, request)
         return {"status": "logged out"}
 
     @app.get("/api/audit", summary="Audit log: who changed what, when / 审计日志")

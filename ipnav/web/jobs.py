@@ -1,21 +1,27 @@
 """An ingest started from the web (admins upload files): one at a time, in a background thread,
-with progress the ingest page polls. While it runs the warehouse is the ingest's alone: reads are
-answered at once with 503 and a clear message rather than left waiting."""
+with progress the ingest page polls. Reads go on meanwhile: they read the published snapshot, and
+see the new records when the ingest ends and publishes (`ipnav.store.snapshot`).
+
+Uploads are copied to `WORKSPACE/uploads/<time>/` in chunks (never whole into memory), each within
+`max_upload_mb`; the copies are removed when their ingest ends unless `keep_uploads_days` keeps
+them, and then folders older than that are removed at the next upload."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ipnav.config import Settings, Workspace
 from ipnav.errors import IpnavError, UsageError
+from ipnav.store.snapshot import SnapshotReader
 from ipnav.web.accounts import Accounts
-from ipnav.web.security import SharedReader
 
-BUSY = "数据导入中, 请稍后再试 / an ingest is running: try again when it ends"
+WRITING = "数据导入 an ingest from the web"
+_CHUNK = 1 << 20
 
 
 class IngestJob:
@@ -34,34 +40,37 @@ class IngestJob:
             self.state.update(values)
 
     def start(
-        self, settings: Settings, reader: SharedReader, accounts: Accounts, user: str, files: list[tuple[str, bytes]]
+        self,
+        settings: Settings,
+        reader: SnapshotReader,
+        accounts: Accounts,
+        user: str,
+        files: list[tuple[str, IO[bytes]]],
     ) -> Path:
-        """Save the uploaded files and ingest them in the background; returns the upload folder."""
+        """Copy the uploaded files and ingest them in the background; returns the upload folder."""
         with self._lock:
             if self.state.get("status") == "running":
                 raise UsageError("an ingest is already running / 已有导入任务在运行")
             if not files:
                 raise UsageError("choose at least one file / 请选择文件")
-            workspace = Workspace(settings.workspace)
-            folder = workspace.root / "uploads" / dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-            folder.mkdir(parents=True)
-            for name, data in files:
-                safe = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", Path(name).name) or "upload"
-                (folder / safe).write_bytes(data)
-            total = sum(len(d) for _, d in files)
-            started = dt.datetime.now().isoformat(timespec="seconds")
-            self.state = {"status": "running", "user": user, "folder": str(folder), "files": len(files),
-                          "total": total, "done": 0, "started": started}  # fmt: skip
+            self.state = {"status": "saving", "user": user}
+        try:
+            folder, total = _save(Workspace(settings.workspace), files, settings.max_upload_mb << 20)
+        except BaseException:
+            self._set(status="idle")
+            raise
+        started = dt.datetime.now().isoformat(timespec="seconds")
+        self._set(status="running", user=user, folder=str(folder), files=len(files), total=total, done=0,
+                  started=started)  # fmt: skip
         thread = threading.Thread(
             target=self._run, args=(settings, reader, accounts, user, folder), daemon=True, name="ipnav-ingest"
         )
         thread.start()
         return folder
 
-    def _run(self, settings: Settings, reader: SharedReader, accounts: Accounts, user: str, folder: Path) -> None:
+    def _run(self, settings: Settings, reader: SnapshotReader, accounts: Accounts, user: str, folder: Path) -> None:
         from ipnav.ingest.run import ingest
         from ipnav.ingest.sources import InputLimits
-        from ipnav.store.warehouse import Warehouse
         from ipnav.value.service import ensure_scores, score_config
 
         def progress(done: int, name: str) -> None:
@@ -70,15 +79,52 @@ class IngestJob:
                 self.state["current"] = Path(name.split("!")[-1]).name
 
         try:
-            with reader.exclusive(BUSY):
+            with reader.write_lock(f"{WRITING} ({user})"):
                 summary = ingest([folder], Workspace(settings.workspace), batch_size=settings.batch_size,
                                  workers=settings.workers, header_map=settings.header_map, progress=progress,
-                                 limits=InputLimits.from_settings(settings))  # fmt: skip
-                with Warehouse(Workspace(settings.workspace).warehouse_path) as wh:
-                    ensure_scores(wh, score_config(settings))
+                                 limits=InputLimits.from_settings(settings),
+                                 after=lambda wh: ensure_scores(wh, score_config(settings)))  # fmt: skip
             result = summary.as_dict()
             self._set(status="finished", summary=result, finished=dt.datetime.now().isoformat(timespec="seconds"))
             accounts.audit(user, "ingest", str(folder), result)
         except (IpnavError, OSError) as exc:
             self._set(status="failed", error=str(exc))
             accounts.audit(user, "ingest.failed", str(folder), {"error": str(exc)})
+        finally:
+            _tidy(Workspace(settings.workspace), folder, settings.keep_uploads_days)
+
+
+def _save(workspace: Workspace, files: list[tuple[str, IO[bytes]]], limit: int) -> tuple[Path, int]:
+    """Copy uploads into a new folder in chunks; a file over `limit` bytes is refused by name."""
+    folder = workspace.root / "uploads" / dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder.mkdir(parents=True)
+    total = 0
+    try:
+        for name, stream in files:
+            safe = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", Path(name).name).lstrip(".") or "upload"
+            size = 0
+            with (folder / safe).open("wb") as out:
+                while chunk := stream.read(_CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise UsageError(
+                            f"{name}: over the upload limit of {limit >> 20} MB (setting max_upload_mb) "
+                            f"/ 文件超过 {limit >> 20} MB 上限"
+                        )
+                    out.write(chunk)
+            total += size
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder, total
+
+
+def _tidy(workspace: Workspace, folder: Path, keep_days: int) -> None:
+    """Remove this upload (unless kept) and every kept upload older than `keep_days`."""
+    if keep_days <= 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    cutoff = dt.datetime.now() - dt.timedelta(days=keep_days)
+    for old in (workspace.root / "uploads").iterdir():
+        if old.is_dir() and dt.datetime.fromtimestamp(old.stat().st_mtime) < cutoff:
+            shutil.rmtree(old, ignore_errors=True)

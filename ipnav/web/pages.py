@@ -8,6 +8,7 @@ internet. Every form that changes something carries the session's CSRF token.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,9 +31,11 @@ from ipnav.web.security import (
     client_of,
     csrf_token,
     current_user,
+    end_session,
     read_warehouse,
     require,
     session_user,
+    start_session,
     topic_change,
 )
 
@@ -109,8 +112,7 @@ async def login_submit(
     except IpnavError as exc:
         return render(request, "login.html", status_code=exc.status, next=_safe_next(next), message=str(exc))
     lang = request.session.get("lang")
-    request.session.clear()
-    request.session["user"] = user.name
+    await run_in_threadpool(start_session, request, user)
     if lang in LANGUAGES and lang != user.language:
         accounts(request).set_language(user.name, lang)
     return RedirectResponse(_safe_next(next), status_code=303)
@@ -118,7 +120,7 @@ async def login_submit(
 
 @router.post("/logout")
 async def logout(request: Request, _: Annotated[None, Depends(check_csrf)]) -> Response:
-    request.session.clear()
+    await run_in_threadpool(end_session, request)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -391,29 +393,29 @@ async def ingest_page(request: Request, user: UserDep) -> HTMLResponse:
     job = request.app.state.ingest_job.snapshot()
     runs: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
-    if job.get("status") != "running":
-        reader = request.app.state.warehouse_reader
+    reader = request.app.state.warehouse_reader
 
-        def work() -> None:
-            with reader.cursor() as wh:
-                runs.extend(reads.plain(r) for r in wh.query("SELECT * FROM ingest_runs ORDER BY run_id DESC LIMIT 20"))
-                rejects.extend(reads.rejects(wh, limit=500))
+    def work() -> None:  # the published state: a running ingest shows here when it ends
+        with reader.cursor() as wh:
+            runs.extend(reads.plain(r) for r in wh.query("SELECT * FROM ingest_runs ORDER BY run_id DESC LIMIT 20"))
+            rejects.extend(reads.rejects(wh, limit=500))
 
-        await run_in_threadpool(work)
+    await run_in_threadpool(work)
     return render(request, "ingest.html", runs=runs, rejects=rejects, job=job)
 
 
 @router.post("/ingest")
 async def ingest_upload(request: Request, user: Annotated[User, Depends(require("admin"))]) -> Response:
     """Admins upload files (XML, zip, CSV, XLSX, SQL); they are ingested in the background."""
-    form = await request.form()
-    files = []
-    for item in form.getlist("files"):
-        if hasattr(item, "read") and getattr(item, "filename", ""):
-            files.append((str(item.filename), await item.read()))
-    request.app.state.ingest_job.start(
-        request.app.state.settings, request.app.state.warehouse_reader, accounts(request), user.name, files
-    )
+    form = await request.form()  # files arrive spooled to disk; the body is bounded by max_upload_mb (guards)
+    files = [
+        (str(item.filename), item.file)
+        for item in form.getlist("files")
+        if hasattr(item, "file") and getattr(item, "filename", "")
+    ]
+    state = request.app.state
+    await run_in_threadpool(state.ingest_job.start, state.settings, state.warehouse_reader, accounts(request),
+                            user.name, files)  # fmt: skip
     return RedirectResponse("/ingest", status_code=303)
 
 
@@ -461,4 +463,22 @@ async def admin_set_password(
 ) -> Response:  # fmt: skip
     await run_in_threadpool(accounts(request).passwd, name, password, actor=user.name)
     request.session["admin_message"] = f"{name}: password ✓"
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/users/{name}/{action}")
+async def admin_user_action(
+    request: Request, name: str, action: str, user: Annotated[User, Depends(require("admin"))]
+) -> Response:
+    """Disable or enable a user, or lift the user's login lock-out."""
+    if action not in ("disable", "enable", "unlock"):
+        raise UsageError(f"unknown action {action!r}")
+    if action == "disable" and name == user.name:
+        raise UsageError("you cannot disable yourself / 不能停用自己")
+    book = accounts(request)
+    if action == "unlock":
+        await run_in_threadpool(functools.partial(book.unlock, name, actor=user.name))
+    else:
+        await run_in_threadpool(functools.partial(book.set_disabled, name, action == "disable", actor=user.name))
+    request.session["admin_message"] = f"{name}: {translate(action, language_of(request))} ✓"
     return RedirectResponse("/admin", status_code=303)

@@ -1,7 +1,7 @@
 """Who is asking, what they may do, and safe access to the warehouse from the web server.
 
 * Sessions: a signed cookie (starlette `SessionMiddleware`, HttpOnly, SameSite=Lax, `Secure` when
-  `secure_cookies` is on) holding the user name and a CSRF token.
+  `secure_cookies` is on) holding a server-side session id (see `accounts`) and a CSRF token.
 * Reads need a logged-in user, or public access (`ipnav serve --public`): anonymous = viewer.
 * Every state-changing request carries the session's CSRF token (`X-CSRF-Token` header or a
   `csrf_token` form field); a missing or wrong token is 403.
@@ -12,18 +12,16 @@
 
 from __future__ import annotations
 
-import atexit
 import hmac
 import secrets
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
-from ipnav.errors import IpnavError, WarehouseBusy
+from ipnav.errors import IpnavError
+from ipnav.store.snapshot import SnapshotReader
 from ipnav.store.warehouse import Warehouse
 from ipnav.web.accounts import ANONYMOUS, Accounts, Forbidden, User
 
@@ -32,40 +30,6 @@ T = TypeVar("T")
 
 class LoginRequired(IpnavError):
     status = 401
-
-
-class ReadersWriter:
-    """Many readers or one writer."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing)
-            self._writing = True
-            self._cond.wait_for(lambda: self._readers == 0)
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
 
 
 def accounts(request: Request) -> Accounts:
@@ -86,13 +50,35 @@ def csrf_token(request: Request) -> str:
 
 
 def session_user(request: Request) -> User | None:
-    name = request.session.get("user")
-    if not name:
-        return None
-    user = accounts(request).get(str(name))
-    if user is None:  # deleted since: forget the session
-        request.session.pop("user", None)
+    """The user of the request's session; None when there is none or it has ended (looked up once per request)."""
+    if "ipnav_user" in request.scope:
+        return request.scope["ipnav_user"]  # type: ignore[no-any-return]
+    sid = request.session.get("sid")
+    user = accounts(request).session_user(str(sid)) if sid else None
+    if sid and user is None:  # ended (logout elsewhere, password or role change, disabled) or expired
+        request.session.pop("sid", None)
+    request.scope["ipnav_user"] = user
     return user
+
+
+def start_session(request: Request, user: User) -> None:
+    """Log `user` in: a new server-side session (and CSRF token), keeping the page language."""
+    lang = request.session.get("lang")
+    request.session.clear()
+    settings = request.app.state.settings
+    request.session["sid"] = accounts(request).open_session(user, client_of(request), settings.session_hours)
+    if lang:
+        request.session["lang"] = lang
+    request.scope["ipnav_user"] = user
+
+
+def end_session(request: Request) -> None:
+    """Log out: the session ends on the server too, so a copy of the cookie is worth nothing."""
+    sid = request.session.get("sid")
+    if sid:
+        accounts(request).end_session(str(sid))
+    request.session.clear()
+    request.scope["ipnav_user"] = None
 
 
 def current_user(request: Request) -> User:
@@ -132,118 +118,18 @@ def require(role: str) -> Callable[..., User]:
     return dependency
 
 
-class SharedReader:
-    """One read-only DuckDB connection per server process, a cursor per request.
-
-    Opening the database file costs ~15 ms, a cursor almost nothing. The connection is closed when
-    the server has been idle for `idle_seconds` (so a command-line ingest can take the file between
-    bursts of requests) and before every write of the server itself.
-    """
-
-    _by_path: ClassVar[dict[Path, SharedReader]] = {}
-    _registry: ClassVar[threading.Lock] = threading.Lock()
-
-    @classmethod
-    def for_path(cls, path: Path) -> SharedReader:
-        """The process's reader of one warehouse file (several apps in one process share it)."""
-        key = path.resolve()
-        with cls._registry:
-            if key not in cls._by_path:
-                reader = cls(key, ReadersWriter())
-                atexit.register(reader.shutdown)  # no idle timer may fire into DuckDB while Python exits
-                cls._by_path[key] = reader
-            return cls._by_path[key]
-
-    def __init__(self, path: Path, lock: ReadersWriter, idle_seconds: float = 1.0) -> None:
-        self.path = path
-        self.lock = lock
-        self.idle_seconds = idle_seconds
-        self._con: Any = None
-        self._guard = threading.Lock()
-        self._active = 0
-        self._generation = 0
-        self._timer: threading.Timer | None = None
-        self.busy = ""  # set while a long write (an ingest started from the web) holds the file
-
-    @contextmanager
-    def cursor(self) -> Iterator[Warehouse]:
-        if self.busy:
-            raise WarehouseBusy(self.busy)
-        with self.lock.read():
-            with self._guard:
-                if self._con is None:
-                    self._con = Warehouse(self.path, read_only=True).con  # WarehouseBusy while an ingest writes
-                self._active += 1
-                self._generation += 1
-                con = self._con
-            wh = Warehouse.cursor_of(con, self.path, read_only=True)
-            try:
-                yield wh
-            finally:
-                wh.close()
-                with self._guard:
-                    self._active -= 1
-                    if self._active == 0:
-                        if self._timer is not None:
-                            self._timer.cancel()
-                        self._timer = threading.Timer(self.idle_seconds, self._close_if_idle, [self._generation])
-                        self._timer.daemon = True
-                        self._timer.start()
-
-    def _close_if_idle(self, generation: int) -> None:
-        with self._guard:
-            if self._active == 0 and self._generation == generation:
-                self.close()
-
-    def shutdown(self) -> None:
-        with self._guard:
-            if self._timer is not None:
-                self._timer.cancel()
-            self.close()
-
-    @contextmanager
-    def exclusive(self, reason: str) -> Iterator[None]:
-        """Hold the file for a long write: new reads are answered at once with 503 `reason`."""
-        self.busy = reason
-        try:
-            with self.lock.write():
-                with self._guard:
-                    self.close()
-                yield
-        finally:
-            self.busy = ""
-
-    @contextmanager
-    def writer(self) -> Iterator[Warehouse]:
-        """The read-write connection, alone: waits for the readers, closes the shared read-only one."""
-        with self.lock.write():
-            with self._guard:
-                self.close()  # DuckDB: no read-only and read-write connections to one file in one process
-            wh = Warehouse(self.path)
-            try:
-                yield wh
-            finally:
-                wh.close()
-
-    def close(self) -> None:
-        """Close the connection (callers hold the write lock or the guard)."""
-        if self._con is not None:
-            self._con.close()
-            self._con = None
-
-
 def read_warehouse(request: Request, _: Annotated[User, Depends(current_user)]) -> Iterator[Warehouse]:
-    """A read-only warehouse cursor for one request (many at once)."""
-    reader: SharedReader = request.app.state.warehouse_reader
+    """A read-only warehouse cursor for one request (many at once), over the published snapshot."""
+    reader: SnapshotReader = request.app.state.warehouse_reader
     with reader.cursor() as wh:
         yield wh
 
 
 @contextmanager
-def write_warehouse(request: Request) -> Iterator[Warehouse]:
-    """The read-write connection, alone (raises WarehouseBusy when an ingest holds the file)."""
-    reader: SharedReader = request.app.state.warehouse_reader
-    with reader.writer() as wh:
+def write_warehouse(request: Request, what: str) -> Iterator[Warehouse]:
+    """The read-write warehouse, alone (WarehouseBusy when an ingest holds it for longer than the lock wait)."""
+    reader: SnapshotReader = request.app.state.warehouse_reader
+    with reader.writer(what) as wh:
         yield wh
 
 
@@ -263,7 +149,7 @@ async def change(
     from starlette.concurrency import run_in_threadpool
 
     def run() -> T:
-        with write_warehouse(request) as wh:
+        with write_warehouse(request, f"{action} by {user.name}") as wh:
             return work(wh)
 
     result = await run_in_threadpool(run)
