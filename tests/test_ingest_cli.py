@@ -239,6 +239,9 @@ def test_killed_ingest_rerun_leaves_exactly_the_clean_warehouse(tmp_path: Path) 
     rerun = cli_json("ingest", *paths, workspace=killed)
     assert rerun["records"] > 0
     assert _tables(killed / "warehouse.duckdb") == _tables(clean.warehouse_path)
+    with duckdb.connect(str(killed / "warehouse.duckdb"), read_only=True) as con:
+        runs = con.execute("SELECT status, finished_at IS NOT NULL FROM ingest_runs ORDER BY run_id").fetchall()
+    assert runs == [("interrupted", True), ("done", True)]  # the killed run does not stay 'running' forever
 
 
 def test_mysql_dump_with_chinese_columns_integer_dates_and_glued_postcodes(tmp_path: Path) -> None:

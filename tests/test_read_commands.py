@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from ipnav.config import Settings, Workspace
 from ipnav.web.app import create_app
-from tests.conftest import cli_json, run_cli
+from tests.conftest import SAMPLE, cli_json, run_cli
 
 
 def test_stats_counts_by_format_country_type_year_status(full_workspace: Workspace) -> None:
@@ -127,16 +127,22 @@ def test_api_patent_stats_and_errors(client: TestClient) -> None:
     assert client.get("/assets/swagger/swagger-ui-bundle.js").status_code == 200
 
 
-def test_api_answers_503_while_an_ingest_holds_the_warehouse(tmp_path: Path) -> None:
+def test_reads_go_on_and_changes_wait_while_another_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import subprocess
     import sys
-    import time
 
+    monkeypatch.setenv("IPNAV_LOCK_WAIT", "1")
     ws = tmp_path / "ws"
+    assert run_cli("ingest", str(SAMPLE / "cn"), workspace=ws).returncode in (0, 3)
+    assert run_cli("user", "add", "ana", "--role", "analyst", workspace=ws, stdin="analyst-pass-1\n").returncode == 0
     client = TestClient(create_app(Settings(workspace=ws, public=True)))
-    assert client.get("/api/stats").status_code == 200
-    time.sleep(1.5)  # the server lets go of the file when idle
-    holder = subprocess.Popen(
+    token = client.get("/api/me").json()["csrf_token"]
+    body = {"name": "ana", "password": "analyst-pass-1"}
+    token = client.post("/api/login", json=body, headers={"X-CSRF-Token": token}).json()["csrf_token"]
+    before = client.get("/api/stats").json()["patents"]
+    holder = subprocess.Popen(  # another process (an ingest) holds the warehouse read-write
         [
             sys.executable,
             "-c",
@@ -148,11 +154,14 @@ def test_api_answers_503_while_an_ingest_holds_the_warehouse(tmp_path: Path) -> 
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        response = client.get("/api/stats")
-        assert response.status_code == 503
-        assert response.json()["error"] == "WarehouseBusy"
+        response = client.get("/api/stats")  # reads the published snapshot: no wait, no error
+        assert response.status_code == 200 and response.json()["patents"] == before
+        assert client.get("/api/search", params={"q": "ti=电池"}).status_code == 200
+        change = client.post("/api/topics", json={"name": "电池", "query": "ti=电池"}, headers={"X-CSRF-Token": token})
+        assert change.status_code == 503 and change.json()["error"] == "WarehouseBusy"
     finally:
         holder.kill()
         holder.wait()
-    time.sleep(0.2)
-    assert client.get("/api/stats").status_code == 200
+    created = client.post("/api/topics", json={"name": "电池", "query": "ti=电池"}, headers={"X-CSRF-Token": token})
+    assert created.status_code == 200
+    assert [t["name"] for t in client.get("/api/topics").json()] == ["电池"]  # published at once

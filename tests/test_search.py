@@ -197,7 +197,7 @@ def test_malformed_queries_name_the_position(full_workspace: Workspace) -> None:
 @pytest.mark.parametrize(
     ("query", "position"),
     [("ad>=2263", 4), ("ad<1600", 3), ("pd=3000", 3), ("ad=[2020 TO 9999]", 12), ("gd=2020-13", 3),
-     ("ti=电池 AND ad=(2020 OR 3000)", 21)],
+     ("ti=电池 AND ad=(2020 OR 3000)", 22)],
 )  # fmt: skip
 def test_dates_out_of_range_are_query_errors_with_position(
     full_workspace: Workspace, query: str, position: int

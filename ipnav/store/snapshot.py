@@ -23,15 +23,16 @@ it: POSIX). The cost is disk (a second copy of the warehouse) and the copy time 
 from __future__ import annotations
 
 import atexit
+import collections
 import json
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import duckdb
 
@@ -39,6 +40,10 @@ from ipnav.errors import WarehouseBusy, WorkspaceError
 
 POINTER = "CURRENT"
 _PUBLISH = threading.Lock()
+T = TypeVar("T")
+MEMO_SIZE = 512
+_memo: collections.OrderedDict[tuple[Any, ...], Any] = collections.OrderedDict()
+_memo_lock = threading.Lock()
 
 
 def snapshot_dir(warehouse_path: Path) -> Path:
@@ -93,6 +98,25 @@ def publish(warehouse_path: Path) -> Path | None:
             if old.name not in keep:
                 old.unlink(missing_ok=True)
         return folder / name
+
+
+def memo(warehouse: Any, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()` once per published snapshot: a snapshot never changes, so neither does a result read
+    from it (an analysis, similar patents, value flags). Results of other warehouses are not kept.
+    The last MEMO_SIZE results are kept per process; callers treat them as read-only."""
+    if not getattr(warehouse, "snapshot", ""):
+        return compute()
+    full = (warehouse.path, warehouse.snapshot, *key)
+    with _memo_lock:
+        if full in _memo:
+            _memo.move_to_end(full)
+            return _memo[full]  # type: ignore[no-any-return]
+    value = compute()
+    with _memo_lock:
+        _memo[full] = value
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
 
 
 class SnapshotReader:
@@ -153,7 +177,7 @@ class SnapshotReader:
                 entry = self._open.setdefault(name, [con, 0])
             entry[1] += 1
             self._close_idle(keep=name)
-        wh = Warehouse.cursor_of(entry[0], self.path, read_only=True)
+        wh = Warehouse.cursor_of(entry[0], self.path, read_only=True, snapshot=name)
         try:
             yield wh
         finally:

@@ -61,6 +61,7 @@ class Warehouse:
         self.path = str(path)
         self.read_only = read_only
         self._owner = True  # closing publishes a snapshot for the readers (read-write files only)
+        self.snapshot = ""  # the published snapshot this reads, when it reads one (a key for caches)
         # another process may hold the file a moment (a web server between requests): writers wait a little
         deadline = time.monotonic() + (0.0 if read_only else float(os.environ.get("IPNAV_LOCK_WAIT", "10")))
         while True:
@@ -82,10 +83,12 @@ class Warehouse:
                 self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     @classmethod
-    def cursor_of(cls, con: duckdb.DuckDBPyConnection, path: Path | str, *, read_only: bool) -> Warehouse:
+    def cursor_of(
+        cls, con: duckdb.DuckDBPyConnection, path: Path | str, *, read_only: bool, snapshot: str = ""
+    ) -> Warehouse:
         """A warehouse over a new cursor of an open connection (cheap; closing it closes the cursor only)."""
         wh = cls.__new__(cls)
-        wh.path, wh.read_only, wh.con, wh._owner = str(path), read_only, con.cursor(), False
+        wh.path, wh.read_only, wh.con, wh._owner, wh.snapshot = str(path), read_only, con.cursor(), False, snapshot
         return wh
 
     def close(self) -> None:

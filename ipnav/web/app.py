@@ -6,17 +6,12 @@ library (`IpnavError`) become JSON with their HTTP status.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
-import os
-import weakref
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import anyio
-import anyio.to_thread
 import orjson
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -30,9 +25,9 @@ from ipnav import __version__
 from ipnav.config import Settings, Workspace
 from ipnav.errors import IpnavError, WarehouseBusy, WorkspaceError
 from ipnav.store import reads, snapshot
-from ipnav.store.snapshot import SnapshotReader
+from ipnav.store.snapshot import SnapshotReader, memo
 from ipnav.store.warehouse import Warehouse
-from ipnav.web import pages, plans
+from ipnav.web import lanes, pages, plans
 from ipnav.web.accounts import Accounts, Forbidden, User, secret_key
 from ipnav.web.guards import BodyLimit, SecurityHeaders, TrustedProxies
 from ipnav.web.i18n import translate
@@ -55,19 +50,6 @@ from ipnav.web.security import (
 from ipnav.web.security import (
     accounts as accounts_of,
 )
-
-_SEARCH_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def search_limiter() -> anyio.CapacityLimiter:
-    """Searches running at once in this process (IPNAV_SEARCH_THREADS, default 2: one per core), per event loop."""
-    loop = asyncio.get_running_loop()
-    if loop not in _SEARCH_LIMITERS:
-        _SEARCH_LIMITERS[loop] = anyio.CapacityLimiter(int(os.environ.get("IPNAV_SEARCH_THREADS", "2")))
-    return _SEARCH_LIMITERS[loop]
-
 
 ASSETS = Path(__file__).resolve().parents[2] / "node_modules"  # front-end packages installed by npm ci
 
@@ -262,7 +244,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/api/patents/{number}", summary="One patent in full / 专利详情")
     async def api_patent(number: str, wh: WarehouseDep) -> dict[str, Any]:
-        return await run_in_threadpool(reads.patent_detail, wh, number)
+        return await lanes.quick(reads.patent_detail, wh, number)
 
     @app.get("/api/search", summary="Search with the query language / 专利检索", response_model=None)
     async def api_search(
@@ -278,9 +260,7 @@ def create_app(settings: Settings) -> FastAPI:
         work = functools.partial(
             service.search, workspace, wh, q, limit=limit, sort=sort, cursor=cursor, facets=facets, settings=settings
         )
-        # a few searches at a time, the others wait their turn in order: under load, latencies stay close
-        # to the mean instead of every search slowing every other one down (the GIL, CPU caches)
-        data = await anyio.to_thread.run_sync(work, limiter=search_limiter())
+        data = await lanes.quick(work)
         return json_response(data)  # the hot path: orjson, no per-field re-encoding of a plain dict
 
     @app.get("/api/similar/{number}", summary="Patents similar to one patent / 相似专利")
@@ -289,7 +269,9 @@ def create_app(settings: Settings) -> FastAPI:
     ) -> dict[str, Any]:
         from ipnav.search.similar import similar
 
-        return await run_in_threadpool(similar, workspace, wh, number, limit=limit)
+        return await lanes.quick(
+            memo, wh, ("similar", number, limit), lambda: similar(workspace, wh, number, limit=limit)
+        )
 
     @app.get("/api/analyze/{kind}", summary="One navigation analysis of a selection / 专利导航分析")
     async def api_analyze(
@@ -303,7 +285,12 @@ def create_app(settings: Settings) -> FastAPI:
         from ipnav.analytics.selection import Selection
 
         options: dict[str, Any] = {k: v for k, v in (("limit", limit), ("level", level)) if v is not None}
-        return await run_in_threadpool(analyze, workspace, wh, Selection.parse(selection), kind, **options)
+        return await lanes.heavy(
+            memo,
+            wh,
+            ("analyze", selection, kind, tuple(sorted(options.items())), dt.date.today()),
+            lambda: analyze(workspace, wh, Selection.parse(selection), kind, **options),
+        )
 
     @app.get("/api/topics", summary="Thematic databases / 专题库")
     async def api_topics(wh: WarehouseDep) -> list[dict[str, Any]]:
@@ -336,7 +323,7 @@ def create_app(settings: Settings) -> FastAPI:
     ) -> dict[str, Any]:
         from ipnav.value.service import patent_value
 
-        return await run_in_threadpool(patent_value, wh, settings, number, as_of=as_of, weights=weights)
+        return await lanes.quick(patent_value, wh, settings, number, as_of=as_of, weights=weights)
 
     @app.get("/api/indicators", summary="Indicator catalogue with definitions / 指标目录")
     async def api_indicators() -> list[dict[str, Any]]:
@@ -377,7 +364,7 @@ def create_app(settings: Settings) -> FastAPI:
             patents=patents,
             year=year,
         )
-        return await run_in_threadpool(indicators.compute, wh, request)
+        return await lanes.heavy(memo, wh, ("indicator", repr(request)), lambda: indicators.compute(wh, request))
 
     app.include_router(plans.api)
     app.include_router(plans.pages)

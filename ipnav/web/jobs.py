@@ -85,13 +85,13 @@ class IngestJob:
                                  limits=InputLimits.from_settings(settings),
                                  after=lambda wh: ensure_scores(wh, score_config(settings)))  # fmt: skip
             result = summary.as_dict()
-            self._set(status="finished", summary=result, finished=dt.datetime.now().isoformat(timespec="seconds"))
-            accounts.audit(user, "ingest", str(folder), result)
-        except (IpnavError, OSError) as exc:
-            self._set(status="failed", error=str(exc))
-            accounts.audit(user, "ingest.failed", str(folder), {"error": str(exc)})
-        finally:
             _tidy(Workspace(settings.workspace), folder, settings.keep_uploads_days)
+            accounts.audit(user, "ingest", str(folder), result)
+            self._set(status="finished", summary=result, finished=dt.datetime.now().isoformat(timespec="seconds"))
+        except (IpnavError, OSError) as exc:
+            _tidy(Workspace(settings.workspace), folder, settings.keep_uploads_days)
+            accounts.audit(user, "ingest.failed", str(folder), {"error": str(exc)})
+            self._set(status="failed", error=str(exc))
 
 
 def _save(workspace: Workspace, files: list[tuple[str, IO[bytes]]], limit: int) -> tuple[Path, int]:

@@ -21,7 +21,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ipnav.errors import IpnavError, UsageError
 from ipnav.store import reads
+from ipnav.store.snapshot import memo
 from ipnav.store.warehouse import Warehouse
+from ipnav.web import lanes
 from ipnav.web.accounts import ROLE_ZH, ROLES, Forbidden, User
 from ipnav.web.i18n import LANGUAGES, translate
 from ipnav.web.security import (
@@ -160,7 +162,7 @@ async def home(request: Request, wh: WarehouseDep, user: UserDep) -> HTMLRespons
         ]
         return {"stats": stats, "headline": headline, "topics": topics.list_topics(wh)[:8]}
 
-    return render(request, "home.html", **await run_in_threadpool(work))
+    return render(request, "home.html", **await lanes.heavy(memo, wh, ("home", dt.date.today()), work))
 
 
 @router.get("/search")
@@ -179,7 +181,7 @@ async def search_page(
     error: dict[str, Any] | None = None
     if q.strip():
         try:
-            data = await run_in_threadpool(
+            data = await lanes.quick(
                 service.search, request.app.state.workspace, wh, q, limit=20, sort=sort, cursor=cursor,
                 facets=True, settings=settings,
             )  # fmt: skip
@@ -227,7 +229,7 @@ async def _download(request: Request, stem: str, fmt: str, write: Any) -> Respon
     """Write a file into the workspace's exports folder (in a worker thread) and send it."""
     out = request.app.state.workspace.exports_dir / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.{fmt}"
     out.parent.mkdir(parents=True, exist_ok=True)
-    await run_in_threadpool(write, out)
+    await lanes.heavy(write, out)
     return _file_response(out, MEDIA[fmt])
 
 
@@ -251,14 +253,15 @@ async def patent_page(request: Request, number: str, wh: WarehouseDep, user: Use
     def work() -> dict[str, Any]:
         detail = reads.patent_detail(wh, number)
         links = reads.citation_links(wh, detail["app_key"])
-        value = patent_value(wh, settings, detail["app_key"])
+        key = detail["app_key"]
+        value = memo(wh, ("value", key, dt.date.today()), lambda: patent_value(wh, settings, key))
         try:
-            alike = similar(request.app.state.workspace, wh, detail["app_key"], limit=8)["hits"]
+            alike = memo(wh, ("similar", key, 8), lambda: similar(request.app.state.workspace, wh, key, limit=8))
         except IpnavError:
-            alike = []
-        return {"p": detail, "links": links, "value": value, "similar": alike}
+            alike = {"hits": []}
+        return {"p": detail, "links": links, "value": value, "similar": alike["hits"]}
 
-    return render(request, "patent.html", **await run_in_threadpool(work))
+    return render(request, "patent.html", **await lanes.quick(work))
 
 
 @router.get("/navigate")
@@ -274,9 +277,10 @@ async def navigate_page(
 
     pack = None
     if selection.strip():
-        pack = await run_in_threadpool(
-            navigate, request.app.state.workspace, wh, Selection.parse(selection), as_of=as_of
-        )
+        pack = await lanes.heavy(
+            memo, wh, ("navigate", selection, as_of or dt.date.today()),
+            lambda: navigate(request.app.state.workspace, wh, Selection.parse(selection), as_of=as_of),
+        )  # fmt: skip
     return render(
         request, "navigate.html", selection=selection, pack=pack,
         charts=_script_json({k: a["option"] for k, a in pack["analyses"].items()}) if pack else "{}",
@@ -363,7 +367,7 @@ async def indicators_page(
     request_ = indicators.make_request(
         request.app.state.settings, name, as_of=as_of, region=region or None, by=by or None, patents=patents
     )
-    result = await run_in_threadpool(indicators.compute, wh, request_)
+    result = await lanes.heavy(memo, wh, ("indicator", repr(request_)), lambda: indicators.compute(wh, request_))
     return render(
         request, "indicators.html", result=result, catalogue=indicators.catalogue(), name=name, region=region,
         by=by, as_of=request_.as_of.isoformat(), patents=patents,

@@ -22,6 +22,7 @@ from ipnav.plan import excel, records, report, service
 from ipnav.plan.assess import STATUS_EN, STATUS_ZH, STATUSES
 from ipnav.plan.model import Plan
 from ipnav.store.warehouse import Warehouse
+from ipnav.web import lanes
 from ipnav.web.accounts import User
 from ipnav.web.pages import _download, _script_json, render
 from ipnav.web.security import change, current_user, read_warehouse, require
@@ -53,7 +54,7 @@ def _plan(request: Request, plan_id: str) -> Plan:
 
 
 async def _status(request: Request, wh: Warehouse, plan: Plan, as_of: dt.date | None) -> dict[str, Any]:
-    return await run_in_threadpool(service.status_cached, request.app.state.settings, wh, plan, as_of)
+    return await lanes.heavy(service.status_cached, request.app.state.settings, wh, plan, as_of)
 
 
 # --- API -----------------------------------------------------------------------------------------------
