@@ -765,6 +765,7 @@ def awards_load(
 
     with _warehouse() as wh:
         data = awards.load(wh, path)
+        _value_scores(settings())(wh)  # stored flags follow the award list
     if as_json:
         _print_json(data)
     else:
@@ -937,10 +938,10 @@ def demo(
 
 
 def _value_scores(conf: Settings) -> Callable[[Any], object]:
-    """What an ingest does last: rebuild the value-score table search sorts by (as of today) if stale."""
-    from ipnav.value.service import ensure_scores, score_config
+    """What an ingest does last: the stored value scores (search sorts by them) and flags, as of today."""
+    from ipnav.value.service import refresh
 
-    return lambda wh: ensure_scores(wh, score_config(conf))
+    return lambda wh: refresh(wh, conf)
 
 
 def sample_path() -> Path:

@@ -222,3 +222,22 @@ def test_api_value_and_indicator(ws: Workspace) -> None:
     assert client.get("/api/value/CN999").status_code == 404
     catalogue = client.get("/api/indicators").json()
     assert any(i["name"] == "high_value_invention_per_10k" for i in catalogue)
+
+
+def test_stored_flags_of_today_equal_flags_computed_for_one_patent(ws: Workspace, tmp_path: Path) -> None:
+    """Ingest stores every patent's flags as of today (patent pages read them); computed alone they agree."""
+    import shutil
+
+    import duckdb
+
+    keys = [r[0] for r in duckdb.connect(str(ws.warehouse_path), read_only=True).execute(
+        "SELECT app_key FROM value_flags ORDER BY app_key").fetchall()]  # fmt: skip
+    assert len(keys) >= 5
+    stored = [cli_json("value", k, workspace=ws.root)["flags"] for k in keys]  # type: ignore[index]
+    alone = tmp_path / "ws"
+    shutil.copytree(ws.root, alone)
+    with duckdb.connect(str(alone / "warehouse.duckdb")) as con:
+        con.execute("DROP TABLE value_flags")
+        con.execute("DELETE FROM meta WHERE key = 'value_flags'")
+    computed = [cli_json("value", k, workspace=alone)["flags"] for k in keys]  # type: ignore[index]
+    assert stored == computed and any(f["high_value"] for f in stored)

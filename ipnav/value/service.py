@@ -19,6 +19,7 @@ from ipnav.value.flags import FlagPolicy
 from ipnav.value.score import ScoreConfig
 
 SCORES_TABLE = "value_scores"
+FLAGS_TABLE = "value_flags"
 
 
 def flag_policy(settings: Settings, as_of: dt.date | None = None, **overrides: Any) -> FlagPolicy:
@@ -68,6 +69,43 @@ def ensure_scores(warehouse: Warehouse, config: ScoreConfig) -> str:
     return SCORES_TABLE
 
 
+def _flags_stamp(warehouse: Warehouse, policy: FlagPolicy) -> str:
+    con = warehouse.con
+    last = con.execute("SELECT coalesce(max(run_id), 0) FROM ingest_runs").fetchall()[0][0]
+    awards = con.execute("SELECT count(*), coalesce(sum(hash(number, award, year)), 0) FROM awards").fetchall()[0]
+    return json.dumps({"run": last, "awards": list(awards), **policy.describe()}, sort_keys=True, default=str)
+
+
+def ensure_flags(warehouse: Warehouse, policy: FlagPolicy) -> None:
+    """Store every patent's flags under `policy` (what patent pages read), unless they are stored already."""
+    stamp = _flags_stamp(warehouse, policy)
+    con = warehouse.con
+    if con.execute("SELECT 1 FROM meta WHERE key = 'value_flags' AND value = ?", [stamp]).fetchall():
+        return
+    con.execute("BEGIN")
+    temp = flags.compute(con, policy)
+    con.execute(f"CREATE OR REPLACE TABLE {FLAGS_TABLE} AS SELECT * FROM {temp}")
+    con.execute(f"DROP TABLE {temp}")
+    con.execute(f"CREATE INDEX IF NOT EXISTS {FLAGS_TABLE}_app_key ON {FLAGS_TABLE} (app_key)")
+    con.execute("DELETE FROM meta WHERE key = 'value_flags'")
+    con.execute("INSERT INTO meta VALUES ('value_flags', ?)", [stamp])
+    con.execute("COMMIT")
+
+
+def _stored_flags(warehouse: Warehouse, policy: FlagPolicy, app_key: str) -> list[dict[str, Any]] | None:
+    """The patent's stored flags when they were stored under this very policy (as of the same day)."""
+    stamp = _flags_stamp(warehouse, policy)
+    if not warehouse.con.execute("SELECT 1 FROM meta WHERE key = 'value_flags' AND value = ?", [stamp]).fetchall():
+        return None
+    return warehouse.query(f"SELECT * FROM {FLAGS_TABLE} WHERE app_key = ?", [app_key])
+
+
+def refresh(warehouse: Warehouse, settings: Settings) -> None:
+    """What an ingest does last: the stored value scores and flags as of today, rebuilt when stale."""
+    ensure_scores(warehouse, score_config(settings))
+    ensure_flags(warehouse, flag_policy(settings))
+
+
 def stored_stamp(warehouse: Warehouse) -> str | None:
     """The stamp (JSON: ingest run, as-of, weights) of the stored score table, None when there is none."""
     con = warehouse.con
@@ -108,12 +146,14 @@ def patent_value(
     row = warehouse.query(f"SELECT * FROM {table} WHERE app_key = ?", [app_key])
     if table != SCORES_TABLE:
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    keys = f"_key_{uuid.uuid4().hex[:8]}"
-    con.execute(f"CREATE TEMP TABLE {keys} AS SELECT ? AS app_key", [app_key])
-    flag_table = flags.compute(con, policy, keys_table=keys)
-    flag_rows = warehouse.query(f"SELECT * FROM {flag_table}")
-    con.execute(f"DROP TABLE IF EXISTS {flag_table}")
-    con.execute(f"DROP TABLE IF EXISTS {keys}")
+    flag_rows = _stored_flags(warehouse, policy, app_key)
+    if not flag_rows:  # another date or policy than the stored one: this patent's flags, computed now
+        keys = f"_key_{uuid.uuid4().hex[:8]}"
+        con.execute(f"CREATE TEMP TABLE {keys} AS SELECT ? AS app_key", [app_key])
+        flag_table = flags.compute(con, policy, keys_table=keys)
+        flag_rows = warehouse.query(f"SELECT * FROM {flag_table}")
+        con.execute(f"DROP TABLE IF EXISTS {flag_table}")
+        con.execute(f"DROP TABLE IF EXISTS {keys}")
     patent = warehouse.query(
         "SELECT app_key, app_number, title, first_applicant, country, patent_type, filing_date, grant_date, "
         "legal_status, main_ipc FROM patents WHERE app_key = ?",

@@ -71,7 +71,7 @@ class IngestJob:
     def _run(self, settings: Settings, reader: SnapshotReader, accounts: Accounts, user: str, folder: Path) -> None:
         from ipnav.ingest.run import ingest
         from ipnav.ingest.sources import InputLimits
-        from ipnav.value.service import ensure_scores, score_config
+        from ipnav.value.service import refresh
 
         def progress(done: int, name: str) -> None:
             with self._lock:
@@ -83,7 +83,7 @@ class IngestJob:
                 summary = ingest([folder], Workspace(settings.workspace), batch_size=settings.batch_size,
                                  workers=settings.workers, header_map=settings.header_map, progress=progress,
                                  limits=InputLimits.from_settings(settings),
-                                 after=lambda wh: ensure_scores(wh, score_config(settings)))  # fmt: skip
+                                 after=lambda wh: refresh(wh, settings))  # fmt: skip
             result = summary.as_dict()
             _tidy(Workspace(settings.workspace), folder, settings.keep_uploads_days)
             accounts.audit(user, "ingest", str(folder), result)
