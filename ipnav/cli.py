@@ -1245,8 +1245,9 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # click usage errors and unexpected failures: one line unless --debug
         import click
+        from typer.core import _click as typer_click  # typer vendors its own click: its errors are not click's
 
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, click.ClickException | typer_click.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
         if _state["debug"]:

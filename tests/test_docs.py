@@ -34,3 +34,9 @@ def test_readme_holds_the_two_setup_commands_and_ci_runs_the_test_one() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "bash scripts/demo.sh" in readme and "bash scripts/test.sh" in readme
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_an_unknown_command_is_a_usage_error_not_a_crash() -> None:
+    result = run_cli("tm", "search", "x")
+    assert result.returncode == 2 and "No such command 'tm'" in result.stderr
+    assert "Usage:" in result.stderr and "unexpected" not in result.stderr

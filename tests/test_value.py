@@ -177,6 +177,14 @@ def test_search_sorts_and_filters_by_value(ws: Workspace) -> None:
     assert all(h["value"] >= cut for h in high["hits"])
 
 
+def test_a_bad_award_file_is_one_clear_line(ws: Workspace, tmp_path: Path) -> None:
+    bad = tmp_path / "awards.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = run_cli("awards", "load", str(bad), workspace=ws.root)
+    assert result.returncode == 1 and "unexpected" not in result.stderr
+    assert f"{bad}: header row lacks number, award, year" in result.stderr
+
+
 def test_awards_reload_is_idempotent(ws: Workspace) -> None:
     again = run_cli("awards", "load", str(FIXTURES / "awards" / "awards.csv"), "--json", workspace=ws.root)
     assert again.returncode == 3

@@ -49,24 +49,24 @@ def _rows(path: Path) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputFileError(f"{path}: neither UTF-8 nor GB18030 text")
+        raise InputFileError(str(path), "neither UTF-8 nor GB18030 text")
     return list(csv.reader(io.StringIO(text)))
 
 
 def load(warehouse: Warehouse, path: Path) -> dict[str, Any]:
     """Load an award list; returns counts and the problems found."""
     if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
+        raise InputFileError(str(path), "no such file")
     rows = _rows(path)
     wanted = {fold_header(h): field for field, names in _HEADERS.items() for h in names}
     if not rows:
-        raise InputFileError(f"{path}: empty file")
+        raise InputFileError(str(path), "empty file")
     columns = {wanted.get(fold_header(h)): i for i, h in enumerate(rows[0]) if wanted.get(fold_header(h))}
     missing = [f for f in _HEADERS if f not in columns]
     if missing:
         raise InputFileError(
-            f"{path}: header row lacks {', '.join(missing)} "
-            "(expected columns like 专利号, 奖项, 年份 / number, award, year)"
+            str(path),
+            f"header row lacks {', '.join(missing)} (expected columns like 专利号, 奖项, 年份 / number, award, year)",
         )
     good: list[tuple[Any, ...]] = []
     problems: list[AwardProblem] = []
