@@ -44,7 +44,7 @@ from ipnav.config import Settings, Workspace  # noqa: E402
 from ipnav.store.prepare import Prepared, prepare  # noqa: E402
 from ipnav.store.reference import ensure_reference  # noqa: E402
 from ipnav.store.warehouse import Warehouse  # noqa: E402
-from ipnav.value.service import ensure_scores, score_config  # noqa: E402
+from ipnav.value.service import refresh  # noqa: E402
 
 
 def prepared_range(bounds: tuple[int, int]) -> list[Prepared]:
@@ -67,8 +67,9 @@ def build_workspace(root: Path, docs: int, workers: int) -> None:
         wh.finish_run(run_id, {"files": 0, "records": docs, "inserted": docs, "updated": 0, "unchanged": 0,
                                "rejected": 0, "seconds": time.perf_counter() - started}, "done")  # fmt: skip
         (root / "index" / "indexed-run").write_text(str(run_id))  # the index above holds this run
-        ensure_scores(wh, score_config(Settings(workspace=root)))
-    print(f"warehouse: {docs:,} applications with documents and value scores in {time.perf_counter() - started:.0f} s")
+        refresh(wh, Settings(workspace=root))  # value scores and flags, as an ingest leaves them
+    print(f"warehouse: {docs:,} applications with documents, value scores and flags in "
+          f"{time.perf_counter() - started:.0f} s")  # fmt: skip
 
 
 def _free_port() -> int:

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from typing import Any
 
+import orjson
 import tantivy
 
 from ipnav.config import Workspace
@@ -101,10 +102,13 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
         ]
     )
     result = searcher.search(compiled, limit=limit)
-    keys = [searcher.doc(address)["key"][0] for _, address in result.hits]
+    docs = [searcher.doc(address) for _, address in result.hits]
+    keys = [doc["key"][0] for doc in docs]
     scores = {k: float(s) for k, (s, _) in zip(keys, result.hits, strict=True)}
+    stored = [doc.get_first("hit") for doc in docs]  # the display row the index keeps, as search shows it
+    rows = [orjson.loads(row) for row in stored] if all(stored) else rows_for(warehouse, keys)
     hits = []
-    for row in rows_for(warehouse, keys):
+    for row in rows:
         row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
         row["score"] = round(scores[row["app_key"]], 4)
         hits.append(row)
