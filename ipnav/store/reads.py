@@ -47,21 +47,24 @@ def stats(warehouse: Warehouse) -> dict[str, Any]:
     return out
 
 
+_FIND_SQL = (
+    "SELECT app_key FROM patents WHERE app_key = ?",
+    "SELECT app_key FROM publications WHERE number = ? LIMIT 1",
+    "SELECT app_key FROM publications WHERE regexp_replace(number, '[A-Z][0-9]?$', '') = ? LIMIT 1",
+)
+
+
 def find_app_key(warehouse: Warehouse, number: str) -> str:
     """Application key for an application or publication number in any common spelling."""
     text = number.strip()
     if not text:
         raise UsageError("give a patent number")
     candidates = [text] if text.startswith(("K:", "P:")) else split_number_variants(text)
-    for candidate in candidates:
-        found = warehouse.query(
-            "SELECT app_key FROM patents WHERE app_key = ? "
-            "UNION SELECT app_key FROM publications WHERE number = ? "
-            "OR regexp_replace(number, '[A-Z][0-9]?$', '') = ? LIMIT 1",
-            [candidate, candidate, candidate],
-        )
-        if found:
-            return str(found[0]["app_key"])
+    for candidate in candidates:  # point lookups (indexed) first; the scan of every publication last
+        for sql in _FIND_SQL:
+            found = warehouse.con.execute(sql, [candidate]).fetchone()
+            if found:
+                return str(found[0])
     raise RecordNotFound("patent", number, suggest_numbers(warehouse, text))
 
 

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS parties (
 -- point lookups by application (a page of search hits, a patent page) use these instead of scanning
 CREATE INDEX IF NOT EXISTS patents_app_key ON patents (app_key);
 CREATE INDEX IF NOT EXISTS publications_app_key ON publications (app_key);
+CREATE INDEX IF NOT EXISTS publications_number ON publications (number);
 CREATE INDEX IF NOT EXISTS parties_app_key ON parties (app_key);
 CREATE TABLE IF NOT EXISTS classifications (app_key VARCHAR, scheme VARCHAR, symbol VARCHAR, main BOOLEAN);
 CREATE TABLE IF NOT EXISTS priorities (app_key VARCHAR, country VARCHAR, number VARCHAR, date DATE);

@@ -13,6 +13,7 @@ from typing import Any
 
 from ipnav.config import Settings
 from ipnav.store import reads
+from ipnav.store.snapshot import memo
 from ipnav.store.warehouse import Warehouse
 from ipnav.value import flags, score
 from ipnav.value.flags import FlagPolicy
@@ -43,20 +44,21 @@ def score_config(settings: Settings, as_of: dt.date | None = None, weights: str 
     )
 
 
+def _last_run(warehouse: Warehouse) -> int:
+    """The last ingest run (read once per published snapshot)."""
+    query = "SELECT coalesce(max(run_id), 0) FROM ingest_runs"
+    return int(memo(warehouse, ("last_run",), lambda: warehouse.con.execute(query).fetchall()[0][0]))
+
+
 def _stamp(warehouse: Warehouse, config: ScoreConfig) -> str:
-    last = warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM ingest_runs").fetchall()
-    return json.dumps({"run": last[0][0] if last else 0, **config.describe()}, sort_keys=True)
+    return json.dumps({"run": _last_run(warehouse), **config.describe()}, sort_keys=True)
 
 
 def ensure_scores(warehouse: Warehouse, config: ScoreConfig) -> str:
     """Name of a table holding every application's score under `config` (rebuilt only when stale)."""
     stamp = _stamp(warehouse, config)
     con = warehouse.con
-    stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
-    present = con.execute(
-        "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
-    ).fetchall()
-    if stored and stored[0][0] == stamp and present:
+    if memo(warehouse, ("scores_stamp",), lambda: stored_stamp(warehouse)) == stamp:
         return SCORES_TABLE
     if warehouse.read_only:
         return score.compute(con, config)
@@ -70,10 +72,9 @@ def ensure_scores(warehouse: Warehouse, config: ScoreConfig) -> str:
 
 
 def _flags_stamp(warehouse: Warehouse, policy: FlagPolicy) -> str:
-    con = warehouse.con
-    last = con.execute("SELECT coalesce(max(run_id), 0) FROM ingest_runs").fetchall()[0][0]
-    awards = con.execute("SELECT count(*), coalesce(sum(hash(number, award, year)), 0) FROM awards").fetchall()[0]
-    return json.dumps({"run": last, "awards": list(awards), **policy.describe()}, sort_keys=True, default=str)
+    awards = memo(warehouse, ("awards",), lambda: list(warehouse.con.execute(
+        "SELECT count(*), coalesce(sum(hash(number, award, year)), 0) FROM awards").fetchall()[0]))  # fmt: skip
+    return json.dumps({"run": _last_run(warehouse), "awards": awards, **policy.describe()}, sort_keys=True, default=str)
 
 
 def ensure_flags(warehouse: Warehouse, policy: FlagPolicy) -> None:
@@ -95,7 +96,8 @@ def ensure_flags(warehouse: Warehouse, policy: FlagPolicy) -> None:
 def _stored_flags(warehouse: Warehouse, policy: FlagPolicy, app_key: str) -> list[dict[str, Any]] | None:
     """The patent's stored flags when they were stored under this very policy (as of the same day)."""
     stamp = _flags_stamp(warehouse, policy)
-    if not warehouse.con.execute("SELECT 1 FROM meta WHERE key = 'value_flags' AND value = ?", [stamp]).fetchall():
+    sql = "SELECT 1 FROM meta WHERE key = 'value_flags' AND value = ?"
+    if not memo(warehouse, ("flags_stored", stamp), lambda: bool(warehouse.con.execute(sql, [stamp]).fetchall())):
         return None
     return warehouse.query(f"SELECT * FROM {FLAGS_TABLE} WHERE app_key = ?", [app_key])
 
