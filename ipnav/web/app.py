@@ -285,11 +285,9 @@ def create_app(settings: Settings) -> FastAPI:
         from ipnav.analytics.selection import Selection
 
         options: dict[str, Any] = {k: v for k, v in (("limit", limit), ("level", level)) if v is not None}
-        return await lanes.heavy(
-            memo,
-            wh,
-            ("analyze", selection, kind, tuple(sorted(options.items())), dt.date.today()),
-            lambda: analyze(workspace, wh, Selection.parse(selection), kind, **options),
+        key = ("analyze", selection, kind, tuple(sorted(options.items())), dt.date.today())
+        return await lanes.apart(
+            workspace.root, key, functools.partial(analyze, selection=Selection.parse(selection), kind=kind, **options)
         )
 
     @app.get("/api/topics", summary="Thematic databases / 专题库")
@@ -364,7 +362,9 @@ def create_app(settings: Settings) -> FastAPI:
             patents=patents,
             year=year,
         )
-        return await lanes.heavy(memo, wh, ("indicator", repr(request)), lambda: indicators.compute(wh, request))
+        return await lanes.apart(
+            workspace.root, ("indicator", repr(request)), functools.partial(lanes.indicator, request=request)
+        )
 
     app.include_router(plans.api)
     app.include_router(plans.pages)

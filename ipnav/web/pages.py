@@ -277,9 +277,9 @@ async def navigate_page(
 
     pack = None
     if selection.strip():
-        pack = await lanes.heavy(
-            memo, wh, ("navigate", selection, as_of or dt.date.today()),
-            lambda: navigate(request.app.state.workspace, wh, Selection.parse(selection), as_of=as_of),
+        pack = await lanes.apart(
+            request.app.state.workspace.root, ("navigate", selection, as_of or dt.date.today()),
+            functools.partial(navigate, selection=Selection.parse(selection), as_of=as_of),
         )  # fmt: skip
     return render(
         request, "navigate.html", selection=selection, pack=pack,
@@ -367,7 +367,10 @@ async def indicators_page(
     request_ = indicators.make_request(
         request.app.state.settings, name, as_of=as_of, region=region or None, by=by or None, patents=patents
     )
-    result = await lanes.heavy(memo, wh, ("indicator", repr(request_)), lambda: indicators.compute(wh, request_))
+    result = await lanes.apart(
+        request.app.state.workspace.root, ("indicator", repr(request_)),
+        functools.partial(lanes.indicator, request=request_),
+    )  # fmt: skip
     return render(
         request, "indicators.html", result=result, catalogue=indicators.catalogue(), name=name, region=region,
         by=by, as_of=request_.as_of.isoformat(), patents=patents,
