@@ -184,6 +184,7 @@ def mixed_paths(docs: int, count: int = 2000) -> list[str]:
             paths.append(f"/api/similar/{key()}?limit=10")
         else:
             paths.append(f"/api/analyze/{rng.choice(analyses)}?selection={quote(rng.choice(queries))}")
+    rng.shuffle(paths)  # each client walks the list with a stride of the client count: every client mixes routes
     return paths
 
 
