@@ -241,11 +241,14 @@ def test_stored_flags_of_today_equal_flags_computed_for_one_patent(ws: Workspace
     keys = [r[0] for r in duckdb.connect(str(ws.warehouse_path), read_only=True).execute(
         "SELECT app_key FROM value_flags ORDER BY app_key").fetchall()]  # fmt: skip
     assert len(keys) >= 5
-    stored = [cli_json("value", k, workspace=ws.root)["flags"] for k in keys]  # type: ignore[index]
     alone = tmp_path / "ws"
     shutil.copytree(ws.root, alone)
     with duckdb.connect(str(alone / "warehouse.duckdb")) as con:
         con.execute("DROP TABLE value_flags")
         con.execute("DELETE FROM meta WHERE key = 'value_flags'")
-    computed = [cli_json("value", k, workspace=alone)["flags"] for k in keys]  # type: ignore[index]
+    stored_api = TestClient(create_app(Settings(workspace=ws.root, public=True)))
+    alone_api = TestClient(create_app(Settings(workspace=alone, public=True)))
+    stored = [stored_api.get(f"/api/value/{k}").json()["flags"] for k in keys]
+    computed = [alone_api.get(f"/api/value/{k}").json()["flags"] for k in keys]
     assert stored == computed and any(f["high_value"] for f in stored)
+    assert cli_json("value", keys[0], workspace=ws.root)["flags"] == stored[0]  # type: ignore[index]
