@@ -220,3 +220,21 @@ def test_ingest_while_20_clients_read(ws: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr  # type: ignore[attr-defined]
     assert result["errors"] == 0, result["error_kinds"]
     assert before == 0 and outcome["after"] == 300
+
+
+def test_analyses_survive_the_death_of_the_analysis_process(ws: Path) -> None:
+    import os
+    import signal
+
+    from ipnav.web import lanes
+
+    client = _client(ws, public=True)
+    assert client.get("/api/analyze/trends", params={"selection": "all"}).status_code == 200
+    assert lanes._POOL is not None
+    for pid in list(lanes._POOL._processes):  # killed, as the kernel's OOM killer would
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.5)
+    again = client.get("/api/analyze/ipc", params={"selection": "all"})
+    assert again.status_code == 200 and again.json()["rows"]
+    bad = client.get("/api/analyze/ipc", params={"selection": "ti=(电池"})
+    assert bad.status_code == 400 and bad.json()["error"] == "QuerySyntaxError" and bad.json()["position"] == 6

@@ -27,6 +27,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,13 +77,26 @@ def _pool() -> ProcessPoolExecutor:
         return _POOL
 
 
+def _discard_pool() -> None:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=False, cancel_futures=True)
+        _POOL = None
+
+
 async def apart(root: Path, key: tuple[Any, ...], work: Callable[..., T]) -> T:
     """`work(workspace=..., warehouse=...)` over the current snapshot, in the analysis process, in the heavy
     lane; remembered per snapshot under `key`. `work` must pickle: a module-level function or a
     `functools.partial` of one."""
     async with limiter("heavy"):
         where = str(Path(root).resolve())
-        outcome = await asyncio.get_running_loop().run_in_executor(_pool(), _in_analysis_process, where, key, work)
+        loop = asyncio.get_running_loop()
+        try:
+            outcome = await loop.run_in_executor(_pool(), _in_analysis_process, where, key, work)
+        except BrokenProcessPool:  # the analysis process died (killed, out of memory): a new one, once
+            _discard_pool()
+            outcome = await loop.run_in_executor(_pool(), _in_analysis_process, where, key, work)
     if outcome[0] == "error":
         raise _remote_error(*outcome[1:])
     return outcome[1]  # type: ignore[no-any-return]
