@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
-from ipnav.cells import csv_value, excel_value, save_workbook
 from ipnav.errors import UsageError
 from ipnav.kpi.indicators import flat_rows
+from ipnav.store.cells import csv_value, excel_value, save_workbook
 
 
 def write(result: dict[str, Any], out: Path) -> Path:

@@ -19,10 +19,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ipnav.cells import save_workbook
 from ipnav.errors import InputFileError, IpnavError, RecordError
 from ipnav.plan import records
 from ipnav.plan.model import KIND_ZH, Plan
+from ipnav.store.cells import save_workbook
 from ipnav.store.warehouse import Warehouse
 
 IND_SHEET, TASK_SHEET, META_SHEET = "指标填报", "任务进展", "_ipnav"

@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ipnav.cells import save_workbook
 from ipnav.errors import UsageError
 from ipnav.plan.assess import STATUS_ZH
 from ipnav.reports.document import Block
+from ipnav.store.cells import save_workbook
 
 FORMATS = ("docx", "xlsx", "pdf")
 

@@ -11,7 +11,7 @@ from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ipnav.cells import excel_value, save_workbook
+from ipnav.store.cells import excel_value, save_workbook
 from ipnav.store.reads import export_cursor
 from ipnav.store.warehouse import Warehouse
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import orjson
 
-from ipnav.cells import excel_row, formula_sql
 from ipnav.errors import RecordNotFound, UsageError
 from ipnav.model import Patent
 from ipnav.normalize.numbers import split_number_variants
+from ipnav.store.cells import excel_row, formula_sql
 from ipnav.store.codec import load_document
 from ipnav.store.merge import merge_documents
 from ipnav.store.warehouse import Warehouse
