@@ -80,9 +80,9 @@ def _flags_stamp(warehouse: Warehouse, policy: FlagPolicy) -> str:
 def ensure_flags(warehouse: Warehouse, policy: FlagPolicy) -> None:
     """Store every patent's flags under `policy` (what patent pages read), unless they are stored already."""
     stamp = _flags_stamp(warehouse, policy)
-    con = warehouse.con
-    if con.execute("SELECT 1 FROM meta WHERE key = 'value_flags' AND value = ?", [stamp]).fetchall():
+    if _flags_stored_as(warehouse, stamp):
         return
+    con = warehouse.con
     con.execute("BEGIN")
     temp = flags.compute(con, policy)
     con.execute(f"CREATE OR REPLACE TABLE {FLAGS_TABLE} AS SELECT * FROM {temp}")
@@ -93,11 +93,16 @@ def ensure_flags(warehouse: Warehouse, policy: FlagPolicy) -> None:
     con.execute("COMMIT")
 
 
+def _flags_stored_as(warehouse: Warehouse, stamp: str) -> bool:
+    """Are the stored flags those of this stamp (ingest run, award list, policy)?"""
+    sql = "SELECT 1 FROM meta WHERE key = 'value_flags' AND value = ?"
+    return bool(warehouse.con.execute(sql, [stamp]).fetchall())
+
+
 def _stored_flags(warehouse: Warehouse, policy: FlagPolicy, app_key: str) -> list[dict[str, Any]] | None:
     """The patent's stored flags when they were stored under this very policy (as of the same day)."""
     stamp = _flags_stamp(warehouse, policy)
-    sql = "SELECT 1 FROM meta WHERE key = 'value_flags' AND value = ?"
-    if not memo(warehouse, ("flags_stored", stamp), lambda: bool(warehouse.con.execute(sql, [stamp]).fetchall())):
+    if not memo(warehouse, ("flags_stored", stamp), lambda: _flags_stored_as(warehouse, stamp)):
         return None
     return warehouse.query(f"SELECT * FROM {FLAGS_TABLE} WHERE app_key = ?", [app_key])
 
