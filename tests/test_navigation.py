@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from ipnav.analytics.names import canonical_name
+from ipnav.normalize.names import canonical_name
 from ipnav.config import Settings, Workspace
 from ipnav.ingest.pipeline import parse_source
 from ipnav.ingest.run import ingest
@@ -179,7 +179,7 @@ def test_unknown_analysis_is_a_clear_error(nav: tuple[Workspace, dict[str, Paten
 
 
 def test_top_terms_count_applications(nav: tuple[Workspace, dict[str, Patent]]) -> None:
-    from ipnav.search import analysis as text
+    from ipnav.normalize import text
 
     ws, patents = nav
     rows = analysis(ws, "terms", "--limit", "5")

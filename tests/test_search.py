@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ipnav.config import Settings, Workspace
-from ipnav.search import analysis
+from ipnav.normalize import text as analysis
 from ipnav.search.service import open_index
 from ipnav.store.reads import load_patent
 from ipnav.store.warehouse import Warehouse

@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis import _
 
-from ipnav.analytics.names import APPLICANT_TYPES, canonical_name
+from ipnav.normalize.names import APPLICANT_TYPES, canonical_name
 from ipnav.store.warehouse import Warehouse
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from ipnav.analytics import charts
 from ipnav.analytics.analyses import ANALYSES, Context, run
-from ipnav.analytics.names import load_merge_table
 from ipnav.analytics.selection import Selection, resolve
 from ipnav.config import Workspace
+from ipnav.normalize.names import canonical_name
 from ipnav.store.warehouse import Warehouse
 
 MERGE_FILE = "applicant_merge.csv"
@@ -73,3 +75,11 @@ def navigate(
         "keys": ctx.keys,
         "analyses": analyses,
     }
+
+
+def load_merge_table(path: Path | None) -> dict[str, str]:
+    """The user's merge table: CSV `alias,canonical` (e.g. 华为终端 -> 华为技术). Missing file = no merges."""
+    if path is None or not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {canonical_name(r[0]): r[1].strip() for r in csv.reader(handle) if len(r) >= 2 and r[0].strip()}

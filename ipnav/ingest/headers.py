@@ -13,12 +13,11 @@ Columns that match nothing are kept verbatim in the record's `extra`.
 
 from __future__ import annotations
 
-import re
 import tomllib
-import unicodedata
 from pathlib import Path
 
 from ipnav.errors import UsageError
+from ipnav.normalize.text import fold_header
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "app_number": (
@@ -134,12 +133,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "pledge_release_date": ("质押解除日", "解除日", "质押注销日", "pledge release date"),
     "database": ("数据库", "database_name", "数据来源"),
 }
-
-
-def fold_header(header: str) -> str:
-    text = unicodedata.normalize("NFKC", str(header)).strip().lower()
-    text = text.replace("（", "(").replace("）", ")")
-    return re.sub(r"[\s_:：*]+", " ", text).strip()
 
 
 def build_map(extra_file: Path | None = None) -> dict[str, str]:

@@ -16,13 +16,13 @@ from typing import IO
 
 from ipnav.errors import RecordError
 from ipnav.ingest import common
-from ipnav.ingest.headers import build_map, fold_header
+from ipnav.ingest.headers import build_map
 from ipnav.model import Citation, LegalEvent, Patent, Priority, Publication, Reject, Transaction
 from ipnav.normalize.classification import split_symbols
 from ipnav.normalize.dates import parse_date
 from ipnav.normalize.numbers import normalize_publication_number
 from ipnav.normalize.status import normalize_patent_type, normalize_status
-from ipnav.normalize.text import clean_cjk_text
+from ipnav.normalize.text import clean_cjk_text, fold_header
 
 FORMAT = "table"
 _UNDECODABLE = re.compile(r"[\udc80-\udcff]")

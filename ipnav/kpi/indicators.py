@@ -24,8 +24,8 @@ import pyarrow as pa
 
 from ipnav.config import Settings
 from ipnav.errors import UsageError
-from ipnav.kpi import regions
-from ipnav.kpi.regions import RegionRef
+from ipnav.normalize import region as regions
+from ipnav.normalize.region import RegionRef
 from ipnav.store.reads import plain
 from ipnav.store.warehouse import Warehouse, query_dicts
 from ipnav.value import flags

@@ -1,8 +1,13 @@
-"""Party name normalisation (conservative: same entity, same spelling).
+"""Party names: one comparable spelling, the merged applicant key, and the applicant type.
 
-Full/half width fold (NFKC), case, spaces and the common company-suffix variants
-(`Co., Ltd.`, `Company Limited`, `Inc.`, `Corp.`) are unified. Chinese names keep
-their characters; only width, spaces and brackets are folded.
+* `normalize_name` (stored as `name_norm`): conservative, same entity same spelling; company
+  forms are unified (`Co., Ltd.` -> `CO LTD`) but kept.
+* `canonical_name` (the analysis key): company forms dropped, so 华为技术有限公司 and
+  华为技术股份有限公司 count as one applicant.
+* `applicant_type`: enterprise, university, institute, government or individual, from the name.
+
+Both spellings start from `fold_name`: full/half width folded (NFKC), spaces collapsed, and one
+bracket convention: full-width （） in Chinese names, ASCII () in others.
 """
 
 from __future__ import annotations
@@ -10,7 +15,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SUFFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def fold_name(raw: str) -> str:
+    """Width, spaces and brackets folded; Chinese names lose their inner spaces."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", raw).strip())
+    if _CJK.search(text):
+        return text.replace(" ", "").replace("(", "（").replace(")", "）")
+    return text
+
+
+_COMPANY_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bCO\.?,?\s*LTD\.?$"), "CO LTD"),
     (re.compile(r"\bCOMPANY\s+LIMITED$"), "CO LTD"),
     (re.compile(r"\bCOMPANY\s+LTD\.?$"), "CO LTD"),
@@ -27,16 +43,73 @@ _SUFFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def normalize_name(raw: str) -> str:
     """Comparable form of a person or organisation name."""
-    text = unicodedata.normalize("NFKC", raw).strip()
-    text = text.replace("（", "(").replace("）", ")")
-    text = re.sub(r"\s+", " ", text)
-    if re.search(r"[\u4e00-\u9fff]", text):
-        return re.sub(r"\s+", "", text)
+    text = fold_name(raw)
+    if _CJK.search(text):
+        return text
     text = text.upper().rstrip(" ,.;")
     text = re.sub(r"\s*,\s*", ", ", text)
-    for pattern, replacement in _SUFFIXES:
+    for pattern, replacement in _COMPANY_FORMS:
         new = pattern.sub(replacement, text)
         if new != text:
             text = new
             break
     return text.replace(",", "").replace("  ", " ").strip()
+
+
+_DROPPED_FORMS = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|集团公司|总公司|公司|有限|"
+    r",?\s*(co\.?,?\s*ltd\.?|company limited|co\.|ltd\.?|limited|inc\.?|incorporated|corp\.?|corporation|"
+    r"llc|l\.l\.c\.|gmbh|ag|s\.a\.|plc|kk|k\.k\.))$",
+    re.I,
+)
+
+
+def canonical_name(name: str) -> str:
+    """Same applicant, same key: width, case, spaces, brackets and company-form variants folded.
+
+    华为技术有限公司 / 华为技术股份有限公司 -> 华为技术; Sony Corporation / SONY CORP. -> SONY
+    """
+    text = fold_name(name)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _DROPPED_FORMS.sub("", text).strip(" ,.")
+    text = text if _CJK.search(text) else text.upper()
+    return text or name.strip()
+
+
+_UNIVERSITY = re.compile(r"大学|学院|高等专科|职业技术|university|college|institute of technology|school", re.I)
+_INSTITUTE = re.compile(
+    r"研究院|研究所|研究中心|科学院|实验室|研究室|institut|research|laborator|academy|fraunhofer|cnrs", re.I
+)
+_GOVERNMENT = re.compile(r"政府|委员会|管理局|人民政府|局$|部$|办公室|government|ministry|agency|department of", re.I)
+_ENTERPRISE = re.compile(
+    r"公司|企业|集团|厂|商行|合作社|co\b|ltd|inc\b|corp|llc|gmbh|\bag\b|s\.a\.|plc|kk\b|株式会社|有限", re.I
+)
+
+
+def applicant_type(name: str) -> str:
+    """enterprise | university | institute | government | individual, from the name alone."""
+    company = re.search(r"公司", name)
+    if re.search(r"大学|university", name, re.I) and not company:
+        return "university"
+    if _INSTITUTE.search(name) and not company:  # 中国科学院…研究所 is an institute, not a 学院
+        return "institute"
+    if _UNIVERSITY.search(name) and not company:
+        return "university"
+    if _ENTERPRISE.search(name):
+        return "enterprise"
+    if _GOVERNMENT.search(name):
+        return "government"
+    chinese = re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", name.strip())
+    western_person = re.fullmatch(r"[A-Za-z.\-' ]+", name.strip()) and len(name.split()) in (2, 3)
+    return "individual" if chinese or western_person else "enterprise"
+
+
+APPLICANT_TYPES = {
+    "enterprise": "企业",
+    "university": "高校",
+    "institute": "科研院所",
+    "government": "机关团体",
+    "individual": "个人",
+}

@@ -11,10 +11,10 @@ import tantivy
 
 from ipnav import reference
 from ipnav.errors import UsageError
+from ipnav.normalize import text as analysis
 from ipnav.normalize.classification import canonical_symbol
 from ipnav.normalize.numbers import split_number_variants
 from ipnav.normalize.status import normalize_patent_type, normalize_status
-from ipnav.search import analysis
 from ipnav.search.query import And, MatchAll, Node, Not, Or, Range, Term, date_bound, has_wildcard
 from ipnav.search.schema import BOOSTS
 

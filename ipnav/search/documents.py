@@ -9,9 +9,9 @@ import orjson
 import tantivy
 
 from ipnav.model import Patent
-from ipnav.search import analysis
+from ipnav.normalize import text as analysis
+from ipnav.normalize.classification import sei_codes
 from ipnav.store.rows import hit_row
-from ipnav.value.sei import sei_codes
 
 
 def seq_of(app_key: str) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from ipnav.config import Settings, Workspace
-from ipnav.search import analysis
+from ipnav.normalize import text as analysis
 from ipnav.search.index import SearchIndex, decode_cursor, encode_cursor
 from ipnav.search.query import And, Node, Not, Or, Term
 from ipnav.store.warehouse import Warehouse

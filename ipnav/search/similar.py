@@ -18,7 +18,7 @@ import orjson
 import tantivy
 
 from ipnav.config import Workspace
-from ipnav.search import analysis
+from ipnav.normalize import text as analysis
 from ipnav.search.service import open_index, rows_for
 from ipnav.store.reads import find_app_key, load_patent
 from ipnav.store.warehouse import Warehouse

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from typing import Any
 
 import orjson
 import pyarrow as pa
 
-from ipnav.analytics.names import applicant_type, canonical_name
 from ipnav.model import Patent, Transaction
-from ipnav.value.sei import sei_matches
+from ipnav.normalize import text as analysis
+from ipnav.normalize.classification import sei_matches
+from ipnav.normalize.names import applicant_type, canonical_name
 
 _GRANT_KINDS = ("B", "C", "U", "Y", "S", "E", "P")
 
@@ -33,10 +35,6 @@ _STOPWORDS = frozenset(
 def title_terms(patent: Patent, cap: int = 40) -> list[str]:
     """Distinct words of the title and abstract (Chinese by rjieba, English words of 4+ letters), for the
     top-terms analysis; computed once here instead of at every analysis."""
-    import re
-
-    from ipnav.search import analysis
-
     text = " ".join([*patent.titles.values(), *patent.abstracts.values()])
     if not text:
         return []

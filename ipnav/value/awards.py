@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ipnav.errors import InputFileError, RecordError
-from ipnav.ingest.headers import fold_header
 from ipnav.normalize.numbers import split_number_variants
+from ipnav.normalize.text import fold_header
 from ipnav.store.warehouse import Warehouse
 
 _HEADERS = {
