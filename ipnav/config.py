@@ -1,8 +1,8 @@
 """Settings and the workspace folder.
 
-One `Settings` object is built by the CLI or `create_app` and passed down; nothing
-reads settings from globals. Values come from arguments, environment variables
-prefixed `IPNAV_`, or `settings.toml` in the workspace.
+One `Settings` object is built by the CLI or `create_app` (through `ipnav.application.Ipnav`)
+and passed down; nothing below them builds one or reads the environment. Values come from
+arguments, environment variables prefixed `IPNAV_`, or `settings.toml` in the workspace.
 """
 
 from __future__ import annotations
@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     keep_uploads_days: int = Field(
         0, description="Days uploaded files are kept after their ingest (0: removed when the ingest ends)"
     )
+    search_threads: int = Field(2, description="Searches and page reads the web answers at once (one per core)")
+    lock_wait: float = Field(
+        10.0, description="Seconds a writer waits for the warehouse another process holds before giving up"
+    )
+    cjk_font: Path | None = Field(None, description="Font file with Chinese glyphs for chart images and PDF")
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="Addresses of reverse proxies whose X-Forwarded-For is believed (none: the peer address counts)",

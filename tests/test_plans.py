@@ -245,7 +245,7 @@ def test_cli_record_and_task_are_checked_and_audited(ws: Path) -> None:
     computed = run_cli("plan", "record", "changzhou-2022-2025", "hv_per_10k", "3", "--date", "2023-01-01",
                        "--source", "x", workspace=ws)  # fmt: skip
     assert computed.returncode != 0 and "computed from the warehouse" in computed.stderr
-    from ipnav.web.accounts import Accounts
+    from ipnav.accounts import Accounts
 
     actions = [(e["action"], e["target"]) for e in Accounts(ws / "accounts.sqlite").audit_log()]
     assert ("plan.record", "rules-2022-2025/empty") in actions and ("plan.task", "rules-2022-2025/T02") in actions
@@ -370,7 +370,7 @@ def test_plan_pages_and_api(ws: Path) -> None:
     denied = viewer.post("/api/plans/rules-2022-2025/records", headers={"X-CSRF-Token": token},
                          json={"indicator": "empty", "value": 8, "date": "2023-10-31", "source": "x"})  # fmt: skip
     assert denied.status_code == 403
-    from ipnav.web.accounts import Accounts
+    from ipnav.accounts import Accounts
 
     log = Accounts(ws / "accounts.sqlite").audit_log()
     assert any(e["action"] == "plan.record" and e["actor"] == "ana" and "证明.txt" in e["detail"] for e in log)

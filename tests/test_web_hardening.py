@@ -121,7 +121,7 @@ def test_a_stranger_locks_only_himself_out_and_waits_longer_each_time(tmp_path: 
 
 
 def _audit(ws: Path) -> list[dict[str, str]]:
-    from ipnav.web.accounts import Accounts
+    from ipnav.accounts import Accounts
 
     return Accounts(ws / "accounts.sqlite").audit_log(1000)  # type: ignore[return-value]
 

@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis import _
 
+from ipnav.config import Settings
 from ipnav.normalize.names import APPLICANT_TYPES, canonical_name
 from ipnav.store.warehouse import Warehouse
 
@@ -29,6 +30,7 @@ class Context:
 
     warehouse: Warehouse
     keys: list[str]
+    settings: Settings  # the workspace's: value weights and the high-value flag policy
     as_of: dt.date = field(default_factory=dt.date.today)
     merges: dict[str, str] = field(default_factory=dict)  # canonical alias -> merged name
     everything: bool = False  # the selection is the whole warehouse: no filtering join needed
@@ -388,10 +390,9 @@ def terms(ctx: Context, limit: int = 50) -> pa.Table:
 
 def value(ctx: Context) -> pa.Table:
     """Value score distribution: applications per band of 10 points (scores from `ipnav.value.score`)."""
-    from ipnav.config import Settings
     from ipnav.value.service import scores_for_search
 
-    name, _ = scores_for_search(ctx.warehouse, Settings())
+    name, _ = scores_for_search(ctx.warehouse, ctx.settings)
     v = ctx.table(name).filter(lambda t: t.score.notnull())
     band = (v.score // 10).clip(upper=9).cast("int64")
     out = v.group_by(band=band).aggregate(applications=v.count(), mean_score=v.score.mean().round(1))
@@ -411,9 +412,10 @@ def value(ctx: Context) -> pa.Table:
 def high_value(ctx: Context) -> pa.Table:
     """Valid and high-value invention patents on the as-of date, and how many meet each criterion."""
     from ipnav.value import flags
+    from ipnav.value.service import flag_policy
 
     con = ctx.warehouse.con
-    name = flags.compute(con, flags.FlagPolicy(as_of=ctx.as_of), keys_table=None if ctx.everything else ctx._sel)
+    name = flags.compute(con, flag_policy(ctx.settings, ctx.as_of), keys_table=None if ctx.everything else ctx._sel)
     try:
         row = con.execute(
             f"""SELECT count(*) FILTER (WHERE valid_invention AND cnipa), count(*) FILTER (WHERE high_value),

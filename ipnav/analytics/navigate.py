@@ -10,18 +10,22 @@ from typing import Any
 from ipnav.analytics import charts
 from ipnav.analytics.analyses import ANALYSES, Context, run
 from ipnav.analytics.selection import Selection, resolve
-from ipnav.config import Workspace
+from ipnav.config import Settings, Workspace
 from ipnav.normalize.names import canonical_name
 from ipnav.store.warehouse import Warehouse
 
 MERGE_FILE = "applicant_merge.csv"
 
 
-def context(workspace: Workspace, warehouse: Warehouse, selection: Selection, as_of: dt.date | None = None) -> Context:
-    keys = resolve(selection, workspace, warehouse)
+def context(
+    workspace: Workspace, warehouse: Warehouse, settings: Settings, selection: Selection, as_of: dt.date | None = None
+) -> Context:
+    """The selection resolved to its applications, ready to analyse."""
+    keys = resolve(selection, workspace, warehouse, settings)
     return Context(
         warehouse,
         keys,
+        settings,
         as_of=as_of or dt.date.today(),
         merges=load_merge_table(workspace.root / MERGE_FILE),
         everything=selection.kind == "all",
@@ -43,6 +47,7 @@ def _result(ctx: Context, kind: str, **options: Any) -> dict[str, Any]:
 def analyze(
     workspace: Workspace,
     warehouse: Warehouse,
+    settings: Settings,
     selection: Selection,
     kind: str,
     *,
@@ -50,7 +55,7 @@ def analyze(
     **options: Any,
 ) -> dict[str, Any]:
     """One analysis of a selection: its rows and its chart."""
-    ctx = context(workspace, warehouse, selection, as_of)
+    ctx = context(workspace, warehouse, settings, selection, as_of)
     try:
         out = _result(ctx, kind, **options)
     finally:
@@ -60,10 +65,15 @@ def analyze(
 
 
 def navigate(
-    workspace: Workspace, warehouse: Warehouse, selection: Selection, *, as_of: dt.date | None = None
+    workspace: Workspace,
+    warehouse: Warehouse,
+    settings: Settings,
+    selection: Selection,
+    *,
+    as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     """Every analysis of a selection (the full navigation pack)."""
-    ctx = context(workspace, warehouse, selection, as_of)
+    ctx = context(workspace, warehouse, settings, selection, as_of)
     try:
         analyses = {kind: _result(ctx, kind) for kind in ANALYSES}
     finally:

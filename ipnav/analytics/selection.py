@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ipnav.config import Workspace
+from ipnav.config import Settings, Workspace
 from ipnav.errors import UsageError
 from ipnav.store.reads import find_app_key
 from ipnav.store.warehouse import Warehouse
@@ -43,7 +43,7 @@ class Selection:
         }[self.kind]
 
 
-def resolve(selection: Selection, workspace: Workspace, warehouse: Warehouse) -> list[str]:
+def resolve(selection: Selection, workspace: Workspace, warehouse: Warehouse, settings: Settings) -> list[str]:
     """Application keys of a selection, sorted."""
     if selection.kind == "all":
         return sorted(r[0] for r in warehouse.con.execute("SELECT app_key FROM patents").fetchall())
@@ -56,7 +56,7 @@ def resolve(selection: Selection, workspace: Workspace, warehouse: Warehouse) ->
         if not numbers:
             raise UsageError("numbers: give at least one patent number")
         return sorted({find_app_key(warehouse, n) for n in numbers})
-    from ipnav.search.service import matching_keys, sync_index
+    from ipnav.search.service import check_index, matching_keys
 
-    sync_index(workspace, warehouse)
-    return sorted(matching_keys(workspace, warehouse, selection.value))
+    check_index(workspace, warehouse)
+    return sorted(matching_keys(workspace, warehouse, selection.value, settings))

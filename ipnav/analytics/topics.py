@@ -11,17 +11,17 @@ from typing import Any
 
 import pyarrow as pa
 
-from ipnav.config import Workspace
+from ipnav.config import Settings, Workspace
 from ipnav.errors import RecordNotFound, UsageError
 from ipnav.store.reads import find_app_key
 from ipnav.store.warehouse import Warehouse
 
 
-def _query_keys(workspace: Workspace, warehouse: Warehouse, query: str) -> list[str]:
-    from ipnav.search.service import matching_keys, sync_index
+def _query_keys(workspace: Workspace, warehouse: Warehouse, settings: Settings, query: str) -> list[str]:
+    from ipnav.search.service import check_index, matching_keys
 
-    sync_index(workspace, warehouse)
-    return sorted(matching_keys(workspace, warehouse, query))
+    check_index(workspace, warehouse)
+    return sorted(matching_keys(workspace, warehouse, query, settings))
 
 
 def _exists(warehouse: Warehouse, name: str) -> bool:
@@ -35,14 +35,16 @@ def _require(warehouse: Warehouse, name: str) -> dict[str, Any]:
     return rows[0]
 
 
-def create(workspace: Workspace, warehouse: Warehouse, name: str, query: str, description: str = "") -> dict[str, Any]:
+def create(
+    workspace: Workspace, warehouse: Warehouse, settings: Settings, name: str, query: str, description: str = ""
+) -> dict[str, Any]:
     """Create a thematic database from a query (the query is kept for refreshes)."""
     name = name.strip()
     if not name:
         raise UsageError("a thematic database needs a name")
     if _exists(warehouse, name):
         raise UsageError(f"thematic database {name!r} exists already (delete it or choose another name)")
-    keys = _query_keys(workspace, warehouse, query) if query else []
+    keys = _query_keys(workspace, warehouse, settings, query) if query else []
     now = dt.datetime.now()
     warehouse.con.execute("BEGIN TRANSACTION")
     warehouse.con.execute("INSERT INTO topics VALUES (?, ?, ?, ?, ?)", [name, description, query, now, now])
@@ -101,12 +103,12 @@ def _mark(warehouse: Warehouse, name: str, numbers: list[str], *, origin: str, r
     return show(warehouse, name)
 
 
-def refresh(workspace: Workspace, warehouse: Warehouse, name: str) -> dict[str, Any]:
+def refresh(workspace: Workspace, warehouse: Warehouse, settings: Settings, name: str) -> dict[str, Any]:
     """Re-run the topic's query; returns the applications that came in and went out."""
     topic = _require(warehouse, name)
     before = set(topic_keys(warehouse, name))
     now = dt.datetime.now()
-    fresh = _query_keys(workspace, warehouse, topic["query"]) if topic["query"] else []
+    fresh = _query_keys(workspace, warehouse, settings, topic["query"]) if topic["query"] else []
     warehouse.con.execute("BEGIN TRANSACTION")
     warehouse.con.execute("DELETE FROM topic_members WHERE topic = ? AND origin = 'query'", [name])
     _insert(warehouse, name, fresh, "query", now)

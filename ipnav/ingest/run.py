@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,7 +20,6 @@ from ipnav.errors import InputFileError
 from ipnav.ingest import pipeline, registry
 from ipnav.ingest.sources import InputLimits, Source, iter_sources
 from ipnav.model import Record, Reject
-from ipnav.search.service import sync_index
 from ipnav.store.prepare import Prepared, prepare
 from ipnav.store.reference import ensure_reference
 from ipnav.store.warehouse import Warehouse
@@ -137,23 +136,22 @@ def ingest(
     header_map: Path | None = None,
     progress: Progress | None = None,
     on_reject: Callable[[Reject], None] | None = None,
-    index: bool = True,
     limits: InputLimits | None = None,
-    after: Callable[[Warehouse], object] | None = None,
+    after: Sequence[Callable[[Warehouse], object]] = (),
+    lock_wait: float = 10.0,
 ) -> IngestSummary:
     """Load every record under `paths` into the workspace warehouse; idempotent.
 
-    With `index=False` the search index is left for later (`ipnav reindex`, or the next search,
-    which brings it up to date): the usual choice for a very large first load. `after` runs on the
-    open warehouse once the records are in (derived tables such as value scores), so that readers
-    get one snapshot of the whole run when the warehouse closes.
+    `after` runs, in order, on the open warehouse once the records are in: the search index and the
+    derived tables such as value scores (`ipnav.application.Ipnav.ingest` supplies them), so that
+    readers get one snapshot of the whole run when the warehouse closes.
     """
     started = time.perf_counter()
     sources = collect_sources(paths, limits)
     workspace.create()
     workers = workers or (os.cpu_count() or 1)
     summary = IngestSummary(files=len(sources))
-    with Warehouse(workspace.warehouse_path) as warehouse:
+    with Warehouse(workspace.warehouse_path, lock_wait=lock_wait) as warehouse:
         warehouse.tune_for_bulk_load()
         run_id = warehouse.start_run([str(p) for p in paths])
         summary.run_id = run_id
@@ -202,12 +200,8 @@ def ingest(
             finally:
                 writer.shutdown(wait=True)
             ensure_reference(warehouse.con)
-            if index:
-                if progress:
-                    progress(0, "search index")
-                summary.indexed = sync_index(workspace, warehouse)
-            if after is not None:
-                after(warehouse)
+            for step in after:
+                step(warehouse)
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -136,16 +136,18 @@ _FLOW_SQL = {
 
 @dataclass
 class IndicatorRequest:
+    """One indicator question, every option resolved (`make_request` fills it from the settings)."""
+
     name: str
+    as_of: dt.date
+    counting: str  # first | fractional
+    policy: FlagPolicy
     region: str | None = None
-    as_of: dt.date = field(default_factory=dt.date.today)
     by: str | None = None  # province | city | county
-    counting: str = "first"  # first | fractional
     population: str | None = None  # census2020 | yearend (per-10k indicators)
     years: tuple[int, int] | None = None  # flows: first and last year (default: five years to the as-of year)
     patents: bool = False  # drill down: list the patents behind the total
     year: int | None = None  # flows: drill down into one year
-    policy: FlagPolicy | None = None
 
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
@@ -245,7 +247,7 @@ def compute(warehouse: Warehouse, request: IndicatorRequest) -> dict[str, Any]:
         )
     region = regions.resolve(request.region)
     by = _level_below(region, request.by)
-    policy = request.policy or FlagPolicy(as_of=request.as_of)
+    policy = request.policy
     con = warehouse.con
     shares = _shares(con, request.counting)
     created = [shares]

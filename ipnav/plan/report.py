@@ -247,7 +247,7 @@ def _chart(status: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def blocks(status: dict[str, Any], workdir: Path) -> list[Block]:
+def blocks(status: dict[str, Any], workdir: Path, font: Path | None = None) -> list[Block]:
     from ipnav.reports.images import render
 
     plan = status["plan"]
@@ -261,7 +261,7 @@ def blocks(status: dict[str, Any], workdir: Path) -> list[Block]:
     ]
     option = _chart(status)
     if option:
-        images = render({"progress": ("bar", option, [])}, workdir)
+        images = render({"progress": ("bar", option, [])}, workdir, font)
         png = images.get("progress", {}).get("png")
         if png:
             out.append(Block("chart", "指标完成进度", image=Path(png)))
@@ -280,21 +280,22 @@ def blocks(status: dict[str, Any], workdir: Path) -> list[Block]:
     return out
 
 
-def write(status: dict[str, Any], fmt: str, out: Path) -> Path:
+def write(status: dict[str, Any], fmt: str, out: Path, font: Path | None = None) -> Path:
+    """Write the evaluation report in one of FORMATS; returns the path."""
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use {', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         return _xlsx(status, out)
     with tempfile.TemporaryDirectory(prefix="ipnav-plan-") as tmp:
-        parts = blocks(status, Path(tmp))
+        parts = blocks(status, Path(tmp), font)
         if fmt == "docx":
             from ipnav.reports.docx import write_docx
 
             return write_docx(parts, out)
         from ipnav.reports.pdf import write_pdf
 
-        return write_pdf(parts, out)
+        return write_pdf(parts, out, font)
 
 
 def _xlsx(status: dict[str, Any], out: Path) -> Path:

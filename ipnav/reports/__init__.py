@@ -12,7 +12,7 @@ from ipnav.store.warehouse import Warehouse
 FORMATS = ("xlsx", "docx", "pdf", "html")
 
 
-def write_report(pack: dict[str, Any], warehouse: Warehouse, fmt: str, out: Path) -> Path:
+def write_report(pack: dict[str, Any], warehouse: Warehouse, fmt: str, out: Path, font: Path | None = None) -> Path:
     """Write the navigation pack in one of FORMATS; returns the path."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown report format {fmt!r}: use {', '.join(FORMATS)}")
@@ -23,7 +23,7 @@ def write_report(pack: dict[str, Any], warehouse: Warehouse, fmt: str, out: Path
     from ipnav.reports.document import build
 
     with tempfile.TemporaryDirectory(prefix="ipnav-report-") as tmp:
-        blocks = build(pack, Path(tmp))
+        blocks = build(pack, Path(tmp), font)
         if fmt == "docx":
             from ipnav.reports.docx import write_docx
 
@@ -31,7 +31,7 @@ def write_report(pack: dict[str, Any], warehouse: Warehouse, fmt: str, out: Path
         if fmt == "pdf":
             from ipnav.reports.pdf import write_pdf
 
-            return write_pdf(blocks, out)
+            return write_pdf(blocks, out, font)
         from ipnav.reports.html import write_html
 
         return write_html(blocks, out)

@@ -25,11 +25,11 @@ class Block:
     rows: list[list[Any]] = field(default_factory=list)
 
 
-def build(pack: dict[str, Any], workdir: Path) -> list[Block]:
+def build(pack: dict[str, Any], workdir: Path, font: Path | None = None) -> list[Block]:
     """Blocks of the report; chart images are rendered into `workdir`."""
     analyses = pack["analyses"]
     charts = {kind: (kind, result["option"], result["rows"]) for kind, result in analyses.items() if result["rows"]}
-    images = render(charts, workdir) if charts else {}
+    images = render(charts, workdir, font) if charts else {}
     blocks = [
         Block("title", "专利导航分析报告"),
         Block(

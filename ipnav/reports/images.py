@@ -4,7 +4,6 @@ server-side renderer to SVG and by resvg to PNG (node + npm packages installed a
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,13 +24,14 @@ class RenderError(IpnavError):
     status = 500
 
 
-def cjk_font() -> Path:
-    """A font with Chinese glyphs (installed by scripts/setup.sh: Debian's fonts-wqy-microhei)."""
-    configured = os.environ.get("IPNAV_CJK_FONT")
-    for candidate in ([configured] if configured else []) + list(FONT_CANDIDATES):
+def cjk_font(configured: Path | None = None) -> Path:
+    """A font with Chinese glyphs: the `cjk_font` setting, else Debian's fonts-wqy-microhei (scripts/setup.sh)."""
+    for candidate in ([str(configured)] if configured else []) + list(FONT_CANDIDATES):
         if candidate and Path(candidate).is_file():
             return Path(candidate)
-    raise RenderError("no Chinese font found: install fonts-wqy-microhei (scripts/setup.sh does) or set IPNAV_CJK_FONT")
+    raise RenderError(
+        "no Chinese font found: install fonts-wqy-microhei (scripts/setup.sh does) or set cjk_font (IPNAV_CJK_FONT)"
+    )
 
 
 def _static_option(kind: str, option: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -41,14 +41,16 @@ def _static_option(kind: str, option: dict[str, Any], rows: list[dict[str, Any]]
     return option
 
 
-def render(charts: dict[str, tuple[str, dict[str, Any], list[dict[str, Any]]]], out: Path) -> dict[str, dict[str, str]]:
+def render(
+    charts: dict[str, tuple[str, dict[str, Any], list[dict[str, Any]]]], out: Path, font: Path | None = None
+) -> dict[str, dict[str, str]]:
     """Render `{name: (kind, option, rows)}` to `out/name.svg` and `out/name.png`."""
     node = shutil.which("node")
     if node is None:
         raise RenderError("node is not installed: run scripts/setup.sh (it installs Node.js packages for charts)")
     out.mkdir(parents=True, exist_ok=True)
     request = {
-        "font": str(cjk_font()),
+        "font": str(cjk_font(font)),
         "family": FONT_FAMILY,
         "out": str(out),
         "charts": [

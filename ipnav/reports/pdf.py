@@ -19,9 +19,9 @@ from ipnav.reports.images import cjk_font
 FONT = "ipnav-cjk"
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def _styles(font: Path | None = None) -> dict[str, ParagraphStyle]:
     if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(cjk_font()), subfontIndex=0))
+        pdfmetrics.registerFont(TTFont(FONT, str(cjk_font(font)), subfontIndex=0))
     base = {"fontName": FONT, "wordWrap": "CJK"}
     return {
         "title": ParagraphStyle("title", fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=12, **base),
@@ -33,8 +33,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def write_pdf(blocks: list[Block], out: Path) -> Path:
-    styles = _styles()
+def write_pdf(blocks: list[Block], out: Path, font: Path | None = None) -> Path:
+    """The blocks as an A4 PDF with a Chinese font."""
+    styles = _styles(font)
     story: list[object] = []
     width = A4[0] - 4 * cm
     for block in blocks:

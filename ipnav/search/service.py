@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from ipnav.config import Settings, Workspace
+from ipnav.errors import UsageError
 from ipnav.normalize import text as analysis
 from ipnav.search.index import SearchIndex, decode_cursor, encode_cursor
 from ipnav.search.query import And, Node, Not, Or, Term
@@ -56,13 +57,35 @@ def _open(path: Path) -> SearchIndex:
     return SearchIndex(path)
 
 
+class IndexBehind(UsageError):
+    """The warehouse holds documents the search index has not seen (an ingest with --no-index)."""
+
+    status = 409
+
+
+def _index_runs(workspace: Workspace, warehouse: Warehouse) -> tuple[int, int]:
+    """(last ingest run the index has seen, last run that stored documents)."""
+    marker = index_path(workspace) / "indexed-run"
+    seen = int(marker.read_text()) if marker.exists() else 0
+    latest = int(warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM documents").fetchone()[0])  # type: ignore[index]
+    return seen, latest
+
+
+def check_index(workspace: Workspace, warehouse: Warehouse) -> None:
+    """Raise IndexBehind when the index misses documents; reads never update it (ingest and reindex do)."""
+    seen, latest = _index_runs(workspace, warehouse)
+    if latest > seen:
+        raise IndexBehind(
+            f"检索索引未包含最近导入的数据 the search index is behind the warehouse (ingest run {latest} not "
+            "indexed): run `ipnav reindex`"
+        )
+
+
 def sync_index(workspace: Workspace, warehouse: Warehouse) -> int:
     """Bring the index up to date with the warehouse: every document stored by a run the index has not
     seen yet is (re-)indexed. Crash-safe: the watermark moves only after a successful commit."""
     index = open_index(workspace)
-    marker = index_path(workspace) / "indexed-run"
-    seen = int(marker.read_text()) if marker.exists() else 0
-    latest = int(warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM documents").fetchone()[0])  # type: ignore[index]
+    seen, latest = _index_runs(workspace, warehouse)
     if latest <= seen:
         return 0
     if seen == 0:
@@ -75,7 +98,7 @@ def sync_index(workspace: Workspace, warehouse: Warehouse) -> int:
             ).fetchall()
         ]
         count = index.update(warehouse, keys)
-    marker.write_text(str(latest))
+    (index_path(workspace) / "indexed-run").write_text(str(latest))
     return count
 
 
@@ -83,8 +106,7 @@ def rebuild_index(workspace: Workspace, warehouse: Warehouse) -> int:
     warehouse.tune_for_bulk_load()  # bounded memory: the scan sorts every stored document by application
     index = open_index(workspace)
     count = index.rebuild(warehouse)
-    latest = int(warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM documents").fetchone()[0])  # type: ignore[index]
-    (index_path(workspace) / "indexed-run").write_text(str(latest))
+    (index_path(workspace) / "indexed-run").write_text(str(_index_runs(workspace, warehouse)[1]))
     return count
 
 
@@ -107,7 +129,7 @@ def search(
     sort: str = "relevance",
     cursor: str | None = None,
     facets: bool = True,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> dict[str, Any]:
     """One page of results: hits (one per application, publications listed), total, facets, next cursor.
 
@@ -115,7 +137,7 @@ def search(
     (scores come from the warehouse's score table, see `ipnav.value.service`).
     """
     index = open_index(workspace)
-    values = _ValueLookup(warehouse, settings or Settings(workspace=workspace.root))
+    values = _ValueLookup(warehouse, settings)
     lookup = values.keys_between
     if sort.lstrip("-") == "value":
         result = index.search(query, limit=1, sort="relevance", facets=facets, value_keys=lookup)
@@ -151,11 +173,9 @@ def search(
     }
 
 
-def matching_keys(
-    workspace: Workspace, warehouse: Warehouse, query: str, settings: Settings | None = None
-) -> Iterator[str]:
+def matching_keys(workspace: Workspace, warehouse: Warehouse, query: str, settings: Settings) -> Iterator[str]:
     """Every application key a query matches (value ranges looked up in the warehouse)."""
-    values = _ValueLookup(warehouse, settings or Settings(workspace=workspace.root))
+    values = _ValueLookup(warehouse, settings)
     return open_index(workspace).iter_keys(query, value_keys=values.keys_between)
 
 
@@ -262,11 +282,11 @@ class _ValueLookup:
 
 
 def search_all(
-    workspace: Workspace, warehouse: Warehouse, query: str, *, batch: int = 1000
+    workspace: Workspace, warehouse: Warehouse, query: str, settings: Settings, *, batch: int = 1000
 ) -> Iterator[dict[str, Any]]:
     """Every hit, streamed: no cap."""
     keys: list[str] = []
-    for key in matching_keys(workspace, warehouse, query):
+    for key in matching_keys(workspace, warehouse, query, settings):
         keys.append(key)
         if len(keys) >= batch:
             yield from (_plain(r) for r in rows_for(warehouse, keys))

@@ -127,20 +127,20 @@ class SnapshotReader:
     _registry: ClassVar[threading.Lock] = threading.Lock()
 
     @classmethod
-    def for_path(cls, path: Path) -> SnapshotReader:
+    def for_path(cls, path: Path, lock_wait: float = 10.0) -> SnapshotReader:
         """The process's reader of one warehouse (several apps in one process share it)."""
         key = path.resolve()
         with cls._registry:
             if key not in cls._by_path:
-                reader = cls(key)
+                reader = cls(key, lock_wait)
                 atexit.register(reader.shutdown)
                 cls._by_path[key] = reader
             return cls._by_path[key]
 
-    def __init__(self, path: Path, lock_wait: float | None = None) -> None:
+    def __init__(self, path: Path, lock_wait: float = 10.0) -> None:
         self.path = path
         self.folder = snapshot_dir(path)
-        self.lock_wait = float(os.environ.get("IPNAV_LOCK_WAIT", "10")) if lock_wait is None else lock_wait
+        self.lock_wait = lock_wait
         self._guard = threading.Lock()
         self._open: dict[str, list[Any]] = {}  # snapshot file -> [connection, active cursors]
         self._pointer: tuple[tuple[int, int, int], str] | None = None  # (stat of CURRENT, file it names)
@@ -211,7 +211,7 @@ class SnapshotReader:
         from ipnav.store.warehouse import Warehouse
 
         with self.write_lock(what):
-            wh = Warehouse(self.path)
+            wh = Warehouse(self.path, lock_wait=self.lock_wait)
             try:
                 yield wh
             finally:

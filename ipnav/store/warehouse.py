@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,13 +56,13 @@ def _documents_table(items: list[Prepared], run_id: int) -> pa.Table:
 class Warehouse:
     """DuckDB warehouse at `path` (":memory:" for tests)."""
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False, lock_wait: float = 10.0) -> None:
         self.path = str(path)
         self.read_only = read_only
         self._owner = True  # closing publishes a snapshot for the readers (read-write files only)
         self.snapshot = ""  # the published snapshot this reads, when it reads one (a key for caches)
         # another process may hold the file a moment (a web server between requests): writers wait a little
-        deadline = time.monotonic() + (0.0 if read_only else float(os.environ.get("IPNAV_LOCK_WAIT", "10")))
+        deadline = time.monotonic() + (0.0 if read_only else lock_wait)
         while True:
             try:
                 self.con = duckdb.connect(self.path, read_only=read_only)

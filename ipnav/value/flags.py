@@ -57,14 +57,15 @@ _KEYWORD_SPLIT = r"[；;、，,。\s]+"
 
 @dataclass(frozen=True)
 class FlagPolicy:
-    """How the flags are computed; recorded with every figure."""
+    """How the flags are computed; recorded with every figure. Built from `Settings` by
+    `ipnav.value.service.flag_policy` only, so the defaults live in one place."""
 
     as_of: dt.date
-    pledge_min_amount: float = 10_000_000.0  # CNY; the plans say only "较高" (high): ipnav's default, documented
-    sei_scope: Literal["all", "main"] = "all"  # which IPC symbols of a patent are looked up
-    sei_keywords: bool = False  # also require a concordance keyword in the title or abstract
-    unknown_status: Literal["assume_valid", "exclude"] = "assume_valid"
-    maintained_years: int = 10
+    pledge_min_amount: float  # CNY; the plans say only "较高" (high): the setting's default is documented
+    sei_scope: Literal["all", "main"]  # which IPC symbols of a patent are looked up
+    sei_keywords: bool  # also require a concordance keyword in the title or abstract
+    unknown_status: Literal["assume_valid", "exclude"]
+    maintained_years: int = 10  # fixed by the official definition (维持年限超过10年), not a setting
 
     def __post_init__(self) -> None:
         if self.sei_scope not in ("all", "main"):

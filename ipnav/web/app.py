@@ -22,13 +22,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from ipnav import __version__
+from ipnav.accounts import Accounts, Forbidden, User, secret_key
 from ipnav.config import Settings, Workspace
 from ipnav.errors import IpnavError, WarehouseBusy, WorkspaceError
 from ipnav.store import reads, snapshot
 from ipnav.store.snapshot import SnapshotReader, memo
 from ipnav.store.warehouse import Warehouse
 from ipnav.web import lanes, pages, plans
-from ipnav.web.accounts import Accounts, Forbidden, User, secret_key
 from ipnav.web.guards import BodyLimit, SecurityHeaders, TrustedProxies
 from ipnav.web.i18n import translate
 from ipnav.web.jobs import IngestJob

@@ -15,10 +15,10 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+from ipnav.accounts import Accounts
 from ipnav.config import Settings, Workspace
 from ipnav.errors import IpnavError, UsageError
 from ipnav.store.snapshot import SnapshotReader
-from ipnav.web.accounts import Accounts
 
 WRITING = "数据导入 an ingest from the web"
 _CHUNK = 1 << 20

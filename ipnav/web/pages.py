@@ -19,12 +19,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
+from ipnav.accounts import ROLE_ZH, ROLES, Forbidden, User
 from ipnav.errors import IpnavError, UsageError
 from ipnav.store import reads
 from ipnav.store.snapshot import memo
 from ipnav.store.warehouse import Warehouse
 from ipnav.web import lanes
-from ipnav.web.accounts import ROLE_ZH, ROLES, Forbidden, User
 from ipnav.web.i18n import LANGUAGES, translate
 from ipnav.web.security import (
     accounts,

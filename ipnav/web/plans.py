@@ -17,13 +17,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from ipnav.accounts import User
 from ipnav.errors import UsageError
 from ipnav.plan import excel, records, report, service
 from ipnav.plan.assess import STATUS_EN, STATUS_ZH, STATUSES
 from ipnav.plan.model import Plan
 from ipnav.store.warehouse import Warehouse
 from ipnav.web import lanes
-from ipnav.web.accounts import User
 from ipnav.web.pages import _download, _script_json, render
 from ipnav.web.security import change, current_user, read_warehouse, require
 

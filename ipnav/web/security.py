@@ -20,10 +20,10 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
+from ipnav.accounts import ANONYMOUS, Accounts, Forbidden, User
 from ipnav.errors import IpnavError
 from ipnav.store.snapshot import SnapshotReader
 from ipnav.store.warehouse import Warehouse
-from ipnav.web.accounts import ANONYMOUS, Accounts, Forbidden, User
 
 T = TypeVar("T")
 

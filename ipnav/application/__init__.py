@@ -1,0 +1,312 @@
+"""The one application object: `Ipnav(settings)` owns a workspace (its warehouse, search index and
+accounts) and offers the operations users have. The CLI (`ipnav.cli`) and the web (`ipnav.web`) are
+thin adapters over it, so an operation is written once.
+
+    >>> app = Ipnav(Settings(workspace=Path("ws")))            # doctest: +SKIP
+    >>> app.ingest([Path("../shared/data/cn/records")])        # doctest: +SKIP
+    >>> app.search(SearchOptions(q="ti=锂电池 AND ad>=2020"))    # doctest: +SKIP
+
+Reads take an optional `wh`: the web passes the request's snapshot cursor; without one the
+operation opens the warehouse for its own use. No read path writes: the search index is brought up
+to date by `ingest` and `reindex` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ipnav.accounts import Accounts
+from ipnav.application.options import AnalysisOptions, IndicatorOptions, SearchOptions, SelectionOptions, ValueOptions
+from ipnav.application.plans import PlanOperations
+from ipnav.application.topics import TopicOperations
+from ipnav.config import Settings, Workspace
+from ipnav.errors import WorkspaceError
+from ipnav.model import Reject
+from ipnav.store.warehouse import Warehouse
+
+__all__ = ["AnalysisOptions", "IndicatorOptions", "Ipnav", "SearchOptions", "SelectionOptions", "ValueOptions"]
+
+
+class Ipnav(TopicOperations, PlanOperations):
+    """A workspace and everything users do with it (see the module docstring)."""
+
+    def __init__(self, settings: Settings, *, create: bool = False, check: bool = True) -> None:
+        self.settings = settings
+        self.workspace = Workspace(settings.workspace)
+        if create:
+            self.workspace.create()
+        elif check and not self.workspace.root.is_dir():
+            raise WorkspaceError(
+                f"no ipnav workspace at {self.workspace.root.resolve()} (mistyped --workspace?); "
+                "`ipnav init` or `ipnav ingest` creates one"
+            )
+        self._shared: Any = None  # the web's SnapshotReader (one per process), see `share`
+
+    # -- the warehouse ---------------------------------------------------------------------------
+
+    def share(self) -> Any:
+        """Serve many readers at once: reads go to the published snapshot, writes through one writer."""
+        from ipnav.store.snapshot import SnapshotReader
+
+        self._shared = SnapshotReader.for_path(self.workspace.warehouse_path, self.settings.lock_wait)
+        return self._shared
+
+    @contextmanager
+    def reading(self, wh: Warehouse | None = None) -> Iterator[Warehouse]:
+        """The warehouse to read: `wh` when given, else a snapshot cursor (shared) or the file itself."""
+        if wh is not None:
+            yield wh
+        elif self._shared is not None:
+            with self._shared.cursor() as cursor:
+                yield cursor
+        else:
+            with Warehouse(self.workspace.warehouse_path, lock_wait=self.settings.lock_wait) as own:
+                yield own
+
+    @contextmanager
+    def writing(self, what: str = "a change") -> Iterator[Warehouse]:
+        """The read-write warehouse, alone; readers see the change when it closes."""
+        if self._shared is not None:
+            with self._shared.writer(what) as wh:
+                yield wh
+        else:
+            with Warehouse(self.workspace.warehouse_path, lock_wait=self.settings.lock_wait) as wh:
+                yield wh
+
+    @functools.cached_property
+    def accounts(self) -> Accounts:
+        """Users, sessions and the audit log of this workspace."""
+        return Accounts(self.workspace.create().accounts_path)
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def init(self) -> dict[str, int]:
+        """Create the workspace and its warehouse with the reference tables; rows per table."""
+        from ipnav.store.reference import ensure_reference
+
+        self.workspace.create()
+        with self.writing("init") as wh:
+            return ensure_reference(wh.con)
+
+    def reference(self, wh: Warehouse | None = None) -> dict[str, int]:
+        """Reference tables (IPC/CPC titles, adcodes, population, SEI concordance ...) and their rows."""
+        from ipnav.store.reference import ensure_reference
+
+        with self.reading(wh) as reader:
+            return ensure_reference(reader.con)
+
+    def ingest(
+        self,
+        paths: list[Path],
+        *,
+        header_map: Path | None = None,
+        workers: int | None = None,
+        batch_size: int | None = None,
+        index: bool = True,
+        progress: Callable[[int, str], None] | None = None,
+        on_reject: Callable[[Reject], None] | None = None,
+        holding: Callable[[], Any] | None = None,
+    ) -> Any:
+        """Load records (documents, derived tables), then the search index and value scores: one run,
+        one snapshot. `index=False` leaves the index to `reindex` (fastest for a very large first load).
+        `holding` wraps the run (the web holds its writer lock with it)."""
+        from contextlib import nullcontext
+
+        from ipnav.ingest.run import ingest
+        from ipnav.ingest.sources import InputLimits
+        from ipnav.search.service import sync_index
+        from ipnav.value.service import refresh
+
+        conf = self.settings
+        indexed: list[int] = []
+
+        def update_index(wh: Warehouse) -> None:
+            if progress:
+                progress(0, "search index")
+            indexed.append(sync_index(self.workspace, wh))
+
+        steps: list[Callable[[Warehouse], object]] = [update_index] if index else []
+        steps.append(lambda wh: refresh(wh, conf))
+        with holding() if holding else nullcontext():
+            summary = ingest(
+                paths,
+                self.workspace.create(),
+                batch_size=batch_size or conf.batch_size,
+                workers=workers if workers is not None else conf.workers,
+                header_map=header_map or conf.header_map,
+                progress=progress,
+                on_reject=on_reject,
+                limits=InputLimits.from_settings(conf),
+                after=steps,
+                lock_wait=conf.lock_wait,
+            )
+        summary.indexed = sum(indexed)
+        return summary
+
+    def input_size(self, paths: list[Path]) -> int:
+        """Bytes an ingest of `paths` will read (for a progress bar)."""
+        from ipnav.ingest.run import collect_sources
+        from ipnav.ingest.sources import InputLimits
+
+        return sum(s.size for s in collect_sources(paths, InputLimits.from_settings(self.settings)) if not s.problem)
+
+    def reindex(self) -> dict[str, Any]:
+        """Rebuild the search index from the warehouse."""
+        from ipnav.search.service import rebuild_index
+
+        started = time.perf_counter()
+        with self.writing("reindex") as wh:
+            count = rebuild_index(self.workspace, wh)
+        return {"indexed": count, "seconds": round(time.perf_counter() - started, 3)}
+
+    def awards_load(self, path: Path) -> dict[str, Any]:
+        """Load (or reload) an award list; the stored high-value flags follow it."""
+        from ipnav.value import awards
+        from ipnav.value.service import refresh
+
+        with self.writing("awards") as wh:
+            data = awards.load(wh, path)
+            refresh(wh, self.settings)
+        return data
+
+    def awards(self, wh: Warehouse | None = None) -> list[dict[str, Any]]:
+        """The loaded awards."""
+        from ipnav.value import awards
+
+        with self.reading(wh) as reader:
+            return awards.listing(reader)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def stats(self, wh: Warehouse | None = None) -> dict[str, Any]:
+        """What the warehouse holds, by source format, country, type, status, year and province."""
+        from ipnav.store import reads
+
+        with self.reading(wh) as reader:
+            return reads.stats(reader)
+
+    def rejects(self, *, limit: int | None = None, run: int | None = None, wh: Warehouse | None = None) -> list[Any]:
+        """Rejected records: file, record position, field and reason."""
+        from ipnav.store import reads
+
+        with self.reading(wh) as reader:
+            return reads.rejects(reader, limit=limit, run_id=run)
+
+    def show(self, number: str, wh: Warehouse | None = None) -> dict[str, Any]:
+        """One patent in full, found by any spelling of its numbers."""
+        from ipnav.store import reads
+
+        with self.reading(wh) as reader:
+            return reads.patent_detail(reader, number)
+
+    def export(self, fmt: str, target: Path | None = None) -> dict[str, Any]:
+        """One row per application to parquet, csv (UTF-8 with BOM) or xlsx."""
+        from ipnav.store import reads
+
+        path = target or self.workspace.create().exports_dir / f"patents.{fmt}"
+        with self.reading() as reader:
+            return {"rows": reads.export(reader, fmt, path), "path": str(path)}
+
+    def search(self, options: SearchOptions, wh: Warehouse | None = None) -> dict[str, Any]:
+        """One page of hits with facets and the cursor of the next page."""
+        from ipnav.search import service
+
+        o = options
+        with self.reading(wh) as reader:
+            return service.search(
+                self.workspace, reader, o.q, limit=o.limit, sort=o.sort, cursor=o.cursor, facets=o.facets,
+                settings=self.settings,
+            )  # fmt: skip
+
+    def check_index(self, wh: Warehouse | None = None) -> None:
+        """Raise IndexBehind when documents were loaded without indexing (`ingest --no-index`)."""
+        from ipnav.search.service import check_index
+
+        with self.reading(wh) as reader:
+            check_index(self.workspace, reader)
+
+    def search_all(self, query: str) -> Iterator[dict[str, Any]]:
+        """Every hit of a query, streamed: no cap."""
+        from ipnav.search import service
+
+        with self.reading() as reader:
+            service.check_index(self.workspace, reader)
+            yield from service.search_all(self.workspace, reader, query, self.settings)
+
+    def similar(self, number: str, *, limit: int = 10, wh: Warehouse | None = None) -> dict[str, Any]:
+        """Patents most similar to one patent (distinctive terms of its title, abstract, first claim)."""
+        from ipnav.search.similar import similar
+
+        with self.reading(wh) as reader:
+            return similar(self.workspace, reader, number, limit=limit)
+
+    def analyze(self, kind: str, options: AnalysisOptions, wh: Warehouse | None = None) -> dict[str, Any]:
+        """One navigation analysis of a selection: rows and the ECharts option."""
+        from ipnav.analytics.navigate import analyze
+        from ipnav.analytics.selection import Selection
+
+        extra = {k: v for k, v in (("limit", options.limit), ("level", options.level)) if v is not None}
+        with self.reading(wh) as reader:
+            return analyze(
+                self.workspace, reader, self.settings, Selection.parse(options.selection), kind, as_of=options.as_of,
+                **extra,
+            )  # fmt: skip
+
+    def navigate(self, options: SelectionOptions, wh: Warehouse | None = None) -> dict[str, Any]:
+        """The full navigation pack of a selection: every analysis with its chart."""
+        from ipnav.analytics.navigate import navigate
+        from ipnav.analytics.selection import Selection
+
+        with self.reading(wh) as reader:
+            return navigate(
+                self.workspace, reader, self.settings, Selection.parse(options.selection), as_of=options.as_of
+            )
+
+    def report(
+        self, options: SelectionOptions, fmt: str, target: Path | None = None, wh: Warehouse | None = None
+    ) -> dict[str, Any]:
+        """A navigation report (xlsx with native charts, docx, pdf or html) of a selection."""
+        from ipnav.reports import write_report
+
+        path = target or self.workspace.create().exports_dir / f"navigation-report.{fmt}"
+        with self.reading(wh) as reader:
+            pack = self.navigate(options, wh=reader)
+            write_report(pack, reader, fmt, path, font=self.settings.cjk_font)
+        return {"path": str(path), "applications": pack["applications"], "analyses": len(pack["analyses"])}
+
+    def indicator_request(self, name: str, options: IndicatorOptions) -> Any:
+        """The indicator question with the workspace settings filled in."""
+        from ipnav.kpi.indicators import make_request
+
+        o = options
+        return make_request(
+            self.settings, name, as_of=o.as_of, years=o.years, counting=o.counting, pledge_min=o.pledge_min,
+            sei_scope=o.sei_scope, sei_keywords=o.sei_keywords, unknown_status=o.unknown_status, region=o.region,
+            by=o.by, population=o.population, patents=o.patents, year=o.year,
+        )  # fmt: skip
+
+    def indicator(self, name: str, options: IndicatorOptions, wh: Warehouse | None = None) -> dict[str, Any]:
+        """A regional indicator as of a date, with sources, breakdown and drill-down."""
+        from ipnav.kpi.indicators import compute
+
+        request = self.indicator_request(name, options)
+        with self.reading(wh) as reader:
+            return compute(reader, request)
+
+    def value(self, number: str, options: ValueOptions, wh: Warehouse | None = None) -> dict[str, Any]:
+        """A patent's official flags (valid, high-value with evidence) and its value score."""
+        from ipnav.value.service import patent_value
+
+        with self.reading(wh) as reader:
+            return patent_value(reader, self.settings, number, as_of=options.as_of, weights=options.weights)
+
+    @staticmethod
+    def today() -> dt.date:
+        """The default as-of date of every figure."""
+        return dt.date.today()

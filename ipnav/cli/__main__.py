@@ -1,0 +1,5 @@
+"""`python -m ipnav.cli`: the same as the `ipnav` command."""
+
+from ipnav.cli import main
+
+main()

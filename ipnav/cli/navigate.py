@@ -1,0 +1,142 @@
+"""Patent navigation (专利导航) commands: analyze, navigate, report, and the thematic databases (topic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ipnav.analytics.analyses import ANALYSES
+from ipnav.application.options import AnalysisOptions, SelectionOptions
+from ipnav.cli.context import actor, application
+from ipnav.cli.options import with_options
+from ipnav.cli.output import JsonOption, out, respond, table
+from ipnav.cli.root import app
+from ipnav.reports import FORMATS
+
+
+@app.command()
+@with_options(AnalysisOptions, short={"selection": "-s"})
+def analyze(
+    kind: Annotated[str, typer.Argument(help="Analysis: " + ", ".join(ANALYSES) + ".")],
+    as_json: JsonOption = False,
+    *,
+    options: AnalysisOptions,
+) -> None:
+    """One navigation analysis of a selection (table, and its ECharts option with --json)."""
+
+    def show(data: dict[str, Any]) -> None:
+        out.print(
+            f"[bold]{data['title_zh']} {data['title_en']}[/bold] · {data['selection']} · "
+            f"{data['applications']} 件 applications · as of {data['as_of']}"
+        )
+        rows = data["rows"]
+        if rows:
+            table([str(c) for c in rows[0]], [list(row.values()) for row in rows])
+
+    respond(application().analyze(kind, options), as_json, show)
+
+
+@app.command()
+@with_options(SelectionOptions, short={"selection": "-s"})
+def navigate(as_json: JsonOption = False, *, options: SelectionOptions) -> None:
+    """The full navigation pack of a selection: every analysis with its chart."""
+
+    def show(data: dict[str, Any]) -> None:
+        out.print(f"[bold]专利导航 navigation[/bold] · {data['selection']} · {data['applications']} 件 applications")
+        for result in data["analyses"].values():
+            out.print(f"  {result['title_zh']} ({result['title_en']}): {len(result['rows'])} rows")
+
+    respond(application().navigate(options), as_json, show)
+
+
+@app.command()
+@with_options(SelectionOptions, short={"selection": "-s"})
+def report(
+    fmt: Annotated[str, typer.Option("--format", "-f", help=", ".join(FORMATS))] = "xlsx",
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Output file.")] = None,
+    as_json: JsonOption = False,
+    *,
+    options: SelectionOptions,
+) -> None:
+    """Write a navigation report: Excel (hit list + native charts), Word, PDF or HTML (GB/T 39551 structure)."""
+    data = application().report(options, fmt, out_path)
+    respond(
+        data,
+        as_json,
+        f"report written: {data['path']} ({data['applications']} applications, {data['analyses']} analyses)",
+    )
+
+
+topic_app = typer.Typer(
+    help="Thematic databases (专题库): create, list, show, add, remove, refresh, delete.", no_args_is_help=True
+)
+app.add_typer(topic_app, name="topic")
+
+
+@topic_app.command("create")
+def topic_create(
+    name: Annotated[str, typer.Argument(help="Name, e.g. 新能源汽车")],
+    query: Annotated[str, typer.Option("--query", "-q", help="Search query that defines the topic.")],
+    description: Annotated[str, typer.Option("--description", help="What the topic covers.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Create a thematic database from a query."""
+    data = application().topic_create(name, query, description, actor=actor())
+    respond(data, as_json, f"专题库 {name}: {data['size']} applications")
+
+
+@topic_app.command("list")
+def topic_list(as_json: JsonOption = False) -> None:
+    """List thematic databases."""
+    respond(
+        application().topics(),
+        as_json,
+        lambda rows: table(
+            ["名称 name", "件数 size", "检索式 query", "更新 refreshed"],
+            [(r["name"], r["size"], r["query"], r["refreshed_at"][:19]) for r in rows],
+        ),
+    )
+
+
+@topic_app.command("show")
+def topic_show(name: str, as_json: JsonOption = False) -> None:
+    """Show one thematic database and its members."""
+    data = application().topic(name)
+    respond(
+        data, as_json,
+        f"专题库 {name}: {data['size']} applications ({data['manual']} added by hand, "
+        f"{data['removed']} removed) · query: {data['query']}",
+    )  # fmt: skip
+
+
+@topic_app.command("add")
+def topic_add(name: str, numbers: list[str], as_json: JsonOption = False) -> None:
+    """Add patents (any number spelling) to a thematic database."""
+    data = application().topic_add(name, numbers, actor=actor())
+    respond(data, as_json, f"专题库 {name}: {data['size']} applications")
+
+
+@topic_app.command("remove")
+def topic_remove(name: str, numbers: list[str], as_json: JsonOption = False) -> None:
+    """Remove patents from a thematic database (refresh will not bring them back)."""
+    data = application().topic_remove(name, numbers, actor=actor())
+    respond(data, as_json, f"专题库 {name}: {data['size']} applications")
+
+
+@topic_app.command("refresh")
+def topic_refresh(name: str, as_json: JsonOption = False) -> None:
+    """Re-run a thematic database's query: report what came in and what went out."""
+    data = application().topic_refresh(name, actor=actor())
+    respond(
+        data, as_json,
+        f"专题库 {name}: {data['size']} applications · came in {len(data['came_in'])} · "
+        f"went out {len(data['went_out'])}",
+    )  # fmt: skip
+
+
+@topic_app.command("delete")
+def topic_delete(name: str, as_json: JsonOption = False) -> None:
+    """Delete a thematic database (the patents stay in the warehouse)."""
+    respond(application().topic_delete(name, actor=actor()), as_json, f"专题库 {name} deleted")
