@@ -24,7 +24,7 @@ SHARED = ROOT.parent / "shared" / "data"
 
 from ipnav.analytics.analyses import ANALYSES, Context, run  # noqa: E402
 from ipnav.analytics.charts import option  # noqa: E402
-from ipnav.config import Workspace  # noqa: E402
+from ipnav.config import Settings, Workspace  # noqa: E402
 from ipnav.ingest.run import ingest  # noqa: E402
 from ipnav.store.warehouse import Warehouse  # noqa: E402
 
@@ -69,7 +69,8 @@ def main() -> None:
             )
             keys = [r[0] for r in wh.con.execute("SELECT app_key FROM patents").fetchall()]
             started = time.perf_counter()
-            ctx = Context(wh, keys, as_of=dt.date(2026, 11, 23), everything=True)  # the pack of `-s all`
+            settings = Settings(workspace=ws.root)
+            ctx = Context(wh, keys, settings, as_of=dt.date(2026, 11, 23), everything=True)  # the pack of `-s all`
             setup = time.perf_counter() - started
             timings = {}
             for kind in ANALYSES:

@@ -47,7 +47,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ipnav-plan-bench-"))
     try:
         ws = Workspace(work / "ws")
-        ingest([ROOT / "tests" / "fixtures" / "value"], ws, index=False)
+        ingest([ROOT / "tests" / "fixtures" / "value"], ws)
         settings = Settings(workspace=ws.root)
         with Warehouse(ws.warehouse_path) as wh:
             ensure_reference(wh.con)

@@ -34,7 +34,7 @@ SHARED = ROOT.parent / "shared" / "data"
 from ipnav.ingest.pipeline import parse_source  # noqa: E402
 from ipnav.ingest.sources import iter_sources  # noqa: E402
 from ipnav.model import Classification, Party, Patent, Publication  # noqa: E402
-from ipnav.normalize import text as analysis
+from ipnav.normalize import text as analysis  # noqa: E402
 from ipnav.search import documents  # noqa: E402
 from ipnav.search.index import SearchIndex  # noqa: E402
 

@@ -31,12 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "data"
 
-from ipnav.config import Workspace  # noqa: E402
+from ipnav.config import Settings, Workspace  # noqa: E402
 from ipnav.ingest.run import ingest  # noqa: E402
-from ipnav.kpi.indicators import IndicatorRequest, compute  # noqa: E402
+from ipnav.kpi.indicators import compute  # noqa: E402
 from ipnav.store.reference import ensure_reference  # noqa: E402
 from ipnav.store.warehouse import Warehouse  # noqa: E402
 from ipnav.value import flags, score  # noqa: E402
+from ipnav.value.service import flag_policy  # noqa: E402
 
 AS_OF = dt.date(2024, 6, 30)
 KEYED = (
@@ -102,7 +103,7 @@ def main() -> None:
             sources.append(ROOT / "ipnav" / "sample")
         if not opts.cn_only and (SHARED / "uspto" / "grants_red_book").is_dir():
             sources.append(SHARED / "uspto" / "grants_red_book")
-        ingest(sources, ws, index=False)
+        ingest(sources, ws)
         with Warehouse(ws.warehouse_path) as wh:
             ensure_reference(wh.con)
             started = time.perf_counter()
@@ -118,7 +119,7 @@ def main() -> None:
                 con.execute("SELECT applicant_adcode, patent_type, count(*) FROM patents GROUP BY ALL").fetchall()
 
             def flags_only() -> None:
-                name = flags.compute(con, flags.FlagPolicy(as_of=AS_OF))
+                name = flags.compute(con, flag_policy(Settings(workspace=ws.root), AS_OF))
                 con.execute(f"SELECT count(*) FILTER (WHERE high_value) FROM {name}").fetchall()
                 con.execute(f"DROP TABLE {name}")
 
@@ -128,7 +129,7 @@ def main() -> None:
                     ("high_value_invention_per_10k", "county"),
                     ("applications", "province"),
                 ):
-                    compute(wh, IndicatorRequest(name=name, as_of=AS_OF, by=by))
+                    compute(wh, indicators.make_request(Settings(workspace=ws.root), name, as_of=AS_OF, by=by))
 
             def value_scores() -> None:
                 name = score.compute(con, score.ScoreConfig(as_of=AS_OF))
@@ -138,7 +139,7 @@ def main() -> None:
             only = timed("flags for every patent", opts.runs, flags_only)
             both = timed("3 indicators (2 stocks by county with flags, 1 flow)", opts.runs, indicators)
             vs = timed("value score for every application", opts.runs, value_scores)
-            name = flags.compute(con, flags.FlagPolicy(as_of=AS_OF))
+            name = flags.compute(con, flag_policy(Settings(workspace=ws.root), AS_OF))
             counts = con.execute(
                 f"SELECT count(*) FILTER (WHERE valid_invention AND cnipa), count(*) FILTER (WHERE high_value) "
                 f"FROM {name}"

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from ipnav.config import Workspace
-from ipnav.ingest.run import ingest
+from ipnav.application import Ipnav
+from ipnav.config import Settings, Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("IPNAV_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -39,7 +39,7 @@ def full_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """Every patent file family of ../shared/data ingested once."""
     ws = Workspace(tmp_path_factory.mktemp("full") / "ws")
     paths = [shared("uspto"), shared("cn"), shared("epo_wipo")]
-    ingest(paths, ws, workers=2)
+    Ipnav(Settings(workspace=ws.root), create=True).ingest(paths, workers=2)
     return ws
 
 

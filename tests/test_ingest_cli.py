@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import openpyxl
 
-from ipnav.config import Workspace
-from ipnav.ingest.run import ingest
+from ipnav.application import Ipnav
+from ipnav.config import Settings, Workspace
 from tests.conftest import cli_json, run_cli, shared
 
 HEADER = (
@@ -221,7 +221,7 @@ def test_killed_ingest_rerun_leaves_exactly_the_clean_warehouse(tmp_path: Path) 
         str(shared("uspto", "assignments")),
     ]
     clean = Workspace(tmp_path / "clean")
-    ingest([Path(p) for p in paths], clean, workers=1, batch_size=50)
+    Ipnav(Settings(workspace=clean.root), create=True).ingest([Path(p) for p in paths], workers=1, batch_size=50)
     killed = tmp_path / "killed"
     env = dict(os.environ, IPNAV_WORKSPACE=str(killed))
     proc = subprocess.Popen(

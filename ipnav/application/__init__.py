@@ -205,6 +205,30 @@ class Ipnav(TopicOperations, PlanOperations):
         with self.reading(wh) as reader:
             return reads.patent_detail(reader, number)
 
+    def citations(self, app_key: str, wh: Warehouse | None = None) -> dict[str, Any]:
+        """The patents one application cites and the patents citing it, linked when in the warehouse."""
+        from ipnav.store import reads
+
+        with self.reading(wh) as reader:
+            return reads.citation_links(reader, app_key)
+
+    def runs(self, limit: int = 20, wh: Warehouse | None = None) -> list[dict[str, Any]]:
+        """The latest ingest runs, newest first."""
+        from ipnav.store import reads
+
+        with self.reading(wh) as reader:
+            rows = reader.query("SELECT * FROM ingest_runs ORDER BY run_id DESC LIMIT ?", [limit])
+        return [reads.plain(r) for r in rows]
+
+    def export_hits(self, query: str, fmt: str, target: Path, wh: Warehouse | None = None) -> int:
+        """Every hit of a query (no cap) to an xlsx or csv file; the number of rows."""
+        from ipnav.search import service
+        from ipnav.store import reads
+
+        with self.reading(wh) as reader:
+            keys = list(service.matching_keys(self.workspace, reader, query, self.settings))
+            return reads.export(reader, fmt, target, keys=keys)
+
     def export(self, fmt: str, target: Path | None = None) -> dict[str, Any]:
         """One row per application to parquet, csv (UTF-8 with BOM) or xlsx."""
         from ipnav.store import reads

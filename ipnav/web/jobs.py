@@ -15,10 +15,9 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from ipnav.accounts import Accounts
-from ipnav.config import Settings, Workspace
+from ipnav.application import Ipnav
+from ipnav.config import Workspace
 from ipnav.errors import IpnavError, UsageError
-from ipnav.store.snapshot import SnapshotReader
 
 WRITING = "数据导入 an ingest from the web"
 _CHUNK = 1 << 20
@@ -39,14 +38,7 @@ class IngestJob:
         with self._lock:
             self.state.update(values)
 
-    def start(
-        self,
-        settings: Settings,
-        reader: SnapshotReader,
-        accounts: Accounts,
-        user: str,
-        files: list[tuple[str, IO[bytes]]],
-    ) -> Path:
+    def start(self, ipnav: Ipnav, user: str, files: list[tuple[str, IO[bytes]]]) -> Path:
         """Copy the uploaded files and ingest them in the background; returns the upload folder."""
         with self._lock:
             if self.state.get("status") == "running":
@@ -55,23 +47,19 @@ class IngestJob:
                 raise UsageError("choose at least one file / 请选择文件")
             self.state = {"status": "saving", "user": user}
         try:
-            folder, total = _save(Workspace(settings.workspace), files, settings.max_upload_mb << 20)
+            folder, total = _save(ipnav.workspace, files, ipnav.settings.max_upload_mb << 20)
         except BaseException:
             self._set(status="idle")
             raise
         started = dt.datetime.now().isoformat(timespec="seconds")
         self._set(status="running", user=user, folder=str(folder), files=len(files), total=total, done=0,
                   started=started)  # fmt: skip
-        thread = threading.Thread(
-            target=self._run, args=(settings, reader, accounts, user, folder), daemon=True, name="ipnav-ingest"
-        )
+        thread = threading.Thread(target=self._run, args=(ipnav, user, folder), daemon=True, name="ipnav-ingest")
         thread.start()
         return folder
 
-    def _run(self, settings: Settings, reader: SnapshotReader, accounts: Accounts, user: str, folder: Path) -> None:
-        from ipnav.ingest.run import ingest
-        from ipnav.ingest.sources import InputLimits
-        from ipnav.value.service import refresh
+    def _run(self, ipnav: Ipnav, user: str, folder: Path) -> None:
+        settings, accounts = ipnav.settings, ipnav.accounts
 
         def progress(done: int, name: str) -> None:
             with self._lock:
@@ -79,17 +67,15 @@ class IngestJob:
                 self.state["current"] = Path(name.split("!")[-1]).name
 
         try:
-            with reader.write_lock(f"{WRITING} ({user})"):
-                summary = ingest([folder], Workspace(settings.workspace), batch_size=settings.batch_size,
-                                 workers=settings.workers, header_map=settings.header_map, progress=progress,
-                                 limits=InputLimits.from_settings(settings),
-                                 after=lambda wh: refresh(wh, settings))  # fmt: skip
+            summary = ipnav.ingest(
+                [folder], progress=progress, holding=lambda: ipnav.share().write_lock(f"{WRITING} ({user})")
+            )
             result = summary.as_dict()
-            _tidy(Workspace(settings.workspace), folder, settings.keep_uploads_days)
+            _tidy(ipnav.workspace, folder, settings.keep_uploads_days)
             accounts.audit(user, "ingest", str(folder), result)
             self._set(status="finished", summary=result, finished=dt.datetime.now().isoformat(timespec="seconds"))
         except (IpnavError, OSError) as exc:
-            _tidy(Workspace(settings.workspace), folder, settings.keep_uploads_days)
+            _tidy(ipnav.workspace, folder, settings.keep_uploads_days)
             accounts.audit(user, "ingest.failed", str(folder), {"error": str(exc)})
             self._set(status="failed", error=str(exc))
 

@@ -4,7 +4,7 @@ On a busy server, forty requests computing at once in forty threads do not finis
 a time: they share two cores and the GIL, and every one of them becomes slow. So:
 
 * `quick` (searches, patent pages and their API, similar patents, value): at most
-  `IPNAV_SEARCH_THREADS` (default 2, one per core) at once; the others wait their turn, first come
+  the `search_threads` setting (default 2, one per core) at once; the others wait their turn, first come
   first served, which keeps latencies close to the mean.
 * `heavy` (analyses, navigation pages, indicators, exports and reports): one at a time, so a burst of
   analyses cannot take the cores from people opening patents and searching. Analyses, navigation
@@ -20,23 +20,22 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import datetime as dt
 import functools
 import multiprocessing
-import os
 import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
 
-from ipnav.config import Workspace
+from ipnav.config import Settings
 from ipnav.errors import IpnavError
-from ipnav.store.snapshot import SnapshotReader, memo
+from ipnav.store.snapshot import memo
 
 T = TypeVar("T")
 
@@ -45,12 +44,19 @@ _LANES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, anyio.Cap
 )
 
 
+_QUICK_THREADS = [2]  # the `search_threads` setting of this server process (set by `configure`)
+
+
+def configure(search_threads: int) -> None:
+    """Size the quick lane (from the settings, when the app is built)."""
+    _QUICK_THREADS[0] = max(1, search_threads)
+
+
 def limiter(lane: str) -> anyio.CapacityLimiter:
     """The lane's limiter in this event loop."""
     loop = asyncio.get_running_loop()
     if loop not in _LANES:
-        quick = int(os.environ.get("IPNAV_SEARCH_THREADS", "2"))
-        _LANES[loop] = {"quick": anyio.CapacityLimiter(quick), "heavy": anyio.CapacityLimiter(1)}
+        _LANES[loop] = {"quick": anyio.CapacityLimiter(_QUICK_THREADS[0]), "heavy": anyio.CapacityLimiter(1)}
     return _LANES[loop][lane]
 
 
@@ -85,28 +91,30 @@ def _discard_pool() -> None:
         _POOL = None
 
 
-async def apart(root: Path, key: tuple[Any, ...], work: Callable[..., T]) -> T:
-    """`work(workspace=..., warehouse=...)` over the current snapshot, in the analysis process, in the heavy
-    lane; remembered per snapshot under `key`. `work` must pickle: a module-level function or a
-    `functools.partial` of one."""
+async def apart(settings: Settings, operation: str, *args: Any) -> Any:
+    """`Ipnav(settings).<operation>(*args, wh=...)` over the current snapshot, in the analysis process, in
+    the heavy lane; remembered per snapshot. The arguments must pickle (option models do)."""
     async with limiter("heavy"):
-        where = str(Path(root).resolve())
         loop = asyncio.get_running_loop()
         try:
-            outcome = await loop.run_in_executor(_pool(), _in_analysis_process, where, key, work)
+            outcome = await loop.run_in_executor(_pool(), _in_analysis_process, settings, operation, args)
         except BrokenProcessPool:  # the analysis process died (killed, out of memory): a new one, once
             _discard_pool()
-            outcome = await loop.run_in_executor(_pool(), _in_analysis_process, where, key, work)
+            outcome = await loop.run_in_executor(_pool(), _in_analysis_process, settings, operation, args)
     if outcome[0] == "error":
         raise _remote_error(*outcome[1:])
     return outcome[1]  # type: ignore[no-any-return]
 
 
-def _in_analysis_process(root: str, key: tuple[Any, ...], work: Callable[..., Any]) -> tuple[Any, ...]:
-    workspace = Workspace(Path(root))
+def _in_analysis_process(settings: Settings, operation: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    from ipnav.application import Ipnav
+
+    app = Ipnav(settings, check=False)
+    app.share()
+    key = (operation, repr(args), dt.date.today())
     try:
-        with SnapshotReader.for_path(workspace.warehouse_path).cursor() as wh:
-            return ("ok", memo(wh, key, lambda: work(workspace=workspace, warehouse=wh)))
+        with app.reading() as wh:
+            return ("ok", memo(wh, key, lambda: getattr(app, operation)(*args, wh=wh)))
     except IpnavError as exc:  # errors travel as plain data: their own constructors take other arguments
         extra = {k: getattr(exc, k) for k in ("position", "detail", "suggestions") if hasattr(exc, k)}
         return ("error", type(exc).__name__, exc.status, str(exc), extra)
@@ -118,10 +126,3 @@ def _remote_error(name: str, status: int, message: str, extra: dict[str, Any]) -
     for field, value in extra.items():
         setattr(error, field, value)
     return error
-
-
-def indicator(*, workspace: Workspace, warehouse: Any, request: Any) -> dict[str, Any]:
-    """An indicator, in the shape `apart` calls (for `functools.partial(indicator, request=...)`)."""
-    from ipnav.kpi.indicators import compute
-
-    return compute(warehouse, request)

@@ -5,9 +5,8 @@
 * Reads need a logged-in user, or public access (`ipnav serve --public`): anonymous = viewer.
 * Every state-changing request carries the session's CSRF token (`X-CSRF-Token` header or a
   `csrf_token` form field); a missing or wrong token is 403.
-* Warehouse: DuckDB lets one process hold either read-only or read-write connections to a file,
-  not both, so requests share a readers-writer lock: reads open read-only connections together; a
-  write waits for them, opens the one read-write connection, and blocks new reads until it is done.
+* Warehouse: reads get a cursor of the published snapshot (`Ipnav.reading`); writes go through the
+  process's one writer (`Ipnav.writing`), see `ipnav.store.snapshot`.
 """
 
 from __future__ import annotations
@@ -15,14 +14,13 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
 from ipnav.accounts import ANONYMOUS, Accounts, Forbidden, User
+from ipnav.application import Ipnav
 from ipnav.errors import IpnavError
-from ipnav.store.snapshot import SnapshotReader
 from ipnav.store.warehouse import Warehouse
 
 T = TypeVar("T")
@@ -33,7 +31,8 @@ class LoginRequired(IpnavError):
 
 
 def accounts(request: Request) -> Accounts:
-    return request.app.state.accounts  # type: ignore[no-any-return]
+    """The accounts of the server's workspace."""
+    return application(request).accounts
 
 
 def client_of(request: Request) -> str:
@@ -118,45 +117,19 @@ def require(role: str) -> Callable[..., User]:
     return dependency
 
 
+def application(request: Request) -> Ipnav:
+    """The application object the server was built over."""
+    return request.app.state.ipnav  # type: ignore[no-any-return]
+
+
 def read_warehouse(request: Request, _: Annotated[User, Depends(current_user)]) -> Iterator[Warehouse]:
     """A read-only warehouse cursor for one request (many at once), over the published snapshot."""
-    reader: SnapshotReader = request.app.state.warehouse_reader
-    with reader.cursor() as wh:
+    with application(request).reading() as wh:
         yield wh
 
 
-@contextmanager
-def write_warehouse(request: Request, what: str) -> Iterator[Warehouse]:
-    """The read-write warehouse, alone (WarehouseBusy when an ingest holds it for longer than the lock wait)."""
-    reader: SnapshotReader = request.app.state.warehouse_reader
-    with reader.writer(what) as wh:
-        yield wh
-
-
-def audit(request: Request, user: User, action: str, target: str = "", detail: dict[str, Any] | None = None) -> None:
-    accounts(request).audit(user.name, action, target, detail, client_of(request))
-
-
-async def change(
-    request: Request,
-    user: User,
-    action: str,
-    target: str,
-    work: Callable[[Warehouse], T],
-    detail: Callable[[T], dict[str, Any]] | None = None,
-) -> T:
-    """Run `work` on the read-write warehouse (in a worker thread) and record it in the audit log."""
-    from starlette.concurrency import run_in_threadpool
-
-    def run() -> T:
-        with write_warehouse(request, f"{action} by {user.name}") as wh:
-            return work(wh)
-
-    result = await run_in_threadpool(run)
-    audit(request, user, action, target, detail(result) if detail else {})
-    return result
-
-
-def topic_change(data: dict[str, Any]) -> dict[str, Any]:
-    """What a topic refresh changed, for the audit log and the page."""
-    return {k: data.get(k) for k in ("added", "removed", "size")}
+WarehouseDep = Annotated[Warehouse, Depends(read_warehouse)]
+UserDep = Annotated[User, Depends(current_user)]
+AnalystDep = Annotated[User, Depends(require("analyst"))]
+AdminDep = Annotated[User, Depends(require("admin"))]
+AppDep = Annotated[Ipnav, Depends(application)]

@@ -1,0 +1,50 @@
+"""The indicator page: one regional indicator with its map, table, sources and drill-down."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from ipnav.application.options import IndicatorOptions
+from ipnav.kpi.indicators import catalogue
+from ipnav.normalize.region import short_name
+from ipnav.web import lanes
+from ipnav.web.render import render, script_json
+from ipnav.web.security import AppDep, UserDep, WarehouseDep
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/indicators")
+async def indicators_page(
+    request: Request,
+    ipnav: AppDep,
+    wh: WarehouseDep,
+    user: UserDep,
+    name: Annotated[str, Query(max_length=40)] = "high_value_invention_per_10k",
+    region: Annotated[str, Query(max_length=40)] = "",
+    by: Annotated[str, Query(max_length=10)] = "province",
+    as_of: Annotated[dt.date | None, Query()] = None,
+    patents: bool = False,
+) -> HTMLResponse:
+    options = IndicatorOptions(region=region or None, by=by or None, as_of=as_of, patents=patents)
+    question = ipnav.indicator_request(name, options)  # bad options are refused before the analysis process
+    result = await lanes.apart(ipnav.settings, "indicator", name, options)
+    return render(
+        request, "indicators.html", result=result, catalogue=catalogue(), name=name, region=region,
+        by=by, as_of=question.as_of.isoformat(), patents=patents, map_data=script_json(_map_data(result)),
+    )  # fmt: skip
+
+
+def _map_data(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The provinces' figures under the names of the China map."""
+    if result.get("by") != "province":
+        return []
+
+    def value(row: dict[str, Any]) -> Any:  # stocks: the figure; flows: the last year's
+        return row["value"] if "value" in row else row["series"][-1]["value"]
+
+    return [{"name": short_name(r["name"]), "value": value(r)} for r in result.get("rows", []) if r["code"]]

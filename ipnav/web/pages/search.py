@@ -1,0 +1,111 @@
+"""The home page, search (with export of every hit) and the patent page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ipnav.application.options import IndicatorOptions, SearchOptions, ValueOptions
+from ipnav.errors import IpnavError
+from ipnav.store.snapshot import memo
+from ipnav.web import lanes
+from ipnav.web.render import download, render
+from ipnav.web.security import AppDep, UserDep, WarehouseDep
+
+router = APIRouter(include_in_schema=False)
+
+SEARCH_FIELDS = (
+    ("tiabc", "标题/摘要/权利要求", "title/abstract/claims"),
+    ("ti", "名称", "title"),
+    ("ab", "摘要", "abstract"),
+    ("cl", "权利要求", "claims"),
+    ("pa", "申请人/专利权人", "applicant"),
+    ("in", "发明人", "inventor"),
+    ("ipc", "IPC", "IPC"),
+    ("an", "申请号", "application no."),
+    ("pn", "公开号", "publication no."),
+    ("ad", "申请日", "filing date"),
+    ("region", "地区", "region"),
+    ("type", "专利类型", "patent type"),
+    ("status", "法律状态", "legal status"),
+    ("sei", "战略性新兴产业", "strategic emerging industry"),
+    ("value", "价值度", "value score"),
+)
+
+
+@router.get("/")
+async def home(request: Request, ipnav: AppDep, wh: WarehouseDep, user: UserDep) -> HTMLResponse:
+    def work() -> dict[str, Any]:
+        by_province = IndicatorOptions(by="province")
+        headline = [
+            ipnav.indicator(name, by_province, wh=wh)
+            for name in ("valid_invention_per_10k", "high_value_invention_per_10k")
+        ]
+        return {"stats": ipnav.stats(wh), "headline": headline, "topics": ipnav.topics(wh)[:8]}
+
+    return render(request, "home.html", **await lanes.heavy(memo, wh, ("home", dt.date.today()), work))
+
+
+@router.get("/search")
+async def search_page(
+    request: Request,
+    ipnav: AppDep,
+    wh: WarehouseDep,
+    user: UserDep,
+    q: Annotated[str, Query(max_length=4000)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "relevance",
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    data: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    if q.strip():
+        try:
+            options = SearchOptions(q=q, limit=20, sort=sort, cursor=cursor, facets=True)
+            data = await lanes.quick(ipnav.search, options, wh)
+        except IpnavError as exc:
+            if exc.status >= 500:
+                raise
+            error = {"message": str(exc), "position": getattr(exc, "position", None)}
+    return render(
+        request, "search.html", q=q, sort=sort, data=data, error=error, fields=SEARCH_FIELDS,
+        next_url=(f"/search?{urlencode({'q': q, 'sort': sort, 'cursor': data['cursor']})}"
+                  if data and data.get("cursor") else None),
+    )  # fmt: skip
+
+
+@router.get("/search/export")
+async def search_export(
+    request: Request,
+    ipnav: AppDep,
+    wh: WarehouseDep,
+    user: UserDep,
+    q: Annotated[str, Query(min_length=1, max_length=4000)],
+    format: Annotated[str, Query(pattern="^(xlsx|csv)$")] = "xlsx",
+) -> Response:
+    """Every hit of a query (no cap) as an Excel or CSV file."""
+
+    def work(out: Path) -> None:
+        ipnav.export_hits(q, format, out, wh=wh)
+
+    return await download(request, "search", format, work)
+
+
+@router.get("/patents/{number}")
+async def patent_page(request: Request, number: str, ipnav: AppDep, wh: WarehouseDep, user: UserDep) -> HTMLResponse:
+    def work() -> dict[str, Any]:
+        detail = ipnav.show(number, wh)
+        links = ipnav.citations(detail["app_key"], wh)
+        key = detail["app_key"]
+        value = memo(wh, ("value", key, dt.date.today()), lambda: ipnav.value(key, ValueOptions(), wh))
+        try:
+            alike = memo(wh, ("similar", key, 8), lambda: ipnav.similar(key, limit=8, wh=wh))
+        except IpnavError:
+            alike = {"hits": []}
+        return {"p": detail, "links": links, "value": value, "similar": alike["hits"]}
+
+    return render(request, "patent.html", **await lanes.quick(work))
