@@ -22,6 +22,7 @@ An admin lifts a lock with `ipnav user unlock NAME`.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 import secrets
@@ -75,15 +76,21 @@ class AuthError(IpnavError):
 
 
 class Forbidden(IpnavError):
+    """The user may not do this (HTTP 403)."""
+
     status = 403
 
 
 class TooManyAttempts(IpnavError):
+    """Too many failed logins from this client or on this name (HTTP 429)."""
+
     status = 429
 
 
 @dataclass(frozen=True)
 class User:
+    """A web user: name, role and language."""
+
     name: str
     role: str
     language: str = "zh"
@@ -136,6 +143,7 @@ class Accounts:
     # --- users ---------------------------------------------------------------------------------
 
     def add(self, name: str, role: str, password: str, *, actor: str = "cli") -> User:
+        """Add a user with a role and a password (audited); UsageError for a bad name, role or password."""
         name = _check_name(name)
         _check_role(role)
         _check_password(password)
@@ -151,6 +159,7 @@ class Accounts:
         return User(name, role)
 
     def passwd(self, name: str, password: str, *, actor: str = "cli") -> None:
+        """Set a user's password; the user's sessions end (audited)."""
         _check_password(password)
         with self._connect() as con:
             changed = con.execute(
@@ -163,6 +172,7 @@ class Accounts:
             self._audit(con, actor, "user.passwd", name, {})
 
     def set_role(self, name: str, role: str, *, actor: str) -> None:
+        """Change a user's role; the user's sessions end (audited)."""
         _check_role(role)
         with self._connect() as con:
             if not con.execute("UPDATE users SET role = ? WHERE name = ?", [role, name]).rowcount:
@@ -190,10 +200,12 @@ class Accounts:
         return count
 
     def set_language(self, name: str, language: str) -> None:
+        """Remember the user's page language."""
         with self._connect() as con:
             con.execute("UPDATE users SET language = ? WHERE name = ?", [language, name])
 
     def list(self) -> list[dict[str, Any]]:
+        """Every user with role, language, dates and whether disabled."""
         with self._connect() as con:
             rows = con.execute(
                 "SELECT name, role, language, created_at, password_changed_at, disabled FROM users ORDER BY name"
@@ -201,6 +213,7 @@ class Accounts:
         return [{**dict(r), "disabled": bool(r["disabled"])} for r in rows]
 
     def get(self, name: str) -> User | None:
+        """A user by name, None when there is none."""
         with self._connect() as con:
             row = con.execute("SELECT name, role, language FROM users WHERE name = ?", [name]).fetchone()
         return User(row["name"], row["role"], row["language"]) if row else None
@@ -230,6 +243,7 @@ class Accounts:
         return User(row["name"], row["role"], row["language"]) if row else None
 
     def end_session(self, sid: str) -> None:
+        """End one server-side session (logout)."""
         with self._connect() as con:
             con.execute("DELETE FROM sessions WHERE id = ?", [sid])
 
@@ -287,6 +301,7 @@ class Accounts:
 
     def audit(self, actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None,
               client: str = "") -> None:  # fmt: skip
+        """Record who did what to which target, with details and the client address."""
         with self._connect() as con:
             self._audit(con, actor, action, target, detail or {}, client)
 
@@ -299,7 +314,8 @@ class Accounts:
             [_now(), actor, action, target, json.dumps(detail, ensure_ascii=False, default=str), client],
         )
 
-    def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
+    def audit_log(self, limit: int = 200) -> builtins.list[dict[str, Any]]:
+        """The latest audit entries, newest first."""
         with self._connect() as con:
             rows = con.execute(
                 "SELECT at, actor, action, target, detail, client FROM audit_log ORDER BY id DESC LIMIT ?", [limit]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -75,13 +76,14 @@ class Settings(BaseSettings):
             except tomllib.TOMLDecodeError as exc:
                 raise WorkspaceError(f"{toml_path}: not valid TOML ({exc})") from exc
         env_set = cls.model_fields_set_from_env()
-        merged = {k: v for k, v in file_values.items() if k not in env_set and k in cls.model_fields}
+        merged: dict[str, Any] = {k: v for k, v in file_values.items() if k not in env_set and k in cls.model_fields}
         merged.update({k: v for k, v in base.model_dump().items() if k in env_set or k == "workspace"})
         merged.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**merged)
 
     @classmethod
     def model_fields_set_from_env(cls) -> set[str]:
+        """Names of the settings given by IPNAV_* environment variables."""
         import os
 
         return {name for name in cls.model_fields if f"IPNAV_{name.upper()}" in os.environ}
@@ -95,18 +97,22 @@ class Workspace:
 
     @property
     def warehouse_path(self) -> Path:
+        """The DuckDB warehouse file."""
         return self.root / "warehouse.duckdb"
 
     @property
     def accounts_path(self) -> Path:
+        """The SQLite file of users, sessions and the audit log."""
         return self.root / "accounts.sqlite"
 
     @property
     def rejects_dir(self) -> Path:
+        """Where the raw bytes of rejected records are kept."""
         return self.root / "rejects"
 
     @property
     def exports_dir(self) -> Path:
+        """Where exports and reports are written."""
         return self.root / "exports"
 
     @property

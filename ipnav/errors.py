@@ -28,10 +28,14 @@ class IpnavError(Exception):
 
 
 class UsageError(IpnavError):
+    """Bad arguments or settings (CLI exit 2, HTTP 400)."""
+
     status = 400
 
 
 class WorkspaceError(IpnavError):
+    """The workspace folder or warehouse cannot be used."""
+
     status = 500
 
 
@@ -64,6 +68,8 @@ class RecordError(IpnavError):
 
 
 class RecordNotFound(IpnavError):
+    """No record with that number or name (HTTP 404), with close suggestions."""
+
     status = 404
 
     def __init__(self, kind: str, number: str, suggestions: list[str] | None = None) -> None:

@@ -25,6 +25,8 @@ LEGAL_STATUSES: tuple[str, ...] = ("valid", "pending", "lapsed", "unknown")
 
 @dataclass(slots=True)
 class Publication:
+    """One publication of an application: number, kind code, date, country."""
+
     number: str  # canonical without kind, e.g. "CN104223352", "US9358892", "US20050004437"
     kind: str = ""  # "A", "B", "B1", "U", "S", ...
     date: dt.date | None = None
@@ -32,11 +34,14 @@ class Publication:
 
     @property
     def full(self) -> str:
+        """Number with kind code, e.g. CN104223352A."""
         return f"{self.number}{self.kind}"
 
 
 @dataclass(slots=True)
 class Party:
+    """An applicant, assignee, inventor, agent or agency, with address and region."""
+
     role: str  # PartyRole
     name: str
     name_norm: str = ""
@@ -55,6 +60,8 @@ class Party:
 
 @dataclass(slots=True)
 class Classification:
+    """One classification symbol (IPC, CPC, Locarno, USPC) in canonical spelling."""
+
     scheme: str  # "ipc", "cpc", "locarno", "uspc"
     symbol: str  # canonical, e.g. "H01M4/13"
     main: bool = False
@@ -62,6 +69,8 @@ class Classification:
 
 @dataclass(slots=True)
 class Priority:
+    """A priority claim: country, number, date."""
+
     country: str
     number: str
     date: dt.date | None = None
@@ -69,6 +78,8 @@ class Priority:
 
 @dataclass(slots=True)
 class Citation:
+    """A cited document: a patent (number, kind) or non-patent literature (text)."""
+
     kind: str  # "patent" or "npl"
     number: str = ""  # canonical publication number for patent citations
     country: str = ""
@@ -80,6 +91,8 @@ class Citation:
 
 @dataclass(slots=True)
 class LegalEvent:
+    """One dated legal event of an application (grant, lapse, transfer ...)."""
+
     date: dt.date | None
     code: str
     description: str = ""
@@ -131,6 +144,7 @@ class Patent:
         return f"{self.app_key}|{self.source_format}"
 
     def parties_by_role(self, role: str) -> list[Party]:
+        """The parties of one role, in order."""
         return [p for p in self.parties if p.role == role]
 
 
@@ -154,6 +168,7 @@ class Transaction:
 
     @property
     def doc_key(self) -> str:
+        """Key of the stored source record of this transaction."""
         return f"T:{self.key}"
 
 

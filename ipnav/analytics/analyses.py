@@ -76,6 +76,7 @@ class Context:
         return owners.group_by("entity").aggregate(spellings=owners.name.nunique())
 
     def close(self) -> None:
+        """Drop the selection's key table from the connection."""
         if not self.everything:
             self.warehouse.con.unregister(self._sel)
         if self._names is not None:
@@ -144,6 +145,7 @@ def applicants(ctx: Context, limit: int = 20) -> pa.Table:
 
 
 def inventors(ctx: Context, limit: int = 20) -> pa.Table:
+    """Top inventors by applications."""
     parties = ctx.table("parties").filter(lambda t: t.role == "inventor")
     ranked = (
         parties.group_by(inventor="name")
@@ -236,6 +238,7 @@ def sei(ctx: Context) -> pa.Table:
 
 
 def countries(ctx: Context) -> pa.Table:
+    """Applications by country of the application."""
     p = ctx.table("patents")
     return _to_arrow(
         p.group_by(country=p.country).aggregate(applications=p.count()).order_by([ibis.desc("applications"), "country"])
@@ -254,6 +257,7 @@ def regions(ctx: Context, level: str = "province") -> pa.Table:
 
 
 def legal_status(ctx: Context) -> pa.Table:
+    """Applications by current legal status."""
     p = ctx.table("patents")
     return _to_arrow(
         p.group_by(["legal_status", "legal_status_reason"])
@@ -263,6 +267,7 @@ def legal_status(ctx: Context) -> pa.Table:
 
 
 def patent_types(ctx: Context) -> pa.Table:
+    """Applications by patent type (invention, utility model, design ...)."""
     p = ctx.table("patents")
     return _to_arrow(
         p.group_by(patent_type=p.patent_type)
@@ -354,6 +359,7 @@ def _cited(ctx: Context) -> ir.Table:
 
 
 def most_cited(ctx: Context, limit: int = 20) -> pa.Table:
+    """Most cited applications of the selection, by citations from anywhere in the warehouse."""
     links = _cited(ctx)
     p = ctx.backend.table("patents")
     counts = links.group_by("cited_app").aggregate(citations=links.count())
@@ -442,10 +448,13 @@ def high_value(ctx: Context) -> pa.Table:
 
 @dataclass(frozen=True)
 class Analysis:
+    """A navigation analysis: `run(ctx, **options)` -> its table (charted by `ipnav.analytics.charts`)."""
+
     kind: str
     title_zh: str
     title_en: str
     run: Callable[..., pa.Table]
+    record_kind: str = "patent"  # what it analyses (ipnav.kinds)
 
 
 ANALYSES: dict[str, Analysis] = {
@@ -476,6 +485,7 @@ ANALYSES: dict[str, Analysis] = {
 
 
 def run(ctx: Context, kind: str, **options: Any) -> pa.Table:
+    """Run one analysis by name; UsageError naming the analyses there are."""
     if kind not in ANALYSES:
         from ipnav.errors import UsageError
 

@@ -20,11 +20,14 @@ from ipnav.store.warehouse import Warehouse
 
 @dataclass(frozen=True)
 class Selection:
+    """Which applications an analysis covers: a query, a topic, a list of numbers or all."""
+
     kind: str  # "query" | "topic" | "numbers" | "all"
     value: str = ""
 
     @classmethod
     def parse(cls, text: str) -> Selection:
+        """`topic:NAME`, `numbers:A,B`, `all` (or empty), else a query."""
         text = text.strip()
         if not text or text.lower() == "all":
             return cls("all")
@@ -35,6 +38,7 @@ class Selection:
         return cls("query", text)
 
     def describe(self) -> str:
+        """The selection in words, for titles and reports."""
         return {
             "all": "全部数据 all records",
             "topic": f"专题库 topic {self.value}",

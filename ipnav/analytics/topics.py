@@ -71,6 +71,7 @@ def _insert(warehouse: Warehouse, name: str, keys: list[str], origin: str, when:
 
 
 def topic_keys(warehouse: Warehouse, name: str) -> list[str]:
+    """Application keys of a topic's members (removed ones left out)."""
     _require(warehouse, name)
     rows = warehouse.query(
         "SELECT DISTINCT app_key FROM topic_members WHERE topic = ? AND origin <> 'removed' "
@@ -119,12 +120,14 @@ def refresh(workspace: Workspace, warehouse: Warehouse, settings: Settings, name
 
 
 def delete(warehouse: Warehouse, name: str) -> None:
+    """Delete a topic and its member list."""
     _require(warehouse, name)
     warehouse.con.execute("DELETE FROM topic_members WHERE topic = ?", [name])
     warehouse.con.execute("DELETE FROM topics WHERE name = ?", [name])
 
 
 def list_topics(warehouse: Warehouse) -> list[dict[str, Any]]:
+    """Every topic with its size, query and dates."""
     rows = warehouse.query("SELECT name, description, query, created_at, refreshed_at FROM topics ORDER BY created_at")
     for row in rows:
         row["size"] = len(topic_keys(warehouse, row["name"]))
@@ -133,6 +136,7 @@ def list_topics(warehouse: Warehouse) -> list[dict[str, Any]]:
 
 
 def show(warehouse: Warehouse, name: str) -> dict[str, Any]:
+    """One topic with its members and how many were added or removed by hand."""
     topic = _require(warehouse, name)
     keys = topic_keys(warehouse, name)
     manual = warehouse.query("SELECT count(*) AS n FROM topic_members WHERE topic = ? AND origin = 'manual'", [name])

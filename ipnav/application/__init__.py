@@ -184,6 +184,33 @@ class Ipnav(TopicOperations, PlanOperations):
 
     # -- reading ---------------------------------------------------------------------------------
 
+    @staticmethod
+    def formats() -> list[dict[str, str]]:
+        """Every source format ipnav reads, the record kind it yields and how it is recognised."""
+        from ipnav.ingest.registry import formats
+
+        return formats()
+
+    @staticmethod
+    def kinds() -> list[dict[str, Any]]:
+        """The record kinds with their tables, formats, analyses and indicators (from the registries)."""
+        from dataclasses import asdict
+
+        from ipnav.analytics.analyses import ANALYSES
+        from ipnav.ingest.registry import formats
+        from ipnav.kinds import KINDS
+        from ipnav.kpi.indicators import INDICATORS
+
+        return [
+            asdict(k)
+            | {
+                "formats": [f["name"] for f in formats() if f["record_kind"] == k.name],
+                "analyses": [a.kind for a in ANALYSES.values() if a.record_kind == k.name],
+                "indicators": [i.name for i in INDICATORS.values() if i.record_kind == k.name],
+            }
+            for k in KINDS.values()
+        ]
+
     def stats(self, wh: Warehouse | None = None) -> dict[str, Any]:
         """What the warehouse holds, by source format, country, type, status, year and province."""
         from ipnav.store import reads

@@ -19,12 +19,18 @@ class Audited:
 
     settings: Settings
     workspace: Workspace
-    accounts: Accounts
+
+    @property
+    def accounts(self) -> Accounts:
+        """Users, sessions and the audit log (the application object provides them)."""
+        raise NotImplementedError
 
     def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
+        """The warehouse to read (the application object provides it)."""
         raise NotImplementedError
 
     def writing(self, what: str = "a change") -> AbstractContextManager[Warehouse]:
+        """The read-write warehouse (the application object provides it)."""
         raise NotImplementedError
 
     def audited(

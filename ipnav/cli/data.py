@@ -102,6 +102,19 @@ def ingest(
 
 
 @app.command()
+def formats(as_json: JsonOption = False) -> None:
+    """The source formats ipnav reads (XML by root element, tables by headers) and the records they give."""
+    respond(
+        application(check=False).formats(),
+        as_json,
+        lambda rows: table(
+            ["格式 format", "记录类型 record kind", "识别依据 recognised by"],
+            [(r["name"], r["record_kind"], r["recognised_by"]) for r in rows],
+        ),
+    )
+
+
+@app.command()
 def rejects(
     as_json: JsonOption = False,
     limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,

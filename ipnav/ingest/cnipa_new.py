@@ -35,6 +35,7 @@ _APPL_TYPES = {"1": "invention", "2": "utility_model", "3": "design"}
 
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
+    """One CNIPA XML document (new standard) -> its patent record."""
     values = extract(root, FIELDS)
     patent = common.base_patent(
         app_number=values["app_number"],

@@ -33,6 +33,7 @@ FIELDS = {
 
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
+    """One CNIPA XML document (old standard) -> its patent record."""
     values = extract(root, FIELDS)
     patent = common.base_patent(
         app_number=values["app_number"],

@@ -31,6 +31,7 @@ _CLAIM_REF_RE = re.compile(
 
 
 def party(role: str, name: str, seq: int = 0, **address: str) -> Party | None:
+    """A party of a role, its name cleaned; None for an empty name."""
     name = re.sub(r"\s+", " ", name).strip()
     if not name:
         return None
@@ -38,6 +39,7 @@ def party(role: str, name: str, seq: int = 0, **address: str) -> Party | None:
 
 
 def classifications(scheme: str, raws: Iterable[str]) -> list[Classification]:
+    """Classification symbols of a scheme in canonical spelling, the first marked main, duplicates dropped."""
     out: list[Classification] = []
     seen: set[str] = set()
     for raw in raws:
@@ -60,6 +62,7 @@ _DATE8_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def patent_citation(raw_number: str, country: str, kind: str, date: str, category: str, name: str = "") -> Citation:
+    """A citation of a patent document with its number in canonical spelling."""
     plain = _PLAIN_NUMBER_RE.match(raw_number) if country in ("US", "") else None
     if plain:  # fast path for the common US form `5125384`, `D0038206`
         number, kind_code = f"US{plain.group(1) or ''}{plain.group(2)}", kind
@@ -108,6 +111,7 @@ def _category(raw: str) -> str:
 
 
 def npl_citation(text: str, category: str) -> Citation:
+    """A citation of non-patent literature."""
     return Citation(kind="npl", text=re.sub(r"\s+", " ", text).strip(), category=_category(category))
 
 

@@ -36,6 +36,7 @@ def _party(node: etree._Element) -> tuple[str, dict[str, str]]:
 
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
+    """One EPO publication-server document -> its patent record."""
     values = extract(root, FIELDS)
     patent = common.base_patent(
         app_number=values["app_number"],

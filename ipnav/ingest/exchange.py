@@ -25,6 +25,7 @@ _DOCDB = "[@data-format='docdb' or not(@data-format)]"
 
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
+    """EPO/WIPO exchange documents -> one patent record each."""
     documents = [root] if root.tag == "exchange-document" else root.xpath(".//exchange-document")
     members = root.xpath("patent-family/family-member") if not documents else []
     if not documents and not members:

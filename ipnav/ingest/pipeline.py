@@ -83,9 +83,9 @@ def parse_document(name: str, ordinal: int, line: int, data: bytes) -> list[Item
     except RecordError as exc:
         reason = exc.reason
         if exc.field == "xml":
-            root_name = registry.sniff_root(data[:65536])
-            if root_name and f"</{root_name}>".encode() not in data[-4096:] and not data.rstrip().endswith(b"/>"):
-                reason = f"truncated document: no closing </{root_name}> ({reason})"
+            opened = registry.sniff_root(data[:65536])
+            if opened and f"</{opened}>".encode() not in data[-4096:] and not data.rstrip().endswith(b"/>"):
+                reason = f"truncated document: no closing </{opened}> ({reason})"
         return [Reject(name, ordinal, exc.field, reason, data, line)]
 
 

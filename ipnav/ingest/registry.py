@@ -1,8 +1,11 @@
 """The one registry of source formats, and format sniffing from content.
 
 XML formats register the root element names they read; `sniff` looks at the first
-bytes of a file, never only at its name. Table formats (CSV, XLSX, SQL dumps) are
-recognised by their magic bytes or shape.
+bytes of a file, never only at its name. Tables (CSV, XLSX, SQL dumps) are recognised
+by their magic bytes or shape, and their layout by the header row: a `TableFormat`
+names the headers that identify it (`register_table`); a table no registered layout
+claims is read by the generic patent table (`ipnav.ingest.table`), whose header map
+users can extend. docs/architecture.md shows how to add a format.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from ipnav.model import Record
 
 @dataclass(frozen=True)
 class XmlFormat:
+    """An XML format: the root elements it reads and the parser of one document."""
+
     name: str
     roots: tuple[str, ...]
     parse_element: Callable[[etree._Element], Iterator[Record]]
     needs_plain_names: bool = False  # strip namespaces before parsing
+    kind: str = "patent"  # the record kind it yields (ipnav.kinds)
 
 
 def _xml_formats() -> list[XmlFormat]:
@@ -49,13 +55,93 @@ def _xml_formats() -> list[XmlFormat]:
         (exchange, True),
         (st96, True),
     ]
-    return [XmlFormat(m.FORMAT, tuple(m.ROOTS), m.parse_element, plain) for m, plain in modules]
+    return [
+        XmlFormat(m.FORMAT, tuple(m.ROOTS), m.parse_element, plain, getattr(m, "RECORD_KIND", "patent"))
+        for m, plain in modules
+    ]
 
 
 _BY_ROOT: dict[str, XmlFormat] = {}
 
 
+@dataclass(frozen=True)
+class TableFormat:
+    """A table layout recognised by its header row.
+
+    `headers` maps each field to the header spellings that name it (compared folded: width, case,
+    brackets); the layout is chosen when the headers of every field in `signature` are present.
+    `records(values, extra)` turns one row (field -> text, and the unmapped columns) into records and
+    raises `RecordError` naming the field of a bad value; the row becomes a reject, the file goes on.
+    """
+
+    name: str  # recorded as each record's source_format
+    kind: str  # the record kind it yields (ipnav.kinds)
+    headers: dict[str, tuple[str, ...]]
+    signature: tuple[str, ...]
+    records: Callable[[dict[str, str], dict[str, str]], Iterator[Record]]
+
+    def fields(self, cells: list[str]) -> list[str | None] | None:
+        """The field of each header cell when this layout claims the header row, else None."""
+        from ipnav.normalize.text import fold_header
+
+        spellings = {fold_header(h): field for field, names in self.headers.items() for h in names}
+        fields = [spellings.get(fold_header(c.split("\x1f")[0])) for c in cells]
+        return fields if set(self.signature) <= set(fields) else None
+
+
+_TABLES: list[TableFormat] = []
+TABLE_MODULES = ("ipnav.ingest.google_patents",)  # modules that register table layouts when imported
+
+
+def register_table(layout: TableFormat) -> TableFormat:
+    """Add a table layout (a module calls this at import; list the module in TABLE_MODULES)."""
+    if any(t.name == layout.name for t in _TABLES):
+        raise ValueError(f"table format {layout.name!r} is registered twice")
+    _TABLES.append(layout)
+    return layout
+
+
+def table_formats() -> list[TableFormat]:
+    """Every registered table layout, in registration order."""
+    import importlib
+
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
+    return list(_TABLES)
+
+
+def table_format_for(cells: list[str]) -> tuple[TableFormat, list[str | None]] | None:
+    """The registered layout that claims a header row, with the field of each cell."""
+    for layout in table_formats():
+        fields = layout.fields(cells)
+        if fields is not None:
+            return layout, fields
+    return None
+
+
+GENERIC_TABLES = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "sql_dump": "MySQL dump (INSERT INTO)"}
+
+
+def formats() -> list[dict[str, str]]:
+    """Every format ipnav reads: its name, the record kind it yields, and how a file is recognised."""
+    out = [
+        {"name": f.name, "record_kind": f.kind, "recognised_by": "XML root " + ", ".join(f"<{r}>" for r in f.roots)}
+        for f in _xml_formats()
+    ]
+    out += [
+        {"name": t.name, "record_kind": t.kind,
+         "recognised_by": "table headers " + ", ".join(t.headers[f][0] for f in t.signature)}
+        for t in table_formats()
+    ]  # fmt: skip
+    out += [
+        {"name": name, "record_kind": "patent", "recognised_by": f"{what} with known patent headers (--header-map)"}
+        for name, what in GENERIC_TABLES.items()
+    ]
+    return out
+
+
 def xml_format_for_root(root_name: str) -> XmlFormat | None:
+    """The XML format that reads documents with this root element."""
     if not _BY_ROOT:
         for fmt in _xml_formats():
             for root in fmt.roots:
@@ -68,6 +154,7 @@ IGNORED_ROOTS = frozenset({"sequence-cwu"})
 
 
 def known_roots() -> list[str]:
+    """Every XML root element ipnav reads."""
     xml_format_for_root("")
     return sorted(_BY_ROOT)
 

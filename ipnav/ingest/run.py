@@ -31,6 +31,8 @@ _BATCH_BYTES = 32 << 20  # full-text documents are large: bound a batch by size 
 
 @dataclass
 class IngestSummary:
+    """What one ingest run did: files, records, inserted, updated, unchanged, rejected, indexed."""
+
     files: int = 0
     records: int = 0
     inserted: int = 0
@@ -42,6 +44,7 @@ class IngestSummary:
     indexed: int = 0
 
     def as_dict(self) -> dict[str, int | float]:
+        """The summary as plain data (seconds rounded)."""
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
         return data

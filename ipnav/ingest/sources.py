@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from ipnav.config import Settings
 from ipnav.errors import InputFileError
@@ -34,11 +34,14 @@ class InputLimits:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> InputLimits:
+        """The limits the settings set."""
         return cls(settings.max_member_mb * _MB, settings.max_compression_ratio)
 
 
 @dataclass(frozen=True)
 class Source:
+    """One readable input: a file, or a member of a zip archive."""
+
     name: str  # what users see: "path/to/file.xml" or "archive.zip!member.xml"
     size: int
     open: Callable[[], IO[bytes]]
@@ -109,7 +112,7 @@ def _zip_sources(path: Path, limits: InputLimits) -> Iterator[Source]:
     for member in sorted(members, key=lambda m: m.filename):
 
         def opener(m: zipfile.ZipInfo = member) -> IO[bytes]:
-            return _MemberStream(path, m)
+            return cast(IO[bytes], _MemberStream(path, m))
 
         yield Source(f"{path}!{member.filename}", member.file_size, opener, member_problem(member, limits))
 

@@ -43,6 +43,7 @@ def _name(node: etree._Element) -> str:
 
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
+    """One WIPO ST.96 patent publication -> its patent record."""
     values = extract(root, FIELDS)
     patent = common.base_patent(
         app_number=values["app_number"],

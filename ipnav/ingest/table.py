@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from ipnav.errors import RecordError
-from ipnav.ingest import common
+from ipnav.ingest import common, registry
 from ipnav.ingest.headers import build_map
 from ipnav.model import Citation, LegalEvent, Patent, Priority, Publication, Reject, Transaction
 from ipnav.normalize.classification import split_symbols
@@ -202,11 +202,14 @@ def _records(
     header: list[str] | None = None
     fields: list[str | None] = []
     ordinal = 0
+    layout: registry.TableFormat | None = None  # a registered layout; None: the generic patent table
     for line, cells in rows:
         if header is None:
-            candidate = [_field_for(c, mapping) for c in cells]
-            if sum(1 for f in candidate if f) >= 2:
+            claimed = registry.table_format_for(cells)
+            candidate = claimed[1] if claimed else [_field_for(c, mapping) for c in cells]
+            if claimed or sum(1 for f in candidate if f) >= 2:
                 header, fields = cells, candidate
+                layout = claimed[0] if claimed else None
             elif line > 20:
                 yield Reject(
                     name,
@@ -236,21 +239,27 @@ def _records(
                     values[field] = cell
                 elif cell and not field:
                     extra[column] = cell
-            patent = row_to_patent(values, fmt)
-            patent.extra.update(extra)
-            patent.source_file, patent.source_position = name, ordinal
-            pledge = row_to_pledge(values, patent)
-            if pledge is not None:
-                pledge.source_file, pledge.source_position = name, ordinal
-                yield pledge
-            if pledge is None or title_of(values):  # a pledge register row is not a patent record
-                yield patent
+            found = list(layout.records(values, extra) if layout else _patent_records(values, extra, fmt))
+            for record in found:
+                record.source_file, record.source_position = name, ordinal
+            yield from found
         except RecordError as exc:
             yield Reject(name, ordinal, exc.field, exc.reason, raw, line if fmt != "sql_dump" else 0)
     if header is None:
         yield Reject(
             name, 0, "header", "no header row with known column names (add your headers with --header-map)", b""
         )
+
+
+def _patent_records(values: dict[str, str], extra: dict[str, str], fmt: str) -> Iterator[Patent | Transaction]:
+    """The generic patent table: one row -> the patent, and its pledge when the row registers one."""
+    patent = row_to_patent(values, fmt)
+    patent.extra.update(extra)
+    pledge = row_to_pledge(values, patent)
+    if pledge is not None:
+        yield pledge
+    if pledge is None or title_of(values):  # a pledge register row is not a patent record
+        yield patent
 
 
 def _split(value: str) -> list[str]:
@@ -354,6 +363,7 @@ def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
 
 
 def title_of(values: dict[str, str]) -> str:
+    """The row's title in any language ('' when it has none)."""
     return values.get("title", "") or values.get("title_en", "")
 
 

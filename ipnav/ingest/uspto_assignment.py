@@ -17,6 +17,7 @@ from ipnav.normalize.dates import parse_date
 from ipnav.normalize.numbers import parse_application_number
 
 FORMAT = "uspto_assignment"
+RECORD_KIND = "transaction"
 ROOTS = ("response", "us-patent-assignments")
 
 
@@ -62,6 +63,7 @@ def _app_keys(values: list[str]) -> list[str]:
 
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
+    """USPTO assignment records -> one transaction each."""
     if root.tag == "us-patent-assignments":
         yield from _bulk(root)
         return

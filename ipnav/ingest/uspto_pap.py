@@ -33,6 +33,7 @@ def _person(node: etree._Element) -> str:
 
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
+    """One USPTO pre-grant publication (2001-2004 DTD) -> its patent record."""
     values = extract(root, FIELDS)
     patent = common.base_patent(
         app_number=values["app_number"],

@@ -43,6 +43,7 @@ def _party(node: etree._Element) -> tuple[str, dict[str, str]]:
 
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
+    """One USPTO grant of the 2002-2004 DTD (v2.5) -> its patent record."""
     values = extract(root, FIELDS)
     patent = common.base_patent(
         app_number=values["app_number"],

@@ -125,6 +125,7 @@ def _citations(root: etree._Element) -> list:
 
 
 def parse_element(root: etree._Element) -> Iterator[Record]:
+    """One USPTO grant or application (v4.x DTD) -> its patent record."""
     values = extract(root, FIELDS)
     patent: Patent = common.base_patent(
         app_number=values["app_number"],

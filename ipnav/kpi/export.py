@@ -18,6 +18,7 @@ from ipnav.store.cells import csv_value, excel_value, save_workbook
 
 
 def write(result: dict[str, Any], out: Path) -> Path:
+    """Write an indicator result as .xlsx (figures with a chart, patents, sources) or .csv."""
     suffix = out.suffix.lower()
     if suffix == ".csv":
         table = flat_rows(result)

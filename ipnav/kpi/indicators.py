@@ -35,6 +35,8 @@ from ipnav.value.service import flag_policy
 
 @dataclass(frozen=True)
 class Indicator:
+    """One regional indicator: name, titles, kind (stock or flow), unit and definition."""
+
     name: str
     title_zh: str
     title_en: str
@@ -45,8 +47,10 @@ class Indicator:
     definition_en: str
     per_10k: bool = False
     population: str = ""  # default population source of per-10k indicators
+    record_kind: str = "patent"  # what it counts (ipnav.kinds)
 
     def describe(self) -> dict[str, Any]:
+        """Name, titles, unit and definition, as the catalogue lists them."""
         return {
             "name": self.name,
             "title_zh": self.title_zh,
@@ -57,6 +61,7 @@ class Indicator:
             "definition_zh": self.definition_zh,
             "definition_en": self.definition_en,
             "population": self.population,
+            "record_kind": self.record_kind,
         }
 
 
@@ -197,6 +202,7 @@ def make_request(
 
 
 def catalogue() -> list[dict[str, Any]]:
+    """Every indicator with its definition, as the catalogue lists them."""
     return [i.describe() for i in INDICATORS.values()]
 
 
@@ -341,16 +347,16 @@ def _children(by_adcode: dict[str, tuple[float, int]], by: str, figure: Any) -> 
     groups: dict[str, list[float]] = {}
     for adcode, (value, n) in by_adcode.items():
         key = regions.group_code(adcode, by)
-        acc = groups.setdefault(key, [0.0, 0])
+        acc: list[float] = groups.setdefault(key, [0.0, 0])
         acc[0] += value
         acc[1] += n
     rows = []
-    for code, (value, n) in sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0])):
+    for code, (value, count) in sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0])):
         if code:
-            rows.append(figure(regions.region_for(code, by), value, int(n)))
+            rows.append(figure(regions.region_for(code, by), value, int(count)))
         else:  # addresses resolved only to a coarser level: keep them so the rows add up to the total
             ref = RegionRef("", f"未细分到{regions.LEVEL_ZH[by]} / not resolved to {by}", by)
-            row = figure(ref, value, int(n))
+            row = figure(ref, value, int(count))
             row.pop("population", None)
             row["value"] = None if "population_year" in row else row["value"]
             row.pop("population_year", None)
@@ -450,6 +456,7 @@ def _flow(
 
 
 def round_figure(value: float) -> float | int:
+    """A figure rounded for people: integers stay integers, others to two decimals."""
     if float(value).is_integer():
         return int(value)
     return round(value, 6) if abs(value) >= 0.001 else float(f"{value:.4g}")

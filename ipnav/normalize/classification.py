@@ -86,15 +86,19 @@ def split_symbols(raw: str) -> list[str]:
 
 
 def subclass(symbol: str) -> str:
+    """`H01M4/13` -> `H01M`."""
     return symbol[:4]
 
 
 def main_group(symbol: str) -> str:
+    """`H01M4/13` -> `H01M4`."""
     return symbol.split("/", 1)[0]
 
 
 @dataclass(frozen=True)
 class SeiMatch:
+    """One match of a patent's IPC symbol to a strategic-emerging-industry code."""
+
     code: str  # e.g. "1.1"
     name: str  # 下一代信息网络产业
     category_code: str

@@ -32,6 +32,8 @@ def cn_check_digit(body: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AppNumber:
+    """An application number: merge key, display spelling and country."""
+
     key: str  # canonical key used to merge publications of one application
     display: str  # as users write it, with CN check digit
     country: str

@@ -30,6 +30,8 @@ _POSTCODE_RE = re.compile(r"^\s*\d{6}\s*")
 
 @dataclass(frozen=True, slots=True)
 class Region:
+    """An address resolved to its adcode and names (or flagged ambiguous/unmatched)."""
+
     adcode: str = ""
     province: str = ""
     city: str = ""
@@ -101,6 +103,7 @@ def resolve_addresses(addresses: list[str]) -> list[Region]:
 
 
 def resolve_address(address: str) -> Region:
+    """One address resolved (see resolve_addresses)."""
     return resolve_addresses([address])[0]
 
 
@@ -153,15 +156,19 @@ POPULATION_SOURCES = {
 
 @dataclass(frozen=True)
 class RegionRef:
+    """A region users name: its code, name and level."""
+
     code: str  # 6-digit adcode; "" for the whole country
     name: str
     level: str
 
     def contains(self, adcode: str) -> bool:
+        """Does an adcode fall in this region?"""
         return adcode.startswith(self.prefix)
 
     @property
     def prefix(self) -> str:
+        """The adcode prefix every place in the region starts with."""
         if self.level == "country":
             return ""
         if self.level == "province" or (self.level == "city" and self.code[:2] in MUNICIPALITIES):
@@ -169,6 +176,7 @@ class RegionRef:
         return self.code[:4] if self.level == "city" else self.code
 
     def as_dict(self) -> dict[str, str]:
+        """The region as plain data, with the level in Chinese."""
         return {"code": self.code, "name": self.name, "level": self.level, "level_zh": LEVEL_ZH[self.level]}
 
 
@@ -235,6 +243,7 @@ def group_code(adcode: str, level: str) -> str:
 
 
 def region_for(code: str, level: str) -> RegionRef:
+    """The region of a level that a group code names (municipalities are their own city)."""
     if level == "country" or not code:
         return RegionRef("", "全国", "country")
     if level == "city" and code[:2] in MUNICIPALITIES:

@@ -58,10 +58,12 @@ def fold(text: str) -> str:
 
 
 def cjk_runs(folded: str) -> list[str]:
+    """The runs of CJK characters of a folded text."""
     return _CJK_RE.findall(folded)
 
 
 def latin_words(folded: str) -> list[str]:
+    """The Latin words and numbers of a folded text."""
     return _LATIN_RE.findall(_CJK_RE.sub(" ", folded))
 
 
@@ -71,6 +73,7 @@ def unigram_text(runs: list[str]) -> str:
 
 
 def bigram_text(runs: list[str]) -> str:
+    """Whitespace-separated character bigrams, runs separated by a break token."""
     parts = []
     for run in runs:
         if len(run) >= 2:
@@ -79,16 +82,19 @@ def bigram_text(runs: list[str]) -> str:
 
 
 def word_text(runs: list[str]) -> str:
+    """The words of CJK runs (rjieba), whitespace-separated, for ranking."""
     import rjieba
 
     return " ".join(word for run in runs for word in rjieba.cut(run))
 
 
 def words(run: str) -> list[str]:
+    """The words of one CJK run (rjieba)."""
     import rjieba
 
     return [w for w in rjieba.cut(run) if w.strip()]
 
 
 def bigrams(run: str) -> list[str]:
+    """The overlapping character bigrams of one run."""
     return [run[i : i + 2] for i in range(len(run) - 1)]

@@ -55,6 +55,8 @@ SEVERITY = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3, "monitori
 
 @dataclass(frozen=True)
 class Observation:
+    """One value of an indicator on a date, with its source."""
+
     date: dt.date
     value: float
     source: str  # computed | recorded | baseline
@@ -62,6 +64,7 @@ class Observation:
     partial: bool = False  # year-to-date value of a yearly flow: shown, not assessed
 
     def as_dict(self) -> dict[str, Any]:
+        """The observation as plain data."""
         out: dict[str, Any] = {"date": self.date.isoformat(), "value": _round(self.value), "source": self.source}
         if self.note:
             out["note"] = self.note
@@ -72,16 +75,20 @@ class Observation:
 
 @dataclass(frozen=True)
 class Rules:
+    """Thresholds of the status rules: on track, at risk."""
+
     on_track: float = 0.95
     at_risk: float = 0.75
     stale_days: int = 400
 
 
 def years_between(a: dt.date, b: dt.date) -> float:
+    """Years from one date to another, as a fraction."""
     return (b - a).days / 365.25
 
 
 def meets(value: float, target: float, direction: str, strict: bool) -> bool:
+    """Does a value meet a target in its direction (strictly when the plan says 超过)?"""
     eps = 1e-9 * max(1.0, abs(target))
     if direction == "decrease":
         return value < target - eps if strict else value <= target + eps

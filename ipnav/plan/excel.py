@@ -261,12 +261,12 @@ def import_file(
                 problem(TASK_SHEET, row_no, 1, "任务编号", f"{ident!r} is not a task of plan {plan.id}")
                 continue
             ok = True
-            for col, field, check, args in (
+            for col, field, task_check, args in (
                 (8, "进展日期", records.check_date, (date,)),
                 (9, "状态", records.parse_task_status, (str(state or ""),)),
             ):
                 try:
-                    check(*args)
+                    task_check(*args)
                 except RecordError as exc:
                     problem(TASK_SHEET, row_no, col, field, exc.reason)
                     ok = False

@@ -39,6 +39,8 @@ class PlanError(IpnavError):
 
 @dataclass(frozen=True)
 class Phase:
+    """A phase of a plan (启动/推进/总结 ...) with its dates."""
+
     id: str
     name: str
     start: dt.date
@@ -49,6 +51,8 @@ class Phase:
 
 @dataclass(frozen=True)
 class Target:
+    """An indicator's target: value (or range), date and direction."""
+
     date: dt.date
     value: float | None = None
     value_max: float | None = None
@@ -58,6 +62,8 @@ class Target:
 
 @dataclass(frozen=True)
 class Baseline:
+    """An indicator's base value and its date."""
+
     value: float
     date: dt.date
     quote: str = ""
@@ -66,6 +72,8 @@ class Baseline:
 
 @dataclass(frozen=True)
 class PlanIndicator:
+    """An indicator of a plan: what it measures, its baseline and targets, and how it is computed."""
+
     id: str
     name: str
     unit: str
@@ -82,11 +90,14 @@ class PlanIndicator:
 
     @property
     def manual(self) -> bool:
+        """Is the value recorded by hand (no metric computes it)?"""
         return self.metric is None
 
 
 @dataclass(frozen=True)
 class Task:
+    """A task of a plan: its lead and co-units, due phase or date, and the indicators it serves."""
+
     id: str
     title: str
     section: str
@@ -99,11 +110,14 @@ class Task:
 
     @property
     def units(self) -> tuple[str, ...]:
+        """Every responsible unit of the task, lead first."""
         return ((self.lead,) if self.lead else ()) + self.co_units
 
 
 @dataclass(frozen=True)
 class Plan:
+    """A regional IP plan as data: region, period, indicators, tasks and phases."""
+
     id: str
     name: str
     issuer: str
@@ -127,6 +141,7 @@ class Plan:
     stale_days: int = 400
 
     def indicator(self, ident: str) -> PlanIndicator:
+        """An indicator of the plan by id (PlanLookupError naming the ones there are)."""
         for ind in self.indicators:
             if ind.id == ident:
                 return ind
@@ -134,18 +149,21 @@ class Plan:
         raise PlanLookupError(f"plan {self.id} has no indicator {ident!r}; it has: {known}")
 
     def task(self, ident: str) -> Task:
+        """A task of the plan by id (PlanLookupError naming the ones there are)."""
         for task in self.tasks:
             if task.id == ident:
                 return task
         raise PlanLookupError(f"plan {self.id} has no task {ident!r} (tasks {self.tasks[0].id}…{self.tasks[-1].id})")
 
     def phase(self, ident: str) -> Phase:
+        """A phase of the plan by id."""
         for phase in self.phases:
             if phase.id == ident:
                 return phase
         raise PlanLookupError(f"plan {self.id} has no phase {ident!r}")
 
     def deadline(self, task: Task) -> dt.date:
+        """When a task is due: its own date, else the end of its phase, else the end of the plan."""
         if task.due_date:
             return task.due_date
         if task.due_phase:
@@ -153,6 +171,7 @@ class Plan:
         return self.end
 
     def units(self) -> list[str]:
+        """Every responsible unit named by the plan's tasks, in order of appearance."""
         seen: dict[str, None] = {}
         for task in self.tasks:
             for unit in task.units:
@@ -161,11 +180,14 @@ class Plan:
 
 
 class PlanLookupError(IpnavError):
+    """No such plan, indicator or task (HTTP 404)."""
+
     status = 404
 
 
 @cache
 def schema() -> dict[str, Any]:
+    """The JSON schema plan files are checked against."""
     return json.loads(resources.files("ipnav.plan").joinpath("plan.schema.json").read_text(encoding="utf-8"))
 
 
@@ -204,6 +226,7 @@ def _path_text(path: list[Any]) -> str:
 
 
 def parse(text: str, name: str = "<plan>") -> tuple[dict[str, Any], yaml.Node | None]:
+    """Parse plan YAML; the data and the YAML node tree (for line numbers of problems)."""
     try:
         loader = _Loader(text)
         try:
@@ -406,6 +429,7 @@ def build(data: dict[str, Any], path: str = "") -> Plan:
 
 
 def load_text(text: str, name: str = "<plan>") -> Plan:
+    """A plan from YAML text, checked (PlanError listing each problem)."""
     data, node = parse(text, name)
     problems = check(data, node)
     if problems:
@@ -414,6 +438,7 @@ def load_text(text: str, name: str = "<plan>") -> Plan:
 
 
 def load_file(path: Path) -> Plan:
+    """A plan from a file, checked."""
     if not path.is_file():
         from ipnav.errors import InputFileError
 

@@ -37,6 +37,7 @@ _TASK_STATUS_WORDS = {
 
 
 def parse_task_status(text: str) -> str:
+    """A task state from Chinese or English words (未开始/进行中/已完成/受阻 ...)."""
     status = _TASK_STATUS_WORDS.get(text.strip().lower()) or _TASK_STATUS_WORDS.get(text.strip())
     if status is None:
         choices = " / ".join(f"{TASK_STATUS_ZH[s]} {s}" for s in TASK_STATUSES)
@@ -68,6 +69,7 @@ def check_value(indicator: PlanIndicator, value: Any) -> float:
 
 
 def check_date(value: Any, *, today: dt.date | None = None) -> dt.date:
+    """A date from a cell or text, not in the future; RecordError otherwise."""
     if isinstance(value, dt.datetime):
         date = value.date()
     elif isinstance(value, dt.date):
@@ -167,6 +169,7 @@ def record(
 def update_task(
     warehouse: Warehouse, plan: Plan, task_id: str, status: str, date: Any, *, note: str, actor: str, via: str
 ) -> dict[str, Any]:
+    """Record a task's progress on a date (replacing a report of the same date)."""
     task = plan.task(task_id)
     state = parse_task_status(status)
     day = check_date(date)
@@ -182,6 +185,7 @@ def update_task(
 
 
 def values(con: duckdb.DuckDBPyConnection, plan_id: str) -> list[dict[str, Any]]:
+    """The recorded values of a plan's manual indicators."""
     if not _has_tables(con):
         return []
     rows = con.execute(
@@ -194,6 +198,7 @@ def values(con: duckdb.DuckDBPyConnection, plan_id: str) -> list[dict[str, Any]]
 
 
 def task_updates(con: duckdb.DuckDBPyConnection, plan_id: str) -> list[dict[str, Any]]:
+    """The progress reports of a plan's tasks, by date."""
     if not _has_tables(con):
         return []
     rows = con.execute(

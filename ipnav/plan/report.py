@@ -52,6 +52,7 @@ def _latest(ind: dict[str, Any]) -> str:
 
 
 def indicator_rows(status: dict[str, Any]) -> list[list[str]]:
+    """Rows of the indicator table of the evaluation report."""
     rows = []
     for ind in status["indicators"]:
         base = ind["baseline"]
@@ -106,6 +107,7 @@ PHASE_COLUMNS = ["阶段", "起止", "状态", "到期任务", "未完成", "到
 
 
 def unit_rows(status: dict[str, Any]) -> list[list[str]]:
+    """Rows of the responsible-unit table of the evaluation report."""
     rows = []
     for unit in status["units"]:
         s = unit["indicator_status"]
@@ -125,6 +127,7 @@ def unit_rows(status: dict[str, Any]) -> list[list[str]]:
 
 
 def task_rows(status: dict[str, Any]) -> list[list[str]]:
+    """Rows of the task list of the evaluation report."""
     return [
         [
             t["id"],
@@ -141,6 +144,7 @@ def task_rows(status: dict[str, Any]) -> list[list[str]]:
 
 
 def phase_rows(status: dict[str, Any]) -> list[list[str]]:
+    """Rows of the phase table of the evaluation report."""
     state = {"done": "已结束", "current": "进行中", "upcoming": "未开始"}
     return [
         [
@@ -157,6 +161,7 @@ def phase_rows(status: dict[str, Any]) -> list[list[str]]:
 
 
 def problems(status: dict[str, Any]) -> list[str]:
+    """The problems the assessment shows, in words (lagging indicators, overdue tasks ...)."""
     out = []
     for ind in status["indicators"]:
         if ind["status"] in ("off_track", "at_risk"):
@@ -181,6 +186,7 @@ def problems(status: dict[str, Any]) -> list[str]:
 
 
 def next_steps(status: dict[str, Any]) -> list[str]:
+    """Next steps suggested by the assessment, in words."""
     steps = []
     for ind in status["indicators"]:
         if ind["status"] in ("off_track", "at_risk"):
@@ -195,6 +201,7 @@ def next_steps(status: dict[str, Any]) -> list[str]:
 
 
 def overview(status: dict[str, Any]) -> list[str]:
+    """The overview paragraph lines of the evaluation report."""
     plan, counts = status["plan"], status["summary"]["indicators"]
     lines = [
         f"{plan['name']}由{plan['issuer']}印发{('(' + plan['doc_number'] + ')') if plan['doc_number'] else ''}, "
@@ -248,6 +255,7 @@ def _chart(status: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def blocks(status: dict[str, Any], workdir: Path, font: Path | None = None) -> list[Block]:
+    """The evaluation report as document blocks, with the progress chart rendered into `workdir`."""
     from ipnav.reports.images import render
 
     plan = status["plan"]

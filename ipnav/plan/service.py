@@ -24,10 +24,12 @@ TASK_STATE_ZH = {**records.TASK_STATUS_ZH, "not_reported": "未报告"}
 
 
 def shipped_dir() -> Path:
+    """Folder of the seed plans shipped with ipnav."""
     return Path(str(resources.files("ipnav.plan").joinpath("plans")))
 
 
 def workspace_dir(settings: Settings) -> Path:
+    """Folder of the workspace's own plans."""
     return settings.workspace / "plans"
 
 
@@ -78,6 +80,7 @@ def add(settings: Settings, path: Path) -> Plan:
 
 
 def summary(plan: Plan) -> dict[str, Any]:
+    """A plan in one row: id, name, region, period and counts."""
     return {
         "id": plan.id,
         "name": plan.name,
@@ -281,8 +284,8 @@ def _tasks(plan: Plan, updates: list[dict[str, Any]], as_of: dt.date) -> list[di
     out = []
     for task in plan.tasks:
         deadline = plan.deadline(task)
-        update = latest.get(task.id)
-        state = update["status"] if update else "not_reported"
+        last = latest.get(task.id)
+        state = last["status"] if last else "not_reported"
         out.append(
             {
                 "id": task.id,
@@ -297,8 +300,8 @@ def _tasks(plan: Plan, updates: list[dict[str, Any]], as_of: dt.date) -> list[di
                 "indicators": list(task.indicators),
                 "status": state,
                 "status_zh": TASK_STATE_ZH[state],
-                "status_date": update["date"].isoformat() if update else None,
-                "note": update["note"] if update else "",
+                "status_date": last["date"].isoformat() if last else None,
+                "note": last["note"] if last else "",
                 "overdue": deadline < as_of and state != "done",
             }
         )

@@ -17,6 +17,8 @@ TABLE_ROWS = 15
 
 @dataclass
 class Block:
+    """One block of a report: title, heading, paragraph, chart image or table."""
+
     kind: str  # "title" | "h1" | "h2" | "p" | "chart" | "table"
     text: str = ""
     image: Path | None = None

@@ -14,6 +14,7 @@ from ipnav.reports.images import FONT_FAMILY
 
 
 def write_docx(blocks: list[Block], out: Path) -> Path:
+    """The blocks as a Word document."""
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = FONT_FAMILY

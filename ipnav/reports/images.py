@@ -21,6 +21,8 @@ FONT_FAMILY = "WenQuanYi Micro Hei"
 
 
 class RenderError(IpnavError):
+    """A chart could not be rendered to an image (node, fonts or chart packages missing)."""
+
     status = 500
 
 

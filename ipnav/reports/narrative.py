@@ -29,6 +29,7 @@ def _rows(pack: Pack, kind: str) -> list[dict[str, Any]]:
 
 
 def trends(pack: Pack) -> list[str]:
+    """Sentences on the filing, publication and grant trends."""
     rows = [r for r in _rows(pack, "trends") if r["filings"]]
     total = pack["applications"]
     if not rows:
@@ -57,6 +58,7 @@ def trends(pack: Pack) -> list[str]:
 
 
 def patent_types(pack: Pack) -> list[str]:
+    """Sentences on the patent types."""
     rows = _rows(pack, "patent_types")
     total = sum(r["applications"] for r in rows)
     parts = [
@@ -67,6 +69,7 @@ def patent_types(pack: Pack) -> list[str]:
 
 
 def legal_status(pack: Pack) -> list[str]:
+    """Sentences on the legal status."""
     rows = _rows(pack, "legal_status")
     totals: dict[str, int] = {}
     for r in rows:
@@ -79,6 +82,7 @@ def legal_status(pack: Pack) -> list[str]:
 
 
 def applicants(pack: Pack) -> list[str]:
+    """Sentences on the leading applicants and their shares."""
     rows = _rows(pack, "applicants")
     total = pack["applications"]
     if not rows:
@@ -93,12 +97,14 @@ def applicants(pack: Pack) -> list[str]:
 
 
 def applicant_types(pack: Pack) -> list[str]:
+    """Sentences on the kinds of applicants (enterprises, universities ...)."""
     rows = [r for r in _rows(pack, "applicant_types") if r["applications"]]
     parts = [f"{r['type_zh']}{r['applications']}件" for r in rows]
     return [f"从申请人类型看，{'，'.join(parts)}（一件申请有多类申请人时分别计入）。"] if parts else []
 
 
 def concentration(pack: Pack) -> list[str]:
+    """Sentences on how concentrated the field is (CR4, CR8)."""
     rows = _rows(pack, "concentration")
     if not rows or not rows[0]["applicants"]:
         return []
@@ -111,6 +117,7 @@ def concentration(pack: Pack) -> list[str]:
 
 
 def network(pack: Pack) -> list[str]:
+    """Sentences on the co-applicant network."""
     rows = _rows(pack, "network")
     if not rows:
         return ["未发现合作申请。"]
@@ -123,6 +130,7 @@ def network(pack: Pack) -> list[str]:
 
 
 def ipc(pack: Pack) -> list[str]:
+    """Sentences on the technology composition by IPC."""
     rows = _rows(pack, "ipc")
     if not rows:
         return ["数据中没有IPC分类信息。"]
@@ -135,6 +143,7 @@ def ipc(pack: Pack) -> list[str]:
 
 
 def sei(pack: Pack) -> list[str]:
+    """Sentences on the strategic emerging industries the patents fall in."""
     rows = _rows(pack, "sei")
     if not rows:
         return []
@@ -146,6 +155,7 @@ def sei(pack: Pack) -> list[str]:
 
 
 def geography(pack: Pack) -> list[str]:
+    """Sentences on the countries and provinces of the applications."""
     out = []
     countries = _rows(pack, "countries")
     if countries:
@@ -162,6 +172,7 @@ def geography(pack: Pack) -> list[str]:
 
 
 def citations(pack: Pack) -> list[str]:
+    """Sentences on the most cited applications."""
     rows = _rows(pack, "most_cited")
     if not rows:
         return ["本库内没有可匹配的引证关系（引证仅在库内专利之间统计）。"]
@@ -192,6 +203,7 @@ SECTIONS: list[tuple[str, str, list[Any], list[str]]] = [
 
 
 def overview(pack: Pack) -> list[str]:
+    """The project overview sentences: selection, size, period."""
     return [
         f"本报告依据GB/T 39551《专利导航指南》的报告结构，对检索范围“{pack['selection']}”内的专利申请进行分析，"
         f"统计截止日期为{pack['as_of']}，共{pack['applications']}件申请（以申请为单位，同一申请的多个公开文本合并计数）。",

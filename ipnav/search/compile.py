@@ -50,6 +50,7 @@ class Compiler:
         self.value_keys = value_keys
 
     def compile(self, node: Node) -> tantivy.Query:
+        """The tantivy query of a query AST node."""
         if isinstance(node, MatchAll):
             return tantivy.Query.all_query()
         if isinstance(node, And):
@@ -72,12 +73,14 @@ class Compiler:
     # --- text ---------------------------------------------------------------------------------
 
     def term(self, node: Term) -> tantivy.Query:
+        """The query of one field term (text fields, or a field_* handler)."""
         if node.field in TEXT_GROUPS:
             return self.text(TEXT_GROUPS[node.field], node.text, node.phrase)
         handler: Callable[[str], tantivy.Query] = getattr(self, f"field_{node.field}")
         return handler(node.text.strip())
 
     def text(self, fields: tuple[str, ...], text: str, phrase: bool) -> tantivy.Query:
+        """Text in a group of fields: CJK runs as character n-gram phrases, Latin words as terms."""
         folded = analysis.fold(text)
         if phrase:
             pieces = [folded]
@@ -126,16 +129,17 @@ class Compiler:
             parts = [p for p in run.split("*") if p]
             return tantivy.Query.boolean_query([(Occur.Must, self.cjk(field, p)) for p in parts])
         if "?" in run:
-            words = [(i, ch) for i, ch in enumerate(run) if ch != "?"]
+            words: list[str | tuple[int, str]] = [(i, ch) for i, ch in enumerate(run) if ch != "?"]
             return tantivy.Query.phrase_query(self.schema, f"{field}_zh1", words)
         if len(run) == 1:
             return tantivy.Query.term_query(self.schema, f"{field}_zh1", run)
         grams = analysis.bigrams(run)
         if len(grams) == 1:
             return tantivy.Query.term_query(self.schema, f"{field}_zh2", grams[0])
-        return tantivy.Query.phrase_query(self.schema, f"{field}_zh2", grams)
+        return tantivy.Query.phrase_query(self.schema, f"{field}_zh2", list[str | tuple[int, str]](grams))
 
     def latin(self, field: str, words: list[str], phrase: bool) -> tantivy.Query:
+        """Latin words in one field, as a phrase or all words, wildcards expanded."""
         globs = [w for w in words if has_wildcard(w)]
         plain = [w for w in words if not has_wildcard(w)]
         clauses = []
@@ -152,9 +156,11 @@ class Compiler:
     # --- structured fields --------------------------------------------------------------------
 
     def field_ipc(self, value: str) -> tantivy.Query:
+        """`ipc=H01M4`: the symbol and everything below it."""
         return self._classification("ipc", value)
 
     def field_cpc(self, value: str) -> tantivy.Query:
+        """`cpc=Y02E60/10`: the symbol and everything below it."""
         return self._classification("cpc", value)
 
     def _classification(self, field: str, value: str) -> tantivy.Query:
@@ -168,9 +174,11 @@ class Compiler:
         return tantivy.Query.term_query(self.schema, field, symbol)
 
     def field_pn(self, value: str) -> tantivy.Query:
+        """`pn=`: a publication number in any spelling."""
         return self._numbers(value)
 
     def field_an(self, value: str) -> tantivy.Query:
+        """`an=`: an application number in any spelling."""
         return self._numbers(value)
 
     def _numbers(self, value: str) -> tantivy.Query:
@@ -182,14 +190,17 @@ class Compiler:
         return tantivy.Query.term_set_query(self.schema, "numbers", sorted(v for v in variants if v))
 
     def field_cc(self, value: str) -> tantivy.Query:
+        """`cc=CN`: the country of the application."""
         return tantivy.Query.term_query(self.schema, "cc", value.upper())
 
     def field_type(self, value: str) -> tantivy.Query:
+        """`type=`: invention, utility model, design (Chinese or English words)."""
         lowered = value.lower()
         kind = lowered if lowered in _TYPE_VALUES else normalize_patent_type(value)
         return tantivy.Query.term_query(self.schema, "type", kind)
 
     def field_status(self, value: str) -> tantivy.Query:
+        """`status=`: the legal status (Chinese or English words)."""
         lowered = value.lower()
         status = lowered if lowered in _STATUS_VALUES else normalize_status(value)[0]
         if status == "unknown" and lowered != "unknown":
@@ -197,15 +208,18 @@ class Compiler:
         return tantivy.Query.term_query(self.schema, "status", status)
 
     def field_sei(self, value: str) -> tantivy.Query:
+        """`sei=1.1`: a strategic-emerging-industry code."""
         return tantivy.Query.term_query(self.schema, "sei", value.strip())
 
     def field_region(self, value: str) -> tantivy.Query:
+        """`region=常州`: applicants' region by name or adcode."""
         codes = region_codes(value)
         if not codes:
             raise UsageError(f"unknown region {value!r}: give a 6-digit adcode or a province/city/county name")
         return tantivy.Query.term_set_query(self.schema, "region", codes)
 
     def range(self, node: Range) -> tantivy.Query:
+        """A date or value range (`ad>=2020`, `value>=60`)."""
         if node.field == "value":
             return self._value_range(node)
         if node.field not in ("ad", "pd", "gd"):
@@ -225,6 +239,7 @@ class Compiler:
         )
 
     def field_value(self, value: str) -> tantivy.Query:
+        """`value=60`: that value score."""
         return self._value_range(Range("value", value, value))
 
     def _value_range(self, node: Range) -> tantivy.Query:
@@ -240,12 +255,15 @@ class Compiler:
         return tantivy.Query.term_set_query(self.schema, "key", keys)
 
     def field_ad(self, value: str) -> tantivy.Query:
+        """`ad=2020` or a date: the filing date."""
         return self._date_equals("ad", value)
 
     def field_pd(self, value: str) -> tantivy.Query:
+        """`pd=`: the publication date."""
         return self._date_equals("pd", value)
 
     def field_gd(self, value: str) -> tantivy.Query:
+        """`gd=`: the grant date."""
         return self._date_equals("gd", value)
 
     def _date_equals(self, field: str, value: str) -> tantivy.Query:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 import orjson
 import tantivy
@@ -46,6 +47,7 @@ def _datetime(value: dt.date | None) -> dt.datetime | None:
 
 
 def number_terms(patent: Patent) -> list[str]:
+    """Every spelling of the application's and publications' numbers, for exact lookup."""
     terms = {patent.app_key, patent.app_number.replace(".", ""), patent.app_number}
     for pub in patent.publications:
         terms.update({pub.number, pub.full})
@@ -65,6 +67,7 @@ def ipc_terms(symbols: list[str]) -> list[str]:
 
 
 def region_terms(patent: Patent) -> list[str]:
+    """The applicants' adcodes at every level (province, city, county)."""
     terms: set[str] = set()
     for party in patent.parties:
         if party.role in ("applicant", "assignee") and party.adcode:
@@ -79,6 +82,7 @@ def build_document(patent: Patent) -> tantivy.Document:
 
 
 def to_document(fields: dict[str, list[object]]) -> tantivy.Document:
+    """A tantivy document from field -> values."""
     doc = tantivy.Document()
     for name, values in fields.items():
         add = _ADDERS.get(name, doc.add_text)
@@ -88,7 +92,7 @@ def to_document(fields: dict[str, list[object]]) -> tantivy.Document:
     return doc
 
 
-_ADDERS: dict[str, object] = {
+_ADDERS: dict[str, Any] = {
     "seq": "add_unsigned",
     "ad": "add_date",
     "pd": "add_date",

@@ -76,6 +76,7 @@ def iter_stored(
 
 
 def merged_patent(docs: list[StoredDoc]) -> Patent:
+    """The merged patent of one application's stored documents."""
     patents = [r for r in (load_document(*d) for d in docs) if isinstance(r, Patent)]
     return merge_documents(patents)
 
@@ -127,6 +128,8 @@ def analysed(
 
 @dataclass
 class SearchResult:
+    """One page of hits: keys, scores, stored rows, total and the next cursor."""
+
     query: str
     total: int
     keys: list[str]
@@ -186,6 +189,7 @@ class SearchIndex:
         return count
 
     def num_docs(self) -> int:
+        """Documents in the index (as of its last commit)."""
         self.index.reload()
         return int(self.index.searcher().num_docs)
 
@@ -219,11 +223,11 @@ class SearchIndex:
         keys, scores, rows = [], [], []
         for score, address in result.hits:
             doc = searcher.doc(address)
-            keys.append(doc.get_first("key"))
+            keys.append(str(doc.get_first("key")))
             scores.append(float(score) if not sort_field else 0.0)
             stored = doc.get_first("hit")
             rows.append(orjson.loads(stored) if stored else None)
-        total = int(result.count or 0)
+        total = int(getattr(result, "count", 0) or 0)  # set when searched with count=True
         next_offset = offset + len(keys)
         out = SearchResult(
             query=query,
@@ -239,6 +243,7 @@ class SearchIndex:
         return out
 
     def facets(self, compiled: tantivy.Query, size: int) -> dict[str, dict[str, int]]:
+        """Counts of hits by year, country, type, status, IPC and province."""
         spec = {
             name: {"terms": {"field": field, "size": size, "segment_size": 100000}} for name, field in FACETS.items()
         }
@@ -270,16 +275,18 @@ class SearchIndex:
             addresses = [address for _, address in result.hits]
             for address in addresses:
                 yield searcher.doc(address)["key"][0]
-            last = searcher.fast_field_values("seq", [addresses[-1]])[0]
+            last = int(searcher.fast_field_values("seq", [addresses[-1]])[0] or 0)
             if len(addresses) < page:
                 return
 
 
 def encode_cursor(offset: int) -> str:
+    """The opaque cursor of a result offset."""
     return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None) -> int:
+    """The result offset a cursor stands for (UsageError for a damaged one)."""
     if not cursor:
         return 0
     try:

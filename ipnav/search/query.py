@@ -32,6 +32,8 @@ class QuerySyntaxError(UsageError):
 
 @dataclass(frozen=True)
 class Term:
+    """A field term: `ti=锂电池`, or a bare word (field any)."""
+
     field: str  # canonical field name; "any" = title, abstract and claims
     text: str
     phrase: bool = False
@@ -39,6 +41,8 @@ class Term:
 
 @dataclass(frozen=True)
 class Range:
+    """A range on a date or number field: `ad>=2020`."""
+
     field: str
     low: str | None
     high: str | None
@@ -48,21 +52,29 @@ class Range:
 
 @dataclass(frozen=True)
 class And:
+    """All of the items."""
+
     items: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
+    """Any of the items."""
+
     items: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
+    """Not the item."""
+
     item: Node
 
 
 @dataclass(frozen=True)
 class MatchAll:
+    """Every document (an empty query)."""
+
     pass
 
 
@@ -328,4 +340,5 @@ def parse(query: str) -> Node:
 
 
 def has_wildcard(text: str) -> bool:
+    """Does the text hold a wildcard (* or ?, half or full width)?"""
     return bool(re.search(r"[*?？＊]", text))

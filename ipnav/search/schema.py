@@ -14,6 +14,7 @@ BOOSTS = {"ti": 3.0, "ab": 1.5, "cl": 1.0, "desc": 0.5, "pa": 1.0, "in": 1.0, "a
 
 
 def build_schema() -> tantivy.Schema:
+    """The tantivy schema of the patent index."""
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("key", stored=True, tokenizer_name="raw", fast=True)
     builder.add_unsigned_field("seq", stored=False, indexed=True, fast=True)

@@ -38,6 +38,7 @@ FROM pats p LEFT JOIN owners o USING (app_key) LEFT JOIN pubs b USING (app_key)
 
 
 def index_path(workspace: Workspace) -> Path:
+    """The workspace's search index folder."""
     return workspace.root / "index"
 
 
@@ -103,6 +104,7 @@ def sync_index(workspace: Workspace, warehouse: Warehouse) -> int:
 
 
 def rebuild_index(workspace: Workspace, warehouse: Warehouse) -> int:
+    """Index every application of the warehouse anew; marks the index current."""
     warehouse.tune_for_bulk_load()  # bounded memory: the scan sorts every stored document by application
     index = open_index(workspace)
     count = index.rebuild(warehouse)
@@ -155,8 +157,10 @@ def search(
     hits = []
     stored = result.rows if result.rows and all(r is not None for r in result.rows) else None
     display = stored if stored is not None else rows_for(warehouse, result.keys)
-    for row, score in zip(display, result.scores, strict=False):
-        row = _plain(row)
+    for found, score in zip(display, result.scores, strict=False):
+        if found is None:
+            continue
+        row = _plain(found)
         row["score"] = round(score, 4)
         row["value"] = scores.get(row["app_key"])
         row["title_html"] = highlight(row["title"] or "", terms)
@@ -339,6 +343,7 @@ def highlight(text: str, terms: list[str]) -> str:
 
 
 def snippet(text: str, terms: list[str], width: int = 160) -> str:
+    """A window of the text around the first query term, with terms marked."""
     if len(text) <= width:
         return text
     folded = analysis.fold(text)

@@ -81,7 +81,8 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
         if kind == "zhw":
             df = searcher.doc_freq("ab_zhw", word) + searcher.doc_freq("ti_zhw", word)
         else:
-            df = searcher.search(index.index.parse_query(word, ["ab_en"]), limit=1, count=True).count or 0
+            found = searcher.search(index.index.parse_query(word, ["ab_en"]), limit=1, count=True)
+            df = getattr(found, "count", 0) or 0
         if df and df < total / 2:
             weighted[(kind, word)] = (1 + math.log(count)) * math.log(1 + total / df)
     terms = sorted(weighted.items(), key=lambda kv: -kv[1])[:30]
@@ -106,7 +107,7 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
     keys = [doc["key"][0] for doc in docs]
     scores = {k: float(s) for k, (s, _) in zip(keys, result.hits, strict=True)}
     stored = [doc.get_first("hit") for doc in docs]  # the display row the index keeps, as search shows it
-    rows = [orjson.loads(row) for row in stored] if all(stored) else rows_for(warehouse, keys)
+    rows = [orjson.loads(str(row)) for row in stored] if all(stored) else rows_for(warehouse, keys)
     hits = []
     for row in rows:
         row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}

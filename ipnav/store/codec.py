@@ -31,10 +31,12 @@ def _decompressor() -> zstandard.ZstdDecompressor:
 
 
 def pack(data: bytes) -> bytes:
+    """zstd-compressed bytes (empty stays empty)."""
     return _compressor().compress(data) if data else b""
 
 
 def unpack(blob: bytes | None) -> bytes:
+    """Decompressed bytes (None or empty gives empty)."""
     return _decompressor().decompress(blob) if blob else b""
 
 

@@ -35,6 +35,7 @@ class Prepared:
     source_format: str
 
     def record(self) -> Record:
+        """The record this prepared row was made from."""
         return load_document(self.body, self.description, self.source_file, self.source_position)
 
 

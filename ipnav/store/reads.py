@@ -131,6 +131,7 @@ def citation_links(warehouse: Warehouse, app_key: str) -> dict[str, Any]:
 
 
 def rejects(warehouse: Warehouse, *, limit: int | None = None, run_id: int | None = None) -> list[dict[str, Any]]:
+    """Rejected records, optionally of one run, in file order."""
     sql = "SELECT * FROM rejects" + (" WHERE run_id = ?" if run_id else "") + " ORDER BY source_file, position"
     params: list[Any] = [run_id] if run_id else []
     if limit:

@@ -103,6 +103,7 @@ Columns = dict[str, dict[str, list[Any]]]  # table -> column -> values
 
 
 def new_columns() -> Columns:
+    """Empty column buffers: table -> column -> values."""
     return defaultdict(lambda: defaultdict(list))
 
 
@@ -114,6 +115,7 @@ def extend(target: Columns, more: Columns) -> None:
 
 
 def to_tables(cols: Columns) -> dict[str, pa.Table]:
+    """Arrow tables of the filled column buffers."""
     return {name: pa.table(dict(columns)) for name, columns in cols.items() if columns}
 
 
@@ -219,6 +221,7 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
 
 
 def transaction_rows(transactions: list[Transaction]) -> dict[str, pa.Table]:
+    """Arrow rows of transactions and the patents they name."""
     cols = new_columns()
     for t in transactions:
         _append(

@@ -47,6 +47,7 @@ _memo_lock = threading.Lock()
 
 
 def snapshot_dir(warehouse_path: Path) -> Path:
+    """The folder of a warehouse's published snapshots."""
     return warehouse_path.parent / "snapshots"
 
 
@@ -218,6 +219,7 @@ class SnapshotReader:
                 wh.close()
 
     def shutdown(self) -> None:
+        """Close every snapshot connection of this process."""
         with self._guard:
             for con, _active in self._open.values():
                 con.close()

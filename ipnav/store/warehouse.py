@@ -29,6 +29,8 @@ from ipnav.store.schema import DDL, DERIVED_TABLES, DOCUMENTS_ARROW, SCHEMA_VERS
 
 @dataclass
 class UpsertResult:
+    """Counts of one upsert: inserted, updated, unchanged."""
+
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -280,6 +282,7 @@ class Warehouse:
         return run_id
 
     def finish_run(self, run_id: int, summary: dict[str, Any], status: str) -> None:
+        """Record the end of an ingest run with its summary and status."""
         self.con.execute(
             "UPDATE ingest_runs SET finished_at = ?, files = ?, records = ?, inserted = ?, updated = ?, "
             "unchanged = ?, rejected = ?, seconds = ?, status = ? WHERE run_id = ?",
@@ -300,9 +303,11 @@ class Warehouse:
     # --- reads ------------------------------------------------------------------------------------
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a query as dicts."""
         return query_dicts(self.con, sql, params)
 
     def count(self, table: str) -> int:
+        """Rows of a table."""
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
 
 

@@ -29,6 +29,8 @@ _HEADERS = {
 
 @dataclass(frozen=True)
 class AwardProblem:
+    """A bad row of an award list: file, row, field and reason."""
+
     file: str
     row: int
     field: str
@@ -107,4 +109,5 @@ def load(warehouse: Warehouse, path: Path) -> dict[str, Any]:
 
 
 def listing(warehouse: Warehouse) -> list[dict[str, Any]]:
+    """The loaded awards, by number."""
     return warehouse.query("SELECT number, key, award, year, source_file, row_no FROM awards ORDER BY year, number")

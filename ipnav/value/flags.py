@@ -76,6 +76,7 @@ class FlagPolicy:
             raise UsageError("the pledge amount threshold cannot be negative")
 
     def describe(self) -> dict[str, Any]:
+        """The policy as plain data, with the concordance it uses."""
         data = asdict(self)
         data["as_of"] = self.as_of.isoformat()
         data["concordance"] = CONCORDANCE

@@ -58,6 +58,8 @@ _EVENT_WORDS = r"(无效宣告|宣告无效|无效请求|异议|转让|许可|�
 
 @dataclass(frozen=True)
 class ScoreConfig:
+    """How value scores are computed: as-of date, weights, smallest cohort."""
+
     as_of: dt.date
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     min_cohort: int = 20
@@ -71,6 +73,7 @@ class ScoreConfig:
             raise UsageError("value weights must be non-negative and not all zero")
 
     def describe(self) -> dict[str, Any]:
+        """The configuration as plain data."""
         return {
             "as_of": self.as_of.isoformat(),
             "weights": {k: float(self.weights.get(k, 0.0)) for k in COMPONENTS},

@@ -24,6 +24,7 @@ FLAGS_TABLE = "value_flags"
 
 
 def flag_policy(settings: Settings, as_of: dt.date | None = None, **overrides: Any) -> FlagPolicy:
+    """The high-value flag policy of the settings, as of a date, with overrides."""
     values: dict[str, Any] = {
         "as_of": as_of or dt.date.today(),
         "pledge_min_amount": settings.pledge_min_amount,
@@ -36,6 +37,7 @@ def flag_policy(settings: Settings, as_of: dt.date | None = None, **overrides: A
 
 
 def score_config(settings: Settings, as_of: dt.date | None = None, weights: str | None = None) -> ScoreConfig:
+    """The value score configuration of the settings, with weight overrides."""
     base = {**score.DEFAULT_WEIGHTS, **settings.value_weights}
     return ScoreConfig(
         as_of=as_of or dt.date.today(),

@@ -32,7 +32,7 @@ async def ipnav_error(request: Request, exc: Exception) -> Response:
         body["suggestions"] = exc.suggestions
     if hasattr(exc, "position"):
         body["position"] = exc.position
-        body["detail"] = exc.detail
+        body["detail"] = getattr(exc, "detail", "")
     return JSONResponse(body, status_code=exc.status)
 
 

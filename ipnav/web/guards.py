@@ -32,6 +32,8 @@ CSP = (
 
 
 class UploadTooLarge(IpnavError):
+    """A request body over max_upload_mb (HTTP 413)."""
+
     status = 413
 
 
@@ -70,6 +72,7 @@ class BodyLimit:
         self.limit = limit
 
     def message(self) -> str:
+        """The user's message for a body over the limit."""
         mb = self.limit / (1 << 20)
         return f"upload too large: over {mb:,.0f} MB (setting max_upload_mb) / 上传文件超过 {mb:,.0f} MB 上限"
 

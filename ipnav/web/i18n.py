@@ -124,5 +124,6 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 
 def translate(key: str, language: str) -> str:
+    """The text of a key in a language (the key itself when it has none)."""
     zh, en = STRINGS.get(key, (key, key))
     return en if language == "en" else zh

@@ -31,6 +31,7 @@ class IngestJob:
         self.state: dict[str, Any] = {"status": "idle"}
 
     def snapshot(self) -> dict[str, Any]:
+        """The job's state now (a copy)."""
         with self._lock:
             return dict(self.state)
 

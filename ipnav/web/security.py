@@ -27,6 +27,8 @@ T = TypeVar("T")
 
 
 class LoginRequired(IpnavError):
+    """The request needs a logged-in user (HTTP 401; pages redirect to the login form)."""
+
     status = 401
 
 
@@ -36,6 +38,7 @@ def accounts(request: Request) -> Accounts:
 
 
 def client_of(request: Request) -> str:
+    """The client address (after TrustedProxies)."""
     return request.client.host if request.client else ""
 
 
@@ -91,6 +94,7 @@ def current_user(request: Request) -> User:
 
 
 async def check_csrf(request: Request) -> None:
+    """Refuse a change without the session's CSRF token (403)."""
     expected = request.session.get("csrf")
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(

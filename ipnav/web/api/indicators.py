@@ -16,6 +16,7 @@ router = APIRouter(tags=["indicators"])
 
 @router.get("/api/indicators", summary="Indicator catalogue with definitions / 指标目录")
 async def api_indicators() -> list[dict[str, Any]]:
+    """Every indicator with its definition."""
     return catalogue()
 
 
@@ -27,5 +28,6 @@ async def api_indicators() -> list[dict[str, Any]]:
 async def api_indicator(
     name: str, ipnav: AppDep, wh: WarehouseDep, options: Annotated[IndicatorOptions, Query()]
 ) -> dict[str, Any]:
+    """One regional indicator as of a date, with breakdown, sources and drill-down."""
     ipnav.indicator_request(name, options)  # bad options are refused here, before the analysis process
     return await lanes.apart(ipnav.settings, "indicator", name, options)  # type: ignore[no-any-return]

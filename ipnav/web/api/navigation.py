@@ -38,21 +38,25 @@ class NumbersBody(BaseModel):
 async def api_analyze(
     kind: str, ipnav: AppDep, wh: WarehouseDep, options: Annotated[AnalysisOptions, Query()]
 ) -> dict[str, Any]:
+    """One navigation analysis of a selection: rows and its ECharts option."""
     return await lanes.apart(ipnav.settings, "analyze", kind, options)  # type: ignore[no-any-return]
 
 
 @router.get("/api/topics", summary="Thematic databases / 专题库")
 async def api_topics(ipnav: AppDep, wh: WarehouseDep) -> list[dict[str, Any]]:
+    """Every thematic database."""
     return await run_in_threadpool(ipnav.topics, wh)
 
 
 @router.get("/api/topics/{name}", summary="One thematic database / 专题库详情")
 async def api_topic(name: str, ipnav: AppDep, wh: WarehouseDep) -> dict[str, Any]:
+    """One thematic database and its members."""
     return await run_in_threadpool(ipnav.topic, name, wh)
 
 
 @router.post("/api/topics", summary="Create a thematic database from a query / 新建专题库")
 async def api_topic_create(request: Request, body: TopicBody, ipnav: AppDep, user: AnalystDep) -> dict[str, Any]:
+    """Create a thematic database from a query (analysts)."""
     return await run_in_threadpool(
         lambda: ipnav.topic_create(body.name, body.query, body.description, actor=user.name, client=client_of(request))
     )
@@ -60,6 +64,7 @@ async def api_topic_create(request: Request, body: TopicBody, ipnav: AppDep, use
 
 @router.post("/api/topics/{name}/refresh", summary="Re-run a topic's query, report what changed / 更新专题库")
 async def api_topic_refresh(request: Request, name: str, ipnav: AppDep, user: AnalystDep) -> dict[str, Any]:
+    """Re-run a topic's query; what came in and went out (analysts)."""
     return await run_in_threadpool(lambda: ipnav.topic_refresh(name, actor=user.name, client=client_of(request)))
 
 
@@ -67,6 +72,7 @@ async def api_topic_refresh(request: Request, name: str, ipnav: AppDep, user: An
 async def api_topic_add(
     request: Request, name: str, body: NumbersBody, ipnav: AppDep, user: AnalystDep
 ) -> dict[str, Any]:
+    """Add patents to a topic by number (analysts)."""
     return await run_in_threadpool(
         lambda: ipnav.topic_add(name, body.numbers, actor=user.name, client=client_of(request))
     )
@@ -76,6 +82,7 @@ async def api_topic_add(
 async def api_topic_remove(
     request: Request, name: str, body: NumbersBody, ipnav: AppDep, user: AnalystDep
 ) -> dict[str, Any]:
+    """Remove patents from a topic (analysts)."""
     return await run_in_threadpool(
         lambda: ipnav.topic_remove(name, body.numbers, actor=user.name, client=client_of(request))
     )
@@ -83,4 +90,5 @@ async def api_topic_remove(
 
 @router.delete("/api/topics/{name}", summary="Delete a thematic database / 删除专题库")
 async def api_topic_delete(request: Request, name: str, ipnav: AppDep, user: AnalystDep) -> dict[str, str]:
+    """Delete a topic; its patents stay (analysts)."""
     return await run_in_threadpool(lambda: ipnav.topic_delete(name, actor=user.name, client=client_of(request)))

@@ -19,16 +19,19 @@ router = APIRouter(tags=["patents"])
 
 @router.get("/api/stats", summary="What the warehouse holds / 数据概况")
 async def api_stats(ipnav: AppDep, wh: WarehouseDep) -> dict[str, Any]:
+    """What the warehouse holds."""
     return await run_in_threadpool(ipnav.stats, wh)
 
 
 @router.get("/api/patents/{number}", summary="One patent in full / 专利详情")
 async def api_patent(number: str, ipnav: AppDep, wh: WarehouseDep) -> dict[str, Any]:
+    """One patent in full, by any spelling of its numbers."""
     return await lanes.quick(ipnav.show, number, wh)
 
 
 @router.get("/api/search", summary="Search with the query language / 专利检索", response_model=None)
 async def api_search(ipnav: AppDep, wh: WarehouseDep, options: Annotated[SearchOptions, Query()]) -> Response:
+    """One page of hits of a query, with facets and the next cursor."""
     data = await lanes.quick(ipnav.search, options, wh)
     return json_response(data)  # the hot path: orjson, no per-field re-encoding of a plain dict
 
@@ -37,6 +40,7 @@ async def api_search(ipnav: AppDep, wh: WarehouseDep, options: Annotated[SearchO
 async def api_similar(
     number: str, ipnav: AppDep, wh: WarehouseDep, limit: Annotated[int, Query(ge=1, le=100)] = 10
 ) -> dict[str, Any]:
+    """Patents most similar to one patent."""
     return await lanes.quick(memo, wh, ("similar", number, limit), lambda: ipnav.similar(number, limit=limit, wh=wh))
 
 
@@ -47,6 +51,7 @@ async def api_rejects(
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
     run: Annotated[int | None, Query(ge=1)] = None,
 ) -> list[dict[str, Any]]:
+    """Rejected records with file, position, field and reason."""
     return await run_in_threadpool(lambda: ipnav.rejects(limit=limit, run=run, wh=wh))
 
 
@@ -54,4 +59,5 @@ async def api_rejects(
 async def api_value(
     number: str, ipnav: AppDep, wh: WarehouseDep, options: Annotated[ValueOptions, Query()]
 ) -> dict[str, Any]:
+    """A patent's official flags and value score."""
     return await lanes.quick(ipnav.value, number, options, wh)

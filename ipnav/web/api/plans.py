@@ -38,6 +38,7 @@ class TaskBody(BaseModel):
 
 @router.get("/api/plans", summary="Plans as data / 规划列表")
 async def api_plans(ipnav: AppDep, user: UserDep) -> list[dict[str, Any]]:
+    """The plans ipnav knows."""
     return await run_in_threadpool(ipnav.plans)
 
 
@@ -49,6 +50,7 @@ async def api_plan_status(
     as_of: AsOf = None,
     unit: Annotated[str | None, Query(max_length=200, description="Only this responsible unit")] = None,
 ) -> dict[str, Any]:
+    """A plan's assessment as of a date (one unit's share with `unit`)."""
     plan = ipnav.plan(plan_id, files=False)
     return await lanes.heavy(lambda: ipnav.plan_status(plan, as_of, unit=unit, wh=wh))
 
@@ -57,6 +59,7 @@ async def api_plan_status(
 async def api_plan_record(
     request: Request, plan_id: str, body: RecordBody, ipnav: AppDep, user: AnalystDep
 ) -> dict[str, Any]:
+    """Record a manual indicator value (analysts, audited)."""
     plan = ipnav.plan(plan_id, files=False)
     return await run_in_threadpool(
         lambda: ipnav.plan_record(plan, body.indicator, body.value, body.date, source=body.source, actor=user.name,
@@ -68,6 +71,7 @@ async def api_plan_record(
 async def api_plan_task(
     request: Request, plan_id: str, task_id: str, body: TaskBody, ipnav: AppDep, user: AnalystDep
 ) -> dict[str, Any]:
+    """Report a task's progress (analysts, audited)."""
     plan = ipnav.plan(plan_id, files=False)
     return await run_in_threadpool(
         lambda: ipnav.plan_task(plan, task_id, body.status, body.date, note=body.note, actor=user.name, via="api",
@@ -84,6 +88,7 @@ async def api_plan_report(
     format: Annotated[str, Query(pattern="^(docx|xlsx|pdf)$")] = "docx",
     as_of: AsOf = None,
 ) -> Response:
+    """The evaluation report as docx, xlsx or pdf."""
     plan = ipnav.plan(plan_id, files=False)
     data = await lanes.heavy(lambda: ipnav.plan_status(plan, as_of, wh=wh))
     return await download(
@@ -100,6 +105,7 @@ async def api_plan_template(
     unit: Annotated[str | None, Query(max_length=200)] = None,
     as_of: AsOf = None,
 ) -> Response:
+    """The Excel fill-in template for responsible units."""
     plan = ipnav.plan(plan_id, files=False)
     data = await lanes.heavy(lambda: ipnav.plan_status(plan, as_of, wh=wh))
     return await download(

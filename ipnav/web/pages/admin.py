@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/ingest")
 async def ingest_page(request: Request, ipnav: AppDep, user: UserDep) -> HTMLResponse:
+    """The upload form, the running job, the latest runs and rejects."""
     job = request.app.state.ingest_job.snapshot()
     # the published state: a running ingest shows here when it ends
     runs = await run_in_threadpool(ipnav.runs)
@@ -32,9 +33,7 @@ async def ingest_upload(request: Request, ipnav: AppDep, user: AdminDep) -> Resp
     """Admins upload files (XML, zip, CSV, XLSX, SQL); they are ingested in the background."""
     form = await request.form()  # files arrive spooled to disk; the body is bounded by max_upload_mb (guards)
     files = [
-        (str(item.filename), item.file)
-        for item in form.getlist("files")
-        if hasattr(item, "file") and getattr(item, "filename", "")
+        (item.filename, item.file) for item in form.getlist("files") if isinstance(item, UploadFile) and item.filename
     ]
     await run_in_threadpool(request.app.state.ingest_job.start, ipnav, user.name, files)
     return RedirectResponse("/ingest", status_code=303)
@@ -42,6 +41,7 @@ async def ingest_upload(request: Request, ipnav: AppDep, user: AdminDep) -> Resp
 
 @router.get("/admin")
 async def admin_page(request: Request, ipnav: AppDep, user: UserDep) -> HTMLResponse:
+    """Users, settings and the audit log (admins only)."""
     if not user.can("admin"):
         raise Forbidden("this page is for admins / 仅管理员可用")
     settings = ipnav.settings
@@ -60,6 +60,7 @@ async def admin_add_user(
     role: Annotated[str, Form(max_length=10)],
     password: Annotated[str, Form(max_length=1024)],
 ) -> Response:
+    """Add a user (admins)."""
     await run_in_threadpool(accounts(request).add, name, role, password, actor=user.name)
     request.session["admin_message"] = f"{name} ({role}) ✓"
     return RedirectResponse("/admin", status_code=303)
@@ -70,6 +71,7 @@ async def admin_set_role(
     request: Request, name: str, user: AdminDep,
     role: Annotated[str, Form(max_length=10)],
 ) -> Response:  # fmt: skip
+    """Change a user's role (admins; not one's own admin role)."""
     if name == user.name and role != "admin":
         raise UsageError("you cannot take the admin role from yourself / 不能取消自己的管理员角色")
     await run_in_threadpool(accounts(request).set_role, name, role, actor=user.name)
@@ -82,6 +84,7 @@ async def admin_set_password(
     request: Request, name: str, user: AdminDep,
     password: Annotated[str, Form(max_length=1024)],
 ) -> Response:  # fmt: skip
+    """Set a user's password (admins)."""
     await run_in_threadpool(accounts(request).passwd, name, password, actor=user.name)
     request.session["admin_message"] = f"{name}: password ✓"
     return RedirectResponse("/admin", status_code=303)

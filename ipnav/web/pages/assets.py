@@ -21,6 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/assets/china.json")
 async def china_map() -> FileResponse:
+    """The China map of the indicator page (from npm)."""
     if not CHINA.is_file():
         raise WorkspaceError("the China map needs the front-end packages: run scripts/setup.sh (npm ci)")
     return FileResponse(CHINA, media_type="application/json")
@@ -28,6 +29,7 @@ async def china_map() -> FileResponse:
 
 @router.get("/docs")
 async def docs(request: Request) -> HTMLResponse:
+    """The API documentation page (Swagger UI from npm, under the page's CSP nonce)."""
     if not SWAGGER.is_dir():
         raise WorkspaceError("API docs need the front-end packages: run scripts/setup.sh (npm ci)")
     page = get_swagger_ui_html(

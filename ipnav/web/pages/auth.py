@@ -18,6 +18,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/login")
 async def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    """The login form."""
     return render(request, "login.html", next=_safe_next(next), message="")
 
 
@@ -29,6 +30,7 @@ async def login_submit(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
+    """Log in from the form; the form again with the reason when it fails."""
     try:
         user = await run_in_threadpool(accounts(request).authenticate, name, password, client_of(request))
     except IpnavError as exc:
@@ -42,6 +44,7 @@ async def login_submit(
 
 @router.post("/logout")
 async def logout(request: Request, _: Annotated[None, Depends(check_csrf)]) -> Response:
+    """End the session and go to the login form."""
     await run_in_threadpool(end_session, request)
     return RedirectResponse("/login", status_code=303)
 

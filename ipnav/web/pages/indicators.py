@@ -30,6 +30,7 @@ async def indicators_page(
     as_of: Annotated[dt.date | None, Query()] = None,
     patents: bool = False,
 ) -> HTMLResponse:
+    """One indicator with its map, table, sources and drill-down."""
     options = IndicatorOptions(region=region or None, by=by or None, as_of=as_of, patents=patents)
     question = ipnav.indicator_request(name, options)  # bad options are refused before the analysis process
     result = await lanes.apart(ipnav.settings, "indicator", name, options)

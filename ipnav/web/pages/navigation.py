@@ -29,6 +29,7 @@ async def navigate_page(
     selection: Annotated[str, Query(max_length=4000)] = "",
     as_of: Annotated[dt.date | None, Query()] = None,
 ) -> HTMLResponse:
+    """The navigation pack of a selection with its charts."""
     pack = None
     if selection.strip():
         pack = await lanes.apart(ipnav.settings, "navigate", SelectionOptions(selection=selection, as_of=as_of))
@@ -47,6 +48,8 @@ async def navigate_report(
     selection: Annotated[str, Query(min_length=1, max_length=4000)],
     format: Annotated[str, Query(pattern="^(xlsx|docx|pdf|html)$")] = "xlsx",
 ) -> Response:
+    """The navigation report of a selection as xlsx, docx, pdf or html."""
+
     def work(out: Path) -> None:
         ipnav.report(SelectionOptions(selection=selection), format, out, wh=wh)
 
@@ -55,6 +58,7 @@ async def navigate_report(
 
 @router.get("/topics")
 async def topics_page(request: Request, ipnav: AppDep, wh: WarehouseDep, user: UserDep) -> HTMLResponse:
+    """The thematic databases, with what the last refresh changed."""
     rows = await run_in_threadpool(ipnav.topics, wh)
     return render(request, "topics.html", topics=rows, changed=request.session.pop("topic_change", None))
 
@@ -68,6 +72,7 @@ async def topics_create(
     query: Annotated[str, Form(min_length=1, max_length=4000)],
     description: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
+    """Create a topic from the form and open its navigation."""
     await run_in_threadpool(
         lambda: ipnav.topic_create(name, query, description, actor=user.name, client=client_of(request))
     )
@@ -76,6 +81,7 @@ async def topics_create(
 
 @router.post("/topics/{name}/refresh")
 async def topics_refresh(request: Request, name: str, ipnav: AppDep, user: AnalystDep) -> Response:
+    """Refresh a topic from the form."""
     data = await run_in_threadpool(lambda: ipnav.topic_refresh(name, actor=user.name, client=client_of(request)))
     request.session["topic_change"] = {"name": name, **topic_change(data)}
     return RedirectResponse("/topics", status_code=303)
@@ -83,5 +89,6 @@ async def topics_refresh(request: Request, name: str, ipnav: AppDep, user: Analy
 
 @router.post("/topics/{name}/delete")
 async def topics_delete(request: Request, name: str, ipnav: AppDep, user: AnalystDep) -> Response:
+    """Delete a topic from the form."""
     await run_in_threadpool(lambda: ipnav.topic_delete(name, actor=user.name, client=client_of(request)))
     return RedirectResponse("/topics", status_code=303)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -27,6 +27,7 @@ AsOf = Annotated[dt.date | None, Query(description="Date of the assessment (defa
 
 @router.get("/plans")
 async def plans_page(request: Request, ipnav: AppDep, user: UserDep) -> HTMLResponse:
+    """The plans ipnav knows."""
     return render(request, "plans.html", plans=await run_in_threadpool(ipnav.plans))
 
 
@@ -61,6 +62,7 @@ async def plan_page(
     as_of: AsOf = None,
     unit: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
+    """One plan's assessment: indicators with sparklines, tasks, units and the phase timeline."""
     plan = ipnav.plan(plan_id, files=False)
     data = await lanes.heavy(lambda: ipnav.plan_status(plan, as_of, wh=wh))
     tasks = [t for t in data["tasks"] if not unit or unit in t["units"]]
@@ -97,12 +99,13 @@ async def _form(request: Request) -> dict[str, Any]:
 
 @router.post("/plans/{plan_id}/record")
 async def plan_record_form(request: Request, plan_id: str, ipnav: AppDep, user: AnalystDep) -> Response:
+    """Record a manual indicator value from the form, with an evidence file."""
     plan = ipnav.plan(plan_id, files=False)
     form = await _form(request)
     upload = form.get("evidence")
     evidence = None
-    if upload is not None and getattr(upload, "filename", ""):
-        evidence = (str(upload.filename), await upload.read())
+    if isinstance(upload, UploadFile) and upload.filename:
+        evidence = (upload.filename, await upload.read())
     indicator = str(form.get("indicator") or "")
     result = await run_in_threadpool(
         lambda: ipnav.plan_record(plan, indicator, str(form.get("value") or ""), str(form.get("date") or ""),
@@ -115,6 +118,7 @@ async def plan_record_form(request: Request, plan_id: str, ipnav: AppDep, user: 
 
 @router.post("/plans/{plan_id}/task")
 async def plan_task_form(request: Request, plan_id: str, ipnav: AppDep, user: AnalystDep) -> Response:
+    """Report a task's progress from the form."""
     plan = ipnav.plan(plan_id, files=False)
     form = await _form(request)
     task = str(form.get("task") or "")
@@ -129,6 +133,7 @@ async def plan_task_form(request: Request, plan_id: str, ipnav: AppDep, user: An
 
 @router.post("/plans/{plan_id}/import")
 async def plan_import_form(request: Request, plan_id: str, ipnav: AppDep, user: AnalystDep) -> Response:
+    """Import a filled template from the form; each bad cell is named."""
     plan = ipnav.plan(plan_id, files=False)
     form = await _form(request)
     upload = form.get("file")

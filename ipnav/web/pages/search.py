@@ -40,6 +40,8 @@ SEARCH_FIELDS = (
 
 @router.get("/")
 async def home(request: Request, ipnav: AppDep, wh: WarehouseDep, user: UserDep) -> HTMLResponse:
+    """The home page: what the warehouse holds, headline indicators and topics."""
+
     def work() -> dict[str, Any]:
         by_province = IndicatorOptions(by="province")
         headline = [
@@ -61,6 +63,7 @@ async def search_page(
     sort: Annotated[str, Query(max_length=20)] = "relevance",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
+    """The search page: query builder, hits, facets and paging."""
     data: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     if q.strip():
@@ -97,6 +100,8 @@ async def search_export(
 
 @router.get("/patents/{number}")
 async def patent_page(request: Request, number: str, ipnav: AppDep, wh: WarehouseDep, user: UserDep) -> HTMLResponse:
+    """One patent: bibliography, claims, citations, value and similar patents."""
+
     def work() -> dict[str, Any]:
         detail = ipnav.show(number, wh)
         links = ipnav.citations(detail["app_key"], wh)

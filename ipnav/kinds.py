@@ -1,0 +1,60 @@
+"""The record kinds ipnav holds: patents first; trademarks, geographical indications, copyright, plant
+varieties, transactions and cases follow, each as one package beside the patent code.
+
+A kind names its model, its warehouse tables and the `documents.kind` of its stored source records.
+Its formats, analyses and indicators are found through their own registries by their `record_kind`
+(`ipnav.ingest.registry.formats()`, `ipnav.analytics.analyses.ANALYSES`, `ipnav.kpi.indicators.
+INDICATORS`), so adding a kind touches no other kind. docs/architecture.md says how to add one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of IP record and where its parts live."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    model: str  # dotted path of its model class
+    tables: tuple[str, ...]  # warehouse tables that hold it (ipnav.store.schema)
+    document_kind: str  # `documents.kind` of its stored source records
+
+
+KINDS: dict[str, RecordKind] = {}
+
+
+def register_kind(kind: RecordKind) -> RecordKind:
+    """Add a record kind (its package calls this when imported)."""
+    if kind.name in KINDS:
+        raise ValueError(f"record kind {kind.name!r} is registered twice")
+    KINDS[kind.name] = kind
+    return kind
+
+
+PATENT = register_kind(
+    RecordKind(
+        name="patent",
+        title_zh="专利",
+        title_en="Patents",
+        model="ipnav.model.Patent",
+        tables=(
+            "patents", "publications", "parties", "classifications", "priorities", "citations", "legal_events",
+            "patent_sei", "patent_terms", "patent_owners", "inventor_pairs",
+        ),
+        document_kind="patent",
+    )
+)  # fmt: skip
+TRANSACTION = register_kind(
+    RecordKind(
+        name="transaction",
+        title_zh="转让/许可/质押",
+        title_en="Assignments, licences and pledges",
+        model="ipnav.model.Transaction",
+        tables=("transactions", "transaction_patents"),
+        document_kind="transaction",
+    )
+)
