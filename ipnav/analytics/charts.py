@@ -6,6 +6,7 @@ the reports draw the same data; nothing here depends on where the chart is shown
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
@@ -88,131 +89,138 @@ def _graph(kind: str, rows: list[dict[str, Any]], source: str, target: str, weig
     return option
 
 
+def _trends(kind: str, rows: list[dict[str, Any]]) -> Option:
+    opt = _base(kind)
+    years = [str(r["year"]) + ("*" if r["incomplete"] else "") for r in rows]
+    opt.update(
+        {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 62},
+            "grid": {"top": 100, "left": 60, "right": 40, "bottom": 60},
+            "xAxis": {
+                "type": "category",
+                "data": years,
+                "name": "年份（* 数据不完整 incomplete）",
+                "nameLocation": "middle",
+                "nameGap": 30,
+            },
+            "yAxis": {"type": "value", "name": "件数"},
+            "series": [
+                {"type": "line", "name": name, "data": [r[key] for r in rows], "smooth": True}
+                for key, name in (
+                    ("filings", "申请 filings"),
+                    ("publications", "公开 publications"),
+                    ("grants", "授权 grants"),
+                )
+            ],
+        }
+    )
+    return opt
+
+
+def _lifecycle(kind: str, rows: list[dict[str, Any]]) -> Option:
+    opt = _base(kind)
+    opt.update(
+        {
+            "tooltip": {"trigger": "item"},
+            "xAxis": {"type": "value", "name": "申请人数 applicants"},
+            "yAxis": {"type": "value", "name": "申请量 applications"},
+            "series": [
+                {
+                    "type": "line",
+                    "data": [[r["applicants"], r["applications"], r["filing_year"]] for r in rows],
+                    "label": {"show": True, "formatter": "{@[2]}"},
+                }
+            ],
+        }
+    )
+    return opt
+
+
+def _ipc(kind: str, rows: list[dict[str, Any]]) -> Option:
+    opt = _base(kind)
+    data = [
+        {"name": f"{r['code']} {r['title_zh'] or r['title_en'] or ''}"[:40], "value": r["applications"]} for r in rows
+    ]
+    opt["series"] = [{"type": "treemap", "data": data}]
+    return opt
+
+
+def _sei(kind: str, rows: list[dict[str, Any]]) -> Option:
+    opt = _base(kind)
+    categories: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        cat = categories.setdefault(r["category_code"], {"name": r["category_name"], "children": []})
+        cat["children"].append({"name": r["sei_name"], "value": r["applications"]})
+    opt["series"] = [{"type": "treemap", "data": list(categories.values())}]
+    return opt
+
+
+def _regions(kind: str, rows: list[dict[str, Any]]) -> Option:
+    opt = _base(kind)
+    # the map data (ECharts' china.json from npm, registered as "china") names provinces briefly
+    values = [{"name": short_name(r["applicant_province"]), "value": r["applications"]} for r in rows]
+    opt.update(
+        {
+            "visualMap": {
+                "min": 0,
+                "max": max([v["value"] for v in values] or [1]),
+                "left": "left",
+                "text": ["高", "低"],
+                "calculable": True,
+            },
+            "series": [{"type": "map", "map": "china", "roam": True, "data": values}],
+        }
+    )
+    return opt
+
+
+def _concentration(kind: str, rows: list[dict[str, Any]]) -> Option:
+    row = rows[0] if rows else {"cr4": 0, "cr8": 0, "hhi": 0}
+    opt = _base(kind)
+    opt.update(
+        {
+            "xAxis": {"type": "category", "data": ["CR4", "CR8"]},
+            "yAxis": {"type": "value", "max": 1},
+            "series": [{"type": "bar", "data": [row["cr4"], row["cr8"]], "label": {"show": True}}],
+            "graphic": [{"type": "text", "right": 20, "top": 60, "style": {"text": f"HHI {row['hhi']}"}}],
+        }
+    )
+    return opt
+
+
+def _most_cited(kind: str, rows: list[dict[str, Any]]) -> Option:
+    labelled = [{"label": f"{r['app_number'] or r['cited_app']}", "citations": r["citations"]} for r in rows]
+    return _bar(kind, labelled, "label", "citations")
+
+
+ChartOf = Callable[[str, list[dict[str, Any]]], Option]
+
+# analysis -> the function drawing its chart; a new analysis registers its chart here
+CHARTS: dict[str, ChartOf] = {
+    "trends": _trends,
+    "lifecycle": _lifecycle,
+    "applicants": lambda k, rows: _bar(k, rows, "entity", "applications"),
+    "inventors": lambda k, rows: _bar(k, rows, "inventor", "applications"),
+    "applicant_types": lambda k, rows: _pie(k, rows, "type_zh", "applications"),
+    "legal_status": lambda k, rows: _pie(k, rows, "legal_status", "applications"),
+    "patent_types": lambda k, rows: _pie(k, rows, "patent_type", "applications"),
+    "countries": lambda k, rows: _pie(k, rows, "country", "applications"),
+    "ipc": _ipc,
+    "sei": _sei,
+    "value": lambda k, rows: _bar(k, rows, "band", "applications", horizontal=False),
+    "high_value": lambda k, rows: _bar(k, rows, "measure_zh", "applications"),
+    "wipo_fields": lambda k, rows: _bar(k, rows, "field", "applications"),
+    "regions": _regions,
+    "concentration": _concentration,
+    "network": lambda k, rows: _graph(k, rows, "source", "target", "weight"),
+    "inventor_teams": lambda k, rows: _graph(k, rows, "source", "target", "weight"),
+    "citation_flows": lambda k, rows: _graph(k, rows, "citing", "cited", "citations"),
+    "most_cited": _most_cited,
+    "terms": lambda k, rows: _bar(k, rows[:30], "term", "applications"),
+}
+
+
 def option(kind: str, table: pa.Table) -> Option:
     """The ECharts option of one analysis result."""
-    rows = table.to_pylist()
-    if kind == "trends":
-        opt = _base(kind)
-        years = [str(r["year"]) + ("*" if r["incomplete"] else "") for r in rows]
-        opt.update(
-            {
-                "tooltip": {"trigger": "axis"},
-                "legend": {"top": 62},
-                "grid": {"top": 100, "left": 60, "right": 40, "bottom": 60},
-                "xAxis": {
-                    "type": "category",
-                    "data": years,
-                    "name": "年份（* 数据不完整 incomplete）",
-                    "nameLocation": "middle",
-                    "nameGap": 30,
-                },
-                "yAxis": {"type": "value", "name": "件数"},
-                "series": [
-                    {"type": "line", "name": name, "data": [r[key] for r in rows], "smooth": True}
-                    for key, name in (
-                        ("filings", "申请 filings"),
-                        ("publications", "公开 publications"),
-                        ("grants", "授权 grants"),
-                    )
-                ],
-            }
-        )
-        return opt
-    if kind == "lifecycle":
-        opt = _base(kind)
-        opt.update(
-            {
-                "tooltip": {"trigger": "item"},
-                "xAxis": {"type": "value", "name": "申请人数 applicants"},
-                "yAxis": {"type": "value", "name": "申请量 applications"},
-                "series": [
-                    {
-                        "type": "line",
-                        "data": [[r["applicants"], r["applications"], r["filing_year"]] for r in rows],
-                        "label": {"show": True, "formatter": "{@[2]}"},
-                    }
-                ],
-            }
-        )
-        return opt
-    if kind == "applicants":
-        return _bar(kind, rows, "entity", "applications")
-    if kind == "inventors":
-        return _bar(kind, rows, "inventor", "applications")
-    if kind in ("applicant_types",):
-        return _pie(kind, rows, "type_zh", "applications")
-    if kind == "legal_status":
-        return _pie(kind, rows, "legal_status", "applications")
-    if kind == "patent_types":
-        return _pie(kind, rows, "patent_type", "applications")
-    if kind == "countries":
-        return _pie(kind, rows, "country", "applications")
-    if kind == "ipc":
-        opt = _base(kind)
-        opt["series"] = [
-            {
-                "type": "treemap",
-                "data": [
-                    {"name": f"{r['code']} {r['title_zh'] or r['title_en'] or ''}"[:40], "value": r["applications"]}
-                    for r in rows
-                ],
-            }
-        ]
-        return opt
-    if kind == "sei":
-        opt = _base(kind)
-        categories: dict[str, dict[str, Any]] = {}
-        for r in rows:
-            cat = categories.setdefault(r["category_code"], {"name": r["category_name"], "children": []})
-            cat["children"].append({"name": r["sei_name"], "value": r["applications"]})
-        opt["series"] = [{"type": "treemap", "data": list(categories.values())}]
-        return opt
-    if kind == "value":
-        return _bar(kind, rows, "band", "applications", horizontal=False)
-    if kind == "high_value":
-        return _bar(kind, rows, "measure_zh", "applications")
-    if kind == "wipo_fields":
-        return _bar(kind, rows, "field", "applications")
-    if kind == "regions":
-        opt = _base(kind)
-        # the map data (ECharts' china.json from npm, registered as "china") names provinces briefly
-        values = [{"name": short_name(r["applicant_province"]), "value": r["applications"]} for r in rows]
-        opt.update(
-            {
-                "visualMap": {
-                    "min": 0,
-                    "max": max([v["value"] for v in values] or [1]),
-                    "left": "left",
-                    "text": ["高", "低"],
-                    "calculable": True,
-                },
-                "series": [{"type": "map", "map": "china", "roam": True, "data": values}],
-            }
-        )
-        return opt
-    if kind == "concentration":
-        row = rows[0] if rows else {"cr4": 0, "cr8": 0, "hhi": 0}
-        opt = _base(kind)
-        opt.update(
-            {
-                "xAxis": {"type": "category", "data": ["CR4", "CR8"]},
-                "yAxis": {"type": "value", "max": 1},
-                "series": [{"type": "bar", "data": [row["cr4"], row["cr8"]], "label": {"show": True}}],
-                "graphic": [{"type": "text", "right": 20, "top": 60, "style": {"text": f"HHI {row['hhi']}"}}],
-            }
-        )
-        return opt
-    if kind in ("network", "inventor_teams"):
-        return _graph(kind, rows, "source", "target", "weight")
-    if kind == "citation_flows":
-        return _graph(kind, rows, "citing", "cited", "citations")
-    if kind == "most_cited":
-        return _bar(
-            kind,
-            [{"label": f"{r['app_number'] or r['cited_app']}", "citations": r["citations"]} for r in rows],
-            "label",
-            "citations",
-        )
-    if kind == "terms":
-        return _bar(kind, rows[:30], "term", "applications")
-    raise KeyError(kind)
+    return CHARTS[kind](kind, table.to_pylist())

@@ -323,7 +323,7 @@ class Ipnav(TopicOperations, PlanOperations):
         self, options: SelectionOptions, fmt: str, target: Path | None = None, wh: Warehouse | None = None
     ) -> dict[str, Any]:
         """A navigation report (xlsx with native charts, docx, pdf or html) of a selection."""
-        from ipnav.reports import write_report
+        from ipnav.reports.navigation import write_report
 
         path = target or self.workspace.create().exports_dir / f"navigation-report.{fmt}"
         with self.reading(wh) as reader:

@@ -269,6 +269,49 @@ def _split(value: str) -> list[str]:
 def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
     """One mapped table row -> Patent (raises RecordError naming the field)."""
     title = clean_cjk_text(values.get("title", ""))
+    patent = _identified(values, fmt, title)
+    lang = "zh" if re.search(r"[\u4e00-\u9fff]", title) else "en"
+    if title:
+        patent.titles[lang] = title
+    if values.get("title_en"):
+        patent.titles["en"] = values["title_en"]
+    if values.get("abstract"):
+        patent.abstracts[lang] = clean_cjk_text(values["abstract"])
+    if values.get("patent_type"):
+        patent.patent_type = normalize_patent_type(values["patent_type"])
+    claims = values.get("claims") or values.get("first_claim")
+    if claims:
+        patent.claims = [clean_cjk_text(claims)]
+    count = values.get("claims_count", "")
+    patent.claims_count = int(count) if count.isdigit() else len(patent.claims)
+    patent.independent_claims = 1 if patent.claims else 0
+    _add_parties(patent, values)
+    if values.get("legal_status"):
+        patent.legal_status_raw = values["legal_status"]
+        patent.legal_status, patent.legal_status_reason = normalize_status(values["legal_status"])
+    patent.legal_events = legal_events(values)
+    _grant_publication(patent, values)
+    for item in _split(values.get("priority", "")):
+        match = re.match(r"^([A-Z]{2})?\s*([\w./-]+?)\s*(\d{4}[-./]?\d{2}[-./]?\d{2})?$", item)
+        if match:
+            date = parse_date(match.group(3), "priority") if match.group(3) else None
+            patent.priorities.append(Priority(match.group(1) or "", match.group(2), date))
+    patent.family_id = values.get("family_id", "")
+    if values.get("family"):
+        patent.extra["family_members"] = values["family"]
+    for item in _split(values.get("citations", "").replace(",", ";")):
+        try:
+            cited, kind = normalize_publication_number(item)
+            patent.citations.append(Citation(kind="patent", number=cited, country=cited[:2], kind_code=kind))
+        except RecordError:
+            patent.citations.append(Citation(kind="npl", text=item))
+    if values.get("province_code"):
+        patent.extra["province_code"] = values["province_code"]
+    return patent
+
+
+def _identified(values: dict[str, str], fmt: str, title: str) -> Patent:
+    """The patent with its numbers and dates; a content key when the row has no number (CNKI rows)."""
     number = values.get("app_number", "")
     pub = values.get("grant_number") or values.get("pub_number", "")
     country_hint = values.get("country", "")[:2].upper() if re.match(r"^[A-Za-z]{2}", values.get("country", "")) else ""
@@ -307,21 +350,11 @@ def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
             patent.publications.append(
                 Publication(grant_no, kind, parse_date(values.get("grant_date"), "grant_date"), grant_no[:2])
             )
-    lang = "zh" if re.search(r"[\u4e00-\u9fff]", title) else "en"
-    if title:
-        patent.titles[lang] = title
-    if values.get("title_en"):
-        patent.titles["en"] = values["title_en"]
-    if values.get("abstract"):
-        patent.abstracts[lang] = clean_cjk_text(values["abstract"])
-    if values.get("patent_type"):
-        patent.patent_type = normalize_patent_type(values["patent_type"])
-    claims = values.get("claims") or values.get("first_claim")
-    if claims:
-        patent.claims = [clean_cjk_text(claims)]
-    count = values.get("claims_count", "")
-    patent.claims_count = int(count) if count.isdigit() else len(patent.claims)
-    patent.independent_claims = 1 if patent.claims else 0
+    return patent
+
+
+def _add_parties(patent: Patent, values: dict[str, str]) -> None:
+    """Applicants (each with its address when the counts agree), inventors, agents, the agency; IPC and CPC."""
     address = values.get("applicant_address", "")
     applicants = _split(values.get("applicants", ""))
     addresses = _split(address)  # one address per applicant when the counts agree, else the first's
@@ -338,28 +371,6 @@ def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
     patent.classifications = common.classifications("ipc", ipc) + common.classifications(
         "cpc", split_symbols(values.get("cpc", ""))
     )
-    if values.get("legal_status"):
-        patent.legal_status_raw = values["legal_status"]
-        patent.legal_status, patent.legal_status_reason = normalize_status(values["legal_status"])
-    patent.legal_events = legal_events(values)
-    _grant_publication(patent, values)
-    for item in _split(values.get("priority", "")):
-        match = re.match(r"^([A-Z]{2})?\s*([\w./-]+?)\s*(\d{4}[-./]?\d{2}[-./]?\d{2})?$", item)
-        if match:
-            date = parse_date(match.group(3), "priority") if match.group(3) else None
-            patent.priorities.append(Priority(match.group(1) or "", match.group(2), date))
-    patent.family_id = values.get("family_id", "")
-    if values.get("family"):
-        patent.extra["family_members"] = values["family"]
-    for item in _split(values.get("citations", "").replace(",", ";")):
-        try:
-            cited, kind = normalize_publication_number(item)
-            patent.citations.append(Citation(kind="patent", number=cited, country=cited[:2], kind_code=kind))
-        except RecordError:
-            patent.citations.append(Citation(kind="npl", text=item))
-    if values.get("province_code"):
-        patent.extra["province_code"] = values["province_code"]
-    return patent
 
 
 def title_of(values: dict[str, str]) -> str:

@@ -118,7 +118,6 @@ def assess(
         "forecast": None,
         "stale": False,
     }
-    growth = indicator.kind == "growth"
     baseline = _baseline(indicator, assessed, period_start, computed_baseline)
     if baseline is not None:
         out["baseline"] = {**baseline.as_dict(), "origin": baseline.note or baseline.source}
@@ -126,10 +125,24 @@ def assess(
     if latest is not None:
         out["latest"] = latest.as_dict()
         out["stale"] = (as_of - latest.date).days > rules.stale_days
-
-    target = indicator.target
-    if target is None:
+    if indicator.target is None:
         return _status(out, "monitoring", "规划未设定目标值 / the plan sets no target")
+    goal = _goal(indicator, computed_baseline, out)
+    if goal is None:
+        return _status(
+            out, "no_data", "目标为基期值的倍数, 基期值未知 / the target is a multiple of an unknown baseline"
+        )
+    if latest is None:
+        return _status(out, "no_data", "尚无实际值 / no value yet")
+    if indicator.kind == "growth":
+        return _assess_growth(out, indicator, goal, baseline, latest, as_of, rules)
+    return _assess_level(out, indicator, goal, baseline, latest, assessed, as_of, rules)
+
+
+def _goal(indicator: PlanIndicator, computed_baseline: Observation | None, out: dict[str, Any]) -> float | None:
+    """The target value (a multiple of the baseline resolved), recorded in `out`; None when unknown."""
+    target = indicator.target
+    assert target is not None
     t1 = target.date
     if target.factor is not None:
         # the plan's baseline, or one computed from the warehouse: never the 0 a cumulative count starts from
@@ -138,9 +151,7 @@ def assess(
         )
         if previous is None:
             out["target"] = {"date": t1.isoformat(), "factor": target.factor, "value": None}
-            return _status(
-                out, "no_data", "目标为基期值的倍数, 基期值未知 / the target is a multiple of an unknown baseline"
-            )
+            return None
         goal = previous * target.factor
     else:
         goal = float(target.value)  # type: ignore[arg-type]
@@ -151,41 +162,68 @@ def assess(
         "strict": target.strict,
         "factor": target.factor,
     }
-    if latest is None:
-        return _status(out, "no_data", "尚无实际值 / no value yet")
+    return goal
+
+
+def _assess_growth(
+    out: dict[str, Any],
+    indicator: PlanIndicator,
+    goal: float,
+    baseline: Observation | None,
+    latest: Observation,
+    as_of: dt.date,
+    rules: Rules,
+) -> dict[str, Any]:
+    """A growth-rate target (年均增长 g%): the average rate since the baseline against g."""
+    target = indicator.target
+    assert target is not None
+    t1, direction = target.date, indicator.direction
     v, t = latest.value, latest.date
-    direction = indicator.direction
+    if baseline is None or baseline.value <= 0 or t <= baseline.date:
+        return _status(
+            out, "no_data", "增长率需要基期值和之后的观测值 / a growth rate needs a baseline and a later value"
+        )
+    b, t0 = baseline.value, baseline.date
+    g = goal / 100.0
+    rate = (v / b) ** (1 / years_between(t0, t)) - 1 if v > 0 else -1.0
+    out["actual_rate_pct"] = _round(rate * 100)
+    expected = b * (1 + g) ** years_between(t0, t)
+    quantity_goal = b * (1 + g) ** years_between(t0, t1)
+    out["expected"] = _round(expected)
+    out["target"]["quantity"] = _round(quantity_goal)
+    out["progress_pct"] = _pct(v - b, quantity_goal - b)
+    forecast_value = v * (1 + rate) ** max(0.0, years_between(t, t1))
+    out["forecast"] = {
+        "date": t1.isoformat(),
+        "value": _round(forecast_value),
+        "rate_pct": _round(rate * 100),
+        "meets": meets(rate * 100, goal, direction, target.strict),
+    }
+    rate_meets = meets(rate * 100, goal, direction, target.strict)
+    if t >= t1 and rate_meets:
+        return _status(out, "achieved", "年均增长率达到目标 / the average growth rate meets the target")
+    if as_of > t1:
+        return _status(out, "off_track", "目标期已过, 未达到 / the target date has passed unmet")
+    ratio = (v - b) / (expected - b) if expected != b else None
+    out["ratio"] = _round(ratio) if ratio is not None else None
+    return _judge(out, ratio, rate_meets, rules)
 
-    if growth:
-        if baseline is None or baseline.value <= 0 or t <= baseline.date:
-            return _status(
-                out, "no_data", "增长率需要基期值和之后的观测值 / a growth rate needs a baseline and a later value"
-            )
-        b, t0 = baseline.value, baseline.date
-        g = goal / 100.0
-        rate = (v / b) ** (1 / years_between(t0, t)) - 1 if v > 0 else -1.0
-        out["actual_rate_pct"] = _round(rate * 100)
-        expected = b * (1 + g) ** years_between(t0, t)
-        quantity_goal = b * (1 + g) ** years_between(t0, t1)
-        out["expected"] = _round(expected)
-        out["target"]["quantity"] = _round(quantity_goal)
-        out["progress_pct"] = _pct(v - b, quantity_goal - b)
-        forecast_value = v * (1 + rate) ** max(0.0, years_between(t, t1))
-        out["forecast"] = {
-            "date": t1.isoformat(),
-            "value": _round(forecast_value),
-            "rate_pct": _round(rate * 100),
-            "meets": meets(rate * 100, goal, direction, target.strict),
-        }
-        rate_meets = meets(rate * 100, goal, direction, target.strict)
-        if t >= t1 and rate_meets:
-            return _status(out, "achieved", "年均增长率达到目标 / the average growth rate meets the target")
-        if as_of > t1:
-            return _status(out, "off_track", "目标期已过, 未达到 / the target date has passed unmet")
-        ratio = (v - b) / (expected - b) if expected != b else None
-        out["ratio"] = _round(ratio) if ratio is not None else None
-        return _judge(out, ratio, rate_meets, rules)
 
+def _assess_level(
+    out: dict[str, Any],
+    indicator: PlanIndicator,
+    goal: float,
+    baseline: Observation | None,
+    latest: Observation,
+    assessed: list[Observation],
+    as_of: dt.date,
+    rules: Rules,
+) -> dict[str, Any]:
+    """A level target: the value against the straight line from the baseline to the target."""
+    target = indicator.target
+    assert target is not None
+    t1, direction = target.date, indicator.direction
+    v, t = latest.value, latest.date
     if meets(v, goal, direction, target.strict):
         pct = _pct(v - baseline.value, goal - baseline.value) if baseline is not None else None
         out["progress_pct"] = pct if pct is not None and pct >= 100 else 100.0

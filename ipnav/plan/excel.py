@@ -185,10 +185,8 @@ def _cell(row: tuple[Any, ...], index: int) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def import_file(
-    warehouse: Warehouse, plan: Plan, path: Path, *, actor: str, evidence: tuple[str, str] | None = None
-) -> dict[str, Any]:
-    """Record the filled rows of a template; returns counts and the problems (file, sheet, cell, field)."""
+def _open_template(path: Path, plan: Plan) -> Any:
+    """The workbook of a filled template of this plan; InputFileError naming what is wrong with the file."""
     if not path.is_file():
         raise InputFileError(str(path), "no such file")
     data = path.read_bytes()
@@ -204,82 +202,120 @@ def import_file(
         meta = {r[0]: r[1] for r in book[META_SHEET].iter_rows(values_only=True) if r and r[0]}
         if meta.get("plan") and meta["plan"] != plan.id:
             raise InputFileError(str(path), f"this template belongs to plan {meta['plan']!r}, not {plan.id!r}")
-    problems: list[dict[str, Any]] = []
-    recorded = unchanged = tasks_updated = 0
-    source_name = path.name
+    return book
 
-    def problem(sheet: str, row: int, col: int, field: str, reason: str) -> None:
+
+class _Problems(list[dict[str, Any]]):
+    """The bad cells of one imported file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def add(self, sheet: str, row: int, col: int, field: str, reason: str) -> None:
+        """One bad cell: sheet, cell address, field and reason."""
         cell = f"{get_column_letter(col)}{row}"
-        problems.append({"file": str(path), "sheet": sheet, "cell": cell, "row": row, "field": field, "reason": reason})
+        self.append({"file": str(self.path), "sheet": sheet, "cell": cell, "row": row, "field": field,
+                     "reason": reason})  # fmt: skip
 
-    if IND_SHEET in book.sheetnames:
-        known = {i.id for i in plan.indicators}
-        for row_no, row in enumerate(book[IND_SHEET].iter_rows(min_row=2, values_only=True), 2):
-            date, value, source = _cell(row, 9), _cell(row, 10), _cell(row, 11)
-            if date in (None, "") and value in (None, "") and source in (None, ""):
-                continue
-            ident = str(_cell(row, 0) or "")
-            if ident not in known:
-                problem(IND_SHEET, row_no, 1, "指标编号", f"{ident!r} is not an indicator of plan {plan.id}")
-                continue
-            indicator = plan.indicator(ident)
-            ok = True
-            for col, field, check, args in (
-                (10, "统计截止日期", records.check_date, (date,)),
-                (11, "数值", records.check_value, (indicator, value)),
-            ):
-                try:
-                    check(*args)
-                except RecordError as exc:
-                    problem(IND_SHEET, row_no, col, field, exc.reason)
-                    ok = False
-            if not indicator.manual:
-                problem(IND_SHEET, row_no, 1, "指标编号", f"{ident} is computed from the warehouse; it takes no values")
-                ok = False
-            if not source:
-                problem(IND_SHEET, row_no, 12, "数据来源", "empty: say where the figure comes from")
-                ok = False
-            if not ok:
-                continue
-            note = _cell(row, 12)
-            text = f"{source}" + (f"; {note}" if note else "") + f" [{source_name}]"
-            result = records.record(
-                warehouse, plan, ident, value, date, source=text, actor=actor, via="excel", evidence=evidence
+
+def _checked(
+    problems: _Problems, sheet: str, row_no: int, checks: tuple[tuple[int, str, Any, tuple[Any, ...]], ...]
+) -> bool:
+    """Run each (column, field, check, arguments); every failure becomes a problem. True when all pass."""
+    ok = True
+    for col, field, check, args in checks:
+        try:
+            check(*args)
+        except RecordError as exc:
+            problems.add(sheet, row_no, col, field, exc.reason)
+            ok = False
+    return ok
+
+
+def _import_values(
+    warehouse: Warehouse, plan: Plan, sheet: Any, problems: _Problems, *, source_name: str, actor: str,
+    evidence: tuple[str, str] | None,
+) -> tuple[int, int]:  # fmt: skip
+    """Record the filled values of manual indicators; (recorded, unchanged)."""
+    recorded = unchanged = 0
+    known = {i.id for i in plan.indicators}
+    for row_no, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), 2):
+        date, value, source = _cell(row, 9), _cell(row, 10), _cell(row, 11)
+        if date in (None, "") and value in (None, "") and source in (None, ""):
+            continue
+        ident = str(_cell(row, 0) or "")
+        if ident not in known:
+            problems.add(IND_SHEET, row_no, 1, "指标编号", f"{ident!r} is not an indicator of plan {plan.id}")
+            continue
+        indicator = plan.indicator(ident)
+        ok = _checked(problems, IND_SHEET, row_no, (
+            (10, "统计截止日期", records.check_date, (date,)),
+            (11, "数值", records.check_value, (indicator, value)),
+        ))  # fmt: skip
+        if not indicator.manual:
+            problems.add(
+                IND_SHEET, row_no, 1, "指标编号", f"{ident} is computed from the warehouse; it takes no values"
             )
-            if result.get("replaced") == result["value"]:
-                unchanged += 1
-            else:
-                recorded += 1
+            ok = False
+        if not source:
+            problems.add(IND_SHEET, row_no, 12, "数据来源", "empty: say where the figure comes from")
+            ok = False
+        if not ok:
+            continue
+        note = _cell(row, 12)
+        text = f"{source}" + (f"; {note}" if note else "") + f" [{source_name}]"
+        result = records.record(
+            warehouse, plan, ident, value, date, source=text, actor=actor, via="excel", evidence=evidence
+        )
+        if result.get("replaced") == result["value"]:
+            unchanged += 1
+        else:
+            recorded += 1
+    return recorded, unchanged
+
+
+def _import_tasks(warehouse: Warehouse, plan: Plan, sheet: Any, problems: _Problems, *, actor: str) -> int:
+    """Record the filled task progress reports; how many."""
+    updated = 0
+    known_tasks = {t.id for t in plan.tasks}
+    for row_no, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), 2):
+        date, state, note = _cell(row, 7), _cell(row, 8), _cell(row, 9)
+        if date in (None, "") and state in (None, "") and note in (None, ""):
+            continue
+        ident = str(_cell(row, 0) or "")
+        if ident not in known_tasks:
+            problems.add(TASK_SHEET, row_no, 1, "任务编号", f"{ident!r} is not a task of plan {plan.id}")
+            continue
+        if _checked(problems, TASK_SHEET, row_no, (
+            (8, "进展日期", records.check_date, (date,)),
+            (9, "状态", records.parse_task_status, (str(state or ""),)),
+        )):  # fmt: skip
+            records.update_task(
+                warehouse, plan, ident, str(state), date, note=str(note or ""), actor=actor, via="excel"
+            )
+            updated += 1
+    return updated
+
+
+def import_file(
+    warehouse: Warehouse, plan: Plan, path: Path, *, actor: str, evidence: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """Record the filled rows of a template; returns counts and the problems (file, sheet, cell, field)."""
+    book = _open_template(path, plan)
+    problems = _Problems(path)
+    recorded = unchanged = tasks = 0
+    if IND_SHEET in book.sheetnames:
+        recorded, unchanged = _import_values(
+            warehouse, plan, book[IND_SHEET], problems, source_name=path.name, actor=actor, evidence=evidence
+        )
     if TASK_SHEET in book.sheetnames:
-        known_tasks = {t.id for t in plan.tasks}
-        for row_no, row in enumerate(book[TASK_SHEET].iter_rows(min_row=2, values_only=True), 2):
-            date, state, note = _cell(row, 7), _cell(row, 8), _cell(row, 9)
-            if date in (None, "") and state in (None, "") and note in (None, ""):
-                continue
-            ident = str(_cell(row, 0) or "")
-            if ident not in known_tasks:
-                problem(TASK_SHEET, row_no, 1, "任务编号", f"{ident!r} is not a task of plan {plan.id}")
-                continue
-            ok = True
-            for col, field, task_check, args in (
-                (8, "进展日期", records.check_date, (date,)),
-                (9, "状态", records.parse_task_status, (str(state or ""),)),
-            ):
-                try:
-                    task_check(*args)
-                except RecordError as exc:
-                    problem(TASK_SHEET, row_no, col, field, exc.reason)
-                    ok = False
-            if ok:
-                records.update_task(
-                    warehouse, plan, ident, str(state), date, note=str(note or ""), actor=actor, via="excel"
-                )
-                tasks_updated += 1
+        tasks = _import_tasks(warehouse, plan, book[TASK_SHEET], problems, actor=actor)
     return {
         "file": str(path),
         "plan": plan.id,
         "recorded": recorded,
         "unchanged": unchanged,
-        "tasks": tasks_updated,
-        "problems": problems,
+        "tasks": tasks,
+        "problems": list(problems),
     }

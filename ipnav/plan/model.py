@@ -342,42 +342,43 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+def _indicator(ind: dict[str, Any]) -> PlanIndicator:
+    """One checked indicator entry -> PlanIndicator."""
+    base, target = ind.get("baseline"), ind.get("target")
+    return PlanIndicator(
+        id=ind["id"],
+        name=ind["name"],
+        unit=ind["unit"],
+        kind=ind["kind"],
+        quote=ind["quote"],
+        direction=ind.get("direction", "increase"),
+        name_en=ind.get("name_en", ""),
+        section=ind.get("section", ""),
+        notes=ind.get("notes", ""),
+        per_year_of=ind.get("per_year_of", ""),
+        baseline=Baseline(
+            base["value"], dt.date.fromisoformat(base["date"]), base.get("quote", ""), base.get("note", "")
+        )
+        if base
+        else None,
+        target=Target(
+            dt.date.fromisoformat(target["date"]),
+            target.get("value"),
+            target.get("value_max"),
+            target.get("factor"),
+            bool(target.get("strict", False)),
+        )
+        if target
+        else None,
+        metric=dict(ind["metric"]) if "metric" in ind else None,
+    )
+
+
 def build(data: dict[str, Any], path: str = "") -> Plan:
     """Typed plan from checked data."""
     plan = data["plan"]
     assessment = data.get("assessment", {})
-    indicators = []
-    for ind in data["indicators"]:
-        base, target = ind.get("baseline"), ind.get("target")
-        indicators.append(
-            PlanIndicator(
-                id=ind["id"],
-                name=ind["name"],
-                unit=ind["unit"],
-                kind=ind["kind"],
-                quote=ind["quote"],
-                direction=ind.get("direction", "increase"),
-                name_en=ind.get("name_en", ""),
-                section=ind.get("section", ""),
-                notes=ind.get("notes", ""),
-                per_year_of=ind.get("per_year_of", ""),
-                baseline=Baseline(
-                    base["value"], dt.date.fromisoformat(base["date"]), base.get("quote", ""), base.get("note", "")
-                )
-                if base
-                else None,
-                target=Target(
-                    dt.date.fromisoformat(target["date"]),
-                    target.get("value"),
-                    target.get("value_max"),
-                    target.get("factor"),
-                    bool(target.get("strict", False)),
-                )
-                if target
-                else None,
-                metric=dict(ind["metric"]) if "metric" in ind else None,
-            )
-        )
+    indicators = [_indicator(ind) for ind in data["indicators"]]
     tasks = [
         Task(
             id=t["id"],

@@ -8,14 +8,13 @@ figures); 五、下一步工作 (a skeleton per problem for the analyst to compl
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ipnav.errors import UsageError
 from ipnav.plan.assess import STATUS_ZH
-from ipnav.reports.document import Block
-from ipnav.store.cells import save_workbook
+from ipnav.reports import write as write_document
+from ipnav.reports.document import Block, Chart, Document, Sheet
 
 FORMATS = ("docx", "xlsx", "pdf")
 
@@ -292,98 +291,65 @@ def write(status: dict[str, Any], fmt: str, out: Path, font: Path | None = None)
     """Write the evaluation report in one of FORMATS; returns the path."""
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use {', '.join(FORMATS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "xlsx":
-        return _xlsx(status, out)
-    with tempfile.TemporaryDirectory(prefix="ipnav-plan-") as tmp:
-        parts = blocks(status, Path(tmp), font)
-        if fmt == "docx":
-            from ipnav.reports.docx import write_docx
-
-            return write_docx(parts, out)
-        from ipnav.reports.pdf import write_pdf
-
-        return write_pdf(parts, out, font)
+    return write_document(document(status), fmt, out, font=font)
 
 
-def _xlsx(status: dict[str, Any], out: Path) -> Path:
-    import openpyxl
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "总体情况"
-    sheet.append([f"{status['plan']['name']}实施情况评估"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for line in overview(status):
-        sheet.append([line])
-    sheet.append([])
-    sheet.append(["存在的问题"])
-    for line in problems(status):
-        sheet.append([line])
-    sheet.append([])
-    sheet.append(["下一步工作"])
-    for line in next_steps(status):
-        sheet.append([line])
-    sheet.column_dimensions["A"].width = 140
-
-    def table(title: str, columns: list[str], rows: list[list[Any]]) -> Any:
-        ws = book.create_sheet(title)
-        ws.append(columns)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(row)
-        for col in "ABCDEFGHIJKL"[: len(columns)]:
-            ws.column_dimensions[col].width = 16
-        ws.column_dimensions["B"].width = 36
-        ws.freeze_panes = "A2"
-        return ws
-
-    inds = table(
-        "指标完成情况",
-        [*IND_COLUMNS, "完成进度(数值)"],
-        [[*r, i["progress_pct"]] for r, i in zip(indicator_rows(status), status["indicators"], strict=True)],
+def document(status: dict[str, Any]) -> Document:
+    """The evaluation report as a document (Word and PDF blocks, Excel sheets)."""
+    return Document(
+        title=f"{status['plan']['name']}实施情况评估报告",
+        blocks=lambda workdir, font: blocks(status, workdir, font),
+        sheets=lambda: sheets(status),
     )
-    n = len(status["indicators"])
-    if n:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = "指标完成进度(%)"
-        chart.add_data(Reference(inds, min_col=13, min_row=1, max_row=n + 1), titles_from_data=True)
-        chart.set_categories(Reference(inds, min_col=2, min_row=2, max_row=n + 1))
-        chart.height, chart.width = 2 + 0.6 * n, 18
-        inds.add_chart(chart, "O2")
-    table("责任单位评估", UNIT_COLUMNS, unit_rows(status))
-    table("重点任务", TASK_COLUMNS, task_rows(status))
+
+
+def _table(title: str, columns: list[str], rows: list[list[Any]], charts: list[Chart] | None = None) -> Sheet:
+    widths = {i: 16.0 for i in range(1, len(columns) + 1)} | {2: 36.0}
+    return Sheet(title=title, columns=columns, rows=rows, charts=charts or [], widths=widths, freeze=True)
+
+
+def sheets(status: dict[str, Any]) -> list[Sheet]:
+    """The evaluation report's workbook: overview, indicators (with a progress chart), units, tasks,
+    phases, the recorded values and the rules."""
+    lines = [*overview(status), "", "存在的问题", *problems(status), "", "下一步工作", *next_steps(status)]
+    out = [
+        Sheet(
+            title="总体情况",
+            columns=[],
+            rows=[[line] for line in lines],
+            heading=[[f"{status['plan']['name']}实施情况评估"]],
+            widths={1: 140.0},
+        ),
+        _table(
+            "指标完成情况",
+            [*IND_COLUMNS, "完成进度(数值)"],
+            [[*r, i["progress_pct"]] for r, i in zip(indicator_rows(status), status["indicators"], strict=True)],
+            [Chart("bar", "指标完成进度(%)", IND_COLUMNS[1], ("完成进度(数值)",))],
+        ),
+        _table("责任单位评估", UNIT_COLUMNS, unit_rows(status)),
+        _table("重点任务", TASK_COLUMNS, task_rows(status)),
+    ]
     if status["phases"]:
-        table("阶段安排", PHASE_COLUMNS, phase_rows(status))
-    table(
-        "填报记录",
-        ["指标", "日期", "数值", "数据来源", "证明材料", "填报人", "填报时间", "方式"],
-        [
+        out.append(_table("阶段安排", PHASE_COLUMNS, phase_rows(status)))
+    records = [
+        [r["indicator"], r["date"], r["value"], r["source"], r["evidence"] or "", r["recorded_by"], r["recorded_at"],
+         r["via"]]
+        for r in status["records"]
+    ]  # fmt: skip
+    out.append(
+        _table("填报记录", ["指标", "日期", "数值", "数据来源", "证明材料", "填报人", "填报时间", "方式"], records)
+    )
+    rules = status["rules"]
+    out.append(
+        _table(
+            "说明",
+            ["项目", "内容"],
             [
-                r["indicator"],
-                r["date"],
-                r["value"],
-                r["source"],
-                r["evidence"] or "",
-                r["recorded_by"],
-                r["recorded_at"],
-                r["via"],
-            ]
-            for r in status["records"]
-        ],
+                ["统计截止", status["as_of"]],
+                ["规划", status["plan"]["name"]],
+                ["来源", status["plan"]["source"].get("title", "")],
+                ["状态规则", f"on_track ≥ {rules['on_track']}, at_risk ≥ {rules['at_risk']}"],
+            ],
+        )
     )
-    table(
-        "说明",
-        ["项目", "内容"],
-        [
-            ["统计截止", status["as_of"]],
-            ["规划", status["plan"]["name"]],
-            ["来源", status["plan"]["source"].get("title", "")],
-            ["状态规则", f"on_track ≥ {status['rules']['on_track']}, at_risk ≥ {status['rules']['at_risk']}"],
-        ],
-    )
-    return save_workbook(book, out)
+    return out

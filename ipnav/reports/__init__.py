@@ -1,37 +1,54 @@
-"""Reports of a navigation pack: Excel (native charts), Word, PDF and HTML (GB/T 39551 structure)."""
+"""Documents in every format users take away: Excel with native charts, Word, PDF, HTML and CSV.
+
+One registry of renderers (`RENDERERS`, format -> writer); a report is a `Document` (see
+`ipnav.reports.document`) built by the navigation report (`ipnav.reports.navigation`), the indicator
+export (`ipnav.kpi.export`) and the plan evaluation report (`ipnav.plan.report`). Charts are written by
+one module per format: native charts by `ipnav.reports.xlsx`, images (from the same ECharts options the
+web draws) by `ipnav.reports.images`.
+"""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ipnav.errors import UsageError
-from ipnav.store.warehouse import Warehouse
+from ipnav.reports.document import Block, Document
 
-FORMATS = ("xlsx", "docx", "pdf", "html")
+Renderer = Callable[[Document, Path, Path | None], Path]
 
 
-def write_report(pack: dict[str, Any], warehouse: Warehouse, fmt: str, out: Path, font: Path | None = None) -> Path:
-    """Write the navigation pack in one of FORMATS; returns the path."""
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown report format {fmt!r}: use {', '.join(FORMATS)}")
-    if fmt == "xlsx":
-        from ipnav.reports.xlsx import write_xlsx
+def _blocks(writer: Callable[[list[Block], Path, str, Path | None], Path]) -> Renderer:
+    """A renderer of blocks: chart images are rendered into a folder that lives as long as the writing."""
 
-        return write_xlsx(pack, warehouse, out)
-    from ipnav.reports.document import build
+    def render(document: Document, out: Path, font: Path | None) -> Path:
+        assert document.blocks is not None
+        with tempfile.TemporaryDirectory(prefix="ipnav-report-") as tmp:
+            return writer(document.blocks(Path(tmp), font), out, document.title, font)
 
-    with tempfile.TemporaryDirectory(prefix="ipnav-report-") as tmp:
-        blocks = build(pack, Path(tmp), font)
-        if fmt == "docx":
-            from ipnav.reports.docx import write_docx
+    return render
 
-            return write_docx(blocks, out)
-        if fmt == "pdf":
-            from ipnav.reports.pdf import write_pdf
 
-            return write_pdf(blocks, out, font)
-        from ipnav.reports.html import write_html
+def _renderers() -> dict[str, Renderer]:
+    from ipnav.reports import delimited, docx, html, pdf, xlsx
 
-        return write_html(blocks, out)
+    return {
+        "xlsx": xlsx.write,
+        "docx": _blocks(docx.write_docx),
+        "pdf": _blocks(pdf.write_pdf),
+        "html": _blocks(html.write_html),
+        "csv": delimited.write,
+    }
+
+
+FORMATS = ("xlsx", "docx", "pdf", "html", "csv")
+
+
+def write(document: Document, fmt: str, out: Path, *, font: Path | None = None) -> Path:
+    """Write a document in a format it offers (UsageError naming those it does); returns the path."""
+    offered = document.formats()
+    if fmt not in offered:
+        raise UsageError(f"unknown report format {fmt!r} for {document.title}: use {', '.join(offered)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return _renderers()[fmt](document, out, font)

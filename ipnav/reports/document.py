@@ -1,18 +1,15 @@
-"""A navigation report as a list of blocks (heading, paragraph, chart, table), rendered to Word, PDF
-or HTML by the modules beside this one. Structure after GB/T 39551: overview, landscape,
-technology, applicants, geography, impact, conclusions."""
+"""A report as data, before it has a format: blocks (heading, paragraph, chart, table) for Word, PDF and
+HTML, sheets (with native charts) for Excel, a table for CSV. Navigation reports, indicator exports and
+plan reports each build a `Document`; `ipnav.reports.write` renders it in the format asked for."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ipnav.reports import narrative
-from ipnav.reports.images import render
-
-TABLE_ROWS = 15
+import pyarrow as pa
 
 
 @dataclass
@@ -27,46 +24,50 @@ class Block:
     rows: list[list[Any]] = field(default_factory=list)
 
 
-def build(pack: dict[str, Any], workdir: Path, font: Path | None = None) -> list[Block]:
-    """Blocks of the report; chart images are rendered into `workdir`."""
-    analyses = pack["analyses"]
-    charts = {kind: (kind, result["option"], result["rows"]) for kind, result in analyses.items() if result["rows"]}
-    images = render(charts, workdir, font) if charts else {}
-    blocks = [
-        Block("title", "专利导航分析报告"),
-        Block(
-            "p",
-            f"检索范围：{pack['selection']}    统计截止：{pack['as_of']}    "
-            f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}",
-        ),
-        Block("h1", "一、项目概况"),
-        *[Block("p", s) for s in narrative.overview(pack)],
-    ]
-    for title, _english, writers, kinds in narrative.SECTIONS:
-        blocks.append(Block("h1", title))
-        for writer in writers:
-            blocks += [Block("p", s) for s in writer(pack)]
-        for kind in kinds:
-            result = analyses.get(kind)
-            if not result or not result["rows"]:
-                continue
-            blocks.append(Block("h2", f"{result['title_zh']}（{result['title_en']}）"))
-            if kind in images:
-                blocks.append(
-                    Block("chart", result["title_zh"], image=Path(images[kind]["png"]), svg=Path(images[kind]["svg"]))
-                )
-            columns = list(result["rows"][0])
-            rows = [[_fmt(row.get(c)) for c in columns] for row in result["rows"][:TABLE_ROWS]]
-            blocks.append(Block("table", columns=columns, rows=rows))
-    blocks.append(Block("h1", "七、结论与建议"))
-    blocks.append(Block("h2", "主要结论"))
-    blocks += [Block("p", f"{i}. {s}") for i, s in enumerate(narrative.conclusions(pack), 1)]
-    blocks.append(Block("h2", "发展建议（由分析人员填写）"))
-    blocks += [Block("p", f"{i}. ______________________________") for i in range(1, 4)]
-    return blocks
+@dataclass(frozen=True)
+class Chart:
+    """A native spreadsheet chart of some columns of a sheet."""
+
+    kind: str  # "bar" (horizontal), "column", "line" or "pie"
+    title: str
+    label: str  # the column with the categories
+    values: tuple[str, ...]  # the columns with the values (a pie takes the first)
+    rows: int | None = None  # chart only the first rows (default: all)
+    y_title: str = ""
 
 
-def _fmt(value: Any) -> str:
+@dataclass
+class Sheet:
+    """One worksheet: lines above the header (the first in bold), the header, the rows and their charts."""
+
+    title: str
+    columns: list[str]
+    rows: Iterable[Sequence[Any]]  # may be a generator: the hit list is streamed from the warehouse
+    heading: list[list[Any]] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)  # 1-based column -> width
+    freeze: bool = False  # keep the header in view
+
+
+@dataclass
+class Document:
+    """A report in every form it offers; `formats()` says which."""
+
+    title: str
+    blocks: Callable[[Path, Path | None], list[Block]] | None = None  # (work folder for chart images, font)
+    sheets: Callable[[], Iterable[Sheet]] | None = None
+    table: Callable[[], pa.Table] | None = None
+
+    def formats(self) -> list[str]:
+        """The formats this document can be written in."""
+        out = ["docx", "pdf", "html"] if self.blocks else []
+        out += ["xlsx"] if self.sheets else []
+        out += ["csv"] if self.table else []
+        return out
+
+
+def fmt_cell(value: Any) -> str:
+    """A value as report tables show it: floats to 4 significant digits, booleans as 是/否."""
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, bool):

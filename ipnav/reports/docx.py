@@ -13,9 +13,10 @@ from ipnav.reports.document import Block
 from ipnav.reports.images import FONT_FAMILY
 
 
-def write_docx(blocks: list[Block], out: Path) -> Path:
+def write_docx(blocks: list[Block], out: Path, title: str = "", font: Path | None = None) -> Path:
     """The blocks as a Word document."""
     document = Document()
+    document.core_properties.title = title
     normal = document.styles["Normal"]
     normal.font.name = FONT_FAMILY
     normal.font.size = Pt(10.5)

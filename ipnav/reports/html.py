@@ -16,11 +16,11 @@ figure{margin:1em 0;text-align:center}figure svg{max-width:100%;height:auto}figc
 """
 
 
-def write_html(blocks: list[Block], out: Path) -> Path:
+def write_html(blocks: list[Block], out: Path, title: str = "", font: Path | None = None) -> Path:
     """The blocks as one self-contained HTML file (charts inline as SVG)."""
     parts = [
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
-        "<title>专利导航分析报告</title>",
+        f"<title>{html.escape(title)}</title>",
         f"<style>{_STYLE}</style></head><body>",
     ]
     for block in blocks:

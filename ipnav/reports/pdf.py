@@ -33,7 +33,7 @@ def _styles(font: Path | None = None) -> dict[str, ParagraphStyle]:
     }
 
 
-def write_pdf(blocks: list[Block], out: Path, font: Path | None = None) -> Path:
+def write_pdf(blocks: list[Block], out: Path, title: str = "", font: Path | None = None) -> Path:
     """The blocks as an A4 PDF with a Chinese font."""
     styles = _styles(font)
     story: list[object] = []
@@ -60,9 +60,7 @@ def write_pdf(blocks: list[Block], out: Path, font: Path | None = None) -> Path:
             )
             story += [table, Spacer(1, 8)]
     out.parent.mkdir(parents=True, exist_ok=True)
-    SimpleDocTemplate(str(out), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, title="专利导航分析报告").build(
-        story
-    )
+    SimpleDocTemplate(str(out), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, title=title).build(story)
     return out
 
 

@@ -1,8 +1,9 @@
-"""Excel navigation report: overview, the hit list, and one sheet per analysis with a native Excel chart."""
+"""Excel rendering of a document's sheets, with native (editable) charts: the one module that writes
+spreadsheet charts, for navigation reports, indicator exports and plan reports alike. Every cell goes
+through `excel_value`, so no text becomes a live formula."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -11,86 +12,61 @@ from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ipnav.reports.document import Chart, Document, Sheet
 from ipnav.store.cells import excel_value, save_workbook
-from ipnav.store.reads import export_cursor
-from ipnav.store.warehouse import Warehouse
-
-# analysis -> (chart kind, label column, value columns)
-CHARTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "trends": ("line", "year", ("filings", "publications", "grants")),
-    "applicants": ("bar", "entity", ("applications",)),
-    "inventors": ("bar", "inventor", ("applications",)),
-    "applicant_types": ("pie", "type_zh", ("applications",)),
-    "ipc": ("bar", "code", ("applications",)),
-    "wipo_fields": ("bar", "field", ("applications",)),
-    "sei": ("bar", "sei_name", ("applications",)),
-    "countries": ("pie", "country", ("applications",)),
-    "regions": ("bar", "applicant_province", ("applications",)),
-    "legal_status": ("pie", "legal_status", ("applications",)),
-    "patent_types": ("pie", "patent_type", ("applications",)),
-    "lifecycle": ("line", "filing_year", ("applicants", "applications", "new_entrants")),
-    "concentration": ("bar", "applicants", ("cr4", "cr8")),
-    "most_cited": ("bar", "cited_app", ("citations",)),
-    "terms": ("bar", "term", ("applications",)),
-    "value": ("bar", "band", ("applications",)),
-    "high_value": ("bar", "measure_zh", ("applications",)),
-}
 
 
-def write_xlsx(pack: dict[str, Any], warehouse: Warehouse, out: Path) -> Path:
-    """Write the navigation pack as an Excel workbook; returns the path."""
+def write(document: Document, out: Path, font: Path | None = None) -> Path:
+    """The document's sheets as an .xlsx workbook (fonts are Excel's own: `font` is not used)."""
+    assert document.sheets is not None
     book = Workbook()
-    overview = book.active
-    overview.title = "概览 overview"
-    overview.append(["专利导航报告 Patent navigation report"])
-    overview["A1"].font = Font(bold=True, size=14)
-    for label, value in (
-        ("检索范围 selection", pack["selection"]),
-        ("申请量 applications", pack["applications"]),
-        ("统计截止 as of", pack["as_of"]),
-        ("生成时间 generated", dt.datetime.now().isoformat(" ", "seconds")),
-    ):
-        overview.append([label, value])
-    overview.append([])
-    overview.append(["分析 analysis", "工作表 sheet"])
-    hits = book.create_sheet("命中清单 hits")
-    cursor = export_cursor(warehouse, pack["keys"])
-    hits.append([d[0] for d in cursor.description])
-    while batch := cursor.fetchmany(5000):
-        for row in batch:
-            hits.append([excel_value(v) for v in row])
-    for index, (kind, result) in enumerate(pack["analyses"].items(), 1):
-        title = f"{index:02d} {result['title_zh']}"[:31].replace("/", "／")
-        overview.append([f"{result['title_zh']} {result['title_en']}", title])
-        sheet = book.create_sheet(title)
-        rows = result["rows"]
-        columns = list(rows[0]) if rows else []
-        sheet.append([result["title_zh"], result["title_en"]])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append(columns)
-        for row in rows:
-            sheet.append([excel_value(row.get(c)) for c in columns])
-        for i in range(1, len(columns) + 1):
-            sheet.column_dimensions[get_column_letter(i)].width = 14 if i > 1 else 28
-        if rows and kind in CHARTS:
-            _chart(sheet, CHARTS[kind], columns, len(rows), result["title_zh"])
+    book.remove(book.active)  # type: ignore[arg-type]
+    for sheet in document.sheets():
+        _sheet(book, sheet)
     return save_workbook(book, out)
 
 
-def _chart(sheet: Any, spec: tuple[str, str, tuple[str, ...]], columns: list[str], count: int, title: str) -> None:
-    kind, label, values = spec
-    chart = {"line": LineChart, "bar": BarChart, "pie": PieChart}[kind]()
-    chart.title = title
-    first, last = 3, 2 + count
-    label_col = columns.index(label) + 1
-    for value in values:
+def _sheet(book: Workbook, spec: Sheet) -> None:
+    ws = book.create_sheet(spec.title)
+    for line in spec.heading:
+        ws.append([excel_value(v) for v in line])
+    if spec.heading:
+        ws["A1"].font = Font(bold=True, size=13)
+    header_row = len(spec.heading) + 1
+    count = 0
+    if spec.columns:
+        ws.append(list(spec.columns))
+        for cell in ws[header_row]:
+            cell.font = Font(bold=True)
+    for row in spec.rows:
+        ws.append([excel_value(v) for v in row])
+        count += 1
+    for column, width in spec.widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = width
+    if spec.freeze and spec.columns:
+        ws.freeze_panes = f"A{header_row + 1}"
+    for number, chart in enumerate(spec.charts):
+        if count:
+            _chart(ws, chart, spec.columns, header_row, count, number)
+
+
+def _chart(ws: Any, spec: Chart, columns: list[str], header_row: int, count: int, number: int) -> None:
+    """One native chart of the sheet's columns, placed right of the table."""
+    chart: Any = {"line": LineChart, "bar": BarChart, "column": BarChart, "pie": PieChart}[spec.kind]()
+    chart.title = spec.title
+    rows = min(count, spec.rows or count)
+    last = header_row + rows
+    for value in spec.values:
         col = columns.index(value) + 1
-        chart.add_data(Reference(sheet, min_col=col, min_row=2, max_row=last), titles_from_data=True)
-        if kind == "pie":
+        chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=last), titles_from_data=True)
+        if spec.kind == "pie":
             break
-    chart.set_categories(Reference(sheet, min_col=label_col, min_row=first, max_row=last))
-    if kind == "bar":
+    label = columns.index(spec.label) + 1
+    chart.set_categories(Reference(ws, min_col=label, min_row=header_row + 1, max_row=last))
+    if spec.kind == "bar":
         chart.type = "bar"
-        chart.height = max(7.5, 0.5 * min(count, 30))
+        chart.height = max(7.5, 0.5 * min(rows, 40))
+    if spec.y_title and spec.kind != "pie":
+        chart.y_axis.title = spec.y_title
     chart.width = 18
-    sheet.add_chart(chart, f"{get_column_letter(len(columns) + 2)}2")
+    ws.add_chart(chart, f"{get_column_letter(len(columns) + 2)}{header_row + 16 * number}")

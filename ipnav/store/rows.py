@@ -128,96 +128,105 @@ def patent_columns(patents: list[Patent], doc_counts: dict[str, int], formats: d
     """Column lists for every derived table (plain Python: cheap to pickle from a worker)."""
     cols = new_columns()
     for p in patents:
-        title, title_lang = _preferred(p.titles)
-        abstract, _ = _preferred(p.abstracts)
-        first_pub = p.publications[0] if p.publications else None
-        grant_number, grant_date = _grant(p)
-        applicants = [x for x in p.parties if x.role == "applicant"] or [x for x in p.parties if x.role == "assignee"]
-        first = applicants[0] if applicants else None
-        main_ipc = next((c.symbol for c in p.classifications if c.scheme == "ipc"), "")
-        row = {
-            "app_key": p.app_key,
-            "app_number": p.app_number,
-            "country": p.country,
-            "filing_date": p.filing_date,
-            "filing_year": p.filing_date.year if p.filing_date else None,
-            "patent_type": p.patent_type,
-            "title": title,
-            "title_lang": title_lang,
-            "titles": orjson.dumps(p.titles).decode(),
-            "abstract": abstract,
-            "abstracts": orjson.dumps(p.abstracts).decode(),
-            "claims_count": p.claims_count,
-            "independent_claims": p.independent_claims,
-            "first_pub_number": first_pub.full if first_pub else "",
-            "first_pub_date": first_pub.date if first_pub else _extra_date(p, "publication_date"),
-            "grant_number": grant_number,
-            "grant_date": grant_date or _extra_date(p, "grant_date"),
-            "legal_status": p.legal_status,
-            "legal_status_reason": p.legal_status_reason,
-            "legal_status_raw": p.legal_status_raw,
-            "family_id": p.family_id,
-            "first_applicant": first.name if first else "",
-            "applicant_adcode": first.adcode if first else "",
-            "applicant_province": first.province_name if first else "",
-            "applicant_city": first.city_name if first else "",
-            "applicant_county": first.county_name if first else "",
-            "main_ipc": main_ipc,
-            "source_formats": formats.get(p.app_key, p.source_format),
-            "doc_count": doc_counts.get(p.app_key, 1),
-            "extra": orjson.dumps(p.extra).decode() if p.extra else "",
-        }
-        for key, value in row.items():
+        for key, value in _patent_row(p, doc_counts, formats).items():
             cols["patents"][key].append(value)
-        k = p.app_key
-        _extend(cols["publications"], _PUBLICATION, [(k, x.full, x.kind, x.date, x.country) for x in p.publications])
-        _extend(
-            cols["parties"],
-            _PARTY,
-            [
-                (
-                    k,
-                    x.role,
-                    x.sequence,
-                    x.name,
-                    x.name_norm,
-                    x.address,
-                    x.city,
-                    x.state,
-                    x.country,
-                    x.postcode,
-                    x.adcode,
-                    x.province_name,
-                    x.city_name,
-                    x.county_name,
-                    x.region_flag,
-                )
-                for x in _unique_parties(p)
-            ],
-        )
-        _extend(cols["classifications"], _CLASSIFICATION, [(k, c.scheme, c.symbol, c.main) for c in p.classifications])
-        _extend(cols["priorities"], _PRIORITY, [(k, x.country, x.number, x.date) for x in p.priorities])
-        _extend(
-            cols["citations"],
-            _CITATION,
-            [
-                (k, seq, c.kind, c.number, c.country, c.kind_code, c.date, c.text, c.category)
-                for seq, c in enumerate(p.citations, 1)
-            ],
-        )
-        ipc = [c.symbol for c in p.classifications if c.scheme == "ipc"]
-        _extend(
-            cols["patent_sei"],
-            _SEI,
-            [(k, m.code, m.name, m.category_code, m.category_name, m.pattern, m.symbol) for m in sei_matches(ipc)],
-        )
-        owners = dict.fromkeys(x.name for x in p.parties if x.role in ("applicant", "assignee"))
-        _extend(cols["patent_owners"], _OWNER, [(k, n, canonical_name(n), applicant_type(n)) for n in owners])
-        inventors = sorted({x.name for x in p.parties if x.role == "inventor"})[:30]  # 30 bound a pathological record
-        _extend(cols["inventor_pairs"], _PAIR, [(k, a, b) for i, a in enumerate(inventors) for b in inventors[i + 1 :]])
-        _extend(cols["patent_terms"], _TERM, [(k, t) for t in title_terms(p)])
-        _extend(cols["legal_events"], _EVENT, [(k, e.date, e.code, e.description) for e in p.legal_events])
+        _child_rows(cols, p)
     return {table: dict(columns) for table, columns in cols.items()}  # plain dicts pickle across processes
+
+
+def _patent_row(p: Patent, doc_counts: dict[str, int], formats: dict[str, str]) -> dict[str, Any]:
+    """The `patents` row of one application: its display fields, first applicant and region."""
+    title, title_lang = _preferred(p.titles)
+    abstract, _ = _preferred(p.abstracts)
+    first_pub = p.publications[0] if p.publications else None
+    grant_number, grant_date = _grant(p)
+    applicants = [x for x in p.parties if x.role == "applicant"] or [x for x in p.parties if x.role == "assignee"]
+    first = applicants[0] if applicants else None
+    main_ipc = next((c.symbol for c in p.classifications if c.scheme == "ipc"), "")
+    return {
+        "app_key": p.app_key,
+        "app_number": p.app_number,
+        "country": p.country,
+        "filing_date": p.filing_date,
+        "filing_year": p.filing_date.year if p.filing_date else None,
+        "patent_type": p.patent_type,
+        "title": title,
+        "title_lang": title_lang,
+        "titles": orjson.dumps(p.titles).decode(),
+        "abstract": abstract,
+        "abstracts": orjson.dumps(p.abstracts).decode(),
+        "claims_count": p.claims_count,
+        "independent_claims": p.independent_claims,
+        "first_pub_number": first_pub.full if first_pub else "",
+        "first_pub_date": first_pub.date if first_pub else _extra_date(p, "publication_date"),
+        "grant_number": grant_number,
+        "grant_date": grant_date or _extra_date(p, "grant_date"),
+        "legal_status": p.legal_status,
+        "legal_status_reason": p.legal_status_reason,
+        "legal_status_raw": p.legal_status_raw,
+        "family_id": p.family_id,
+        "first_applicant": first.name if first else "",
+        "applicant_adcode": first.adcode if first else "",
+        "applicant_province": first.province_name if first else "",
+        "applicant_city": first.city_name if first else "",
+        "applicant_county": first.county_name if first else "",
+        "main_ipc": main_ipc,
+        "source_formats": formats.get(p.app_key, p.source_format),
+        "doc_count": doc_counts.get(p.app_key, 1),
+        "extra": orjson.dumps(p.extra).decode() if p.extra else "",
+    }
+
+
+def _child_rows(cols: Columns, p: Patent) -> None:
+    """The rows of one application in the tables that list its parts (parties, symbols, citations ...)."""
+    k = p.app_key
+    _extend(cols["publications"], _PUBLICATION, [(k, x.full, x.kind, x.date, x.country) for x in p.publications])
+    _extend(
+        cols["parties"],
+        _PARTY,
+        [
+            (
+                k,
+                x.role,
+                x.sequence,
+                x.name,
+                x.name_norm,
+                x.address,
+                x.city,
+                x.state,
+                x.country,
+                x.postcode,
+                x.adcode,
+                x.province_name,
+                x.city_name,
+                x.county_name,
+                x.region_flag,
+            )
+            for x in _unique_parties(p)
+        ],
+    )
+    _extend(cols["classifications"], _CLASSIFICATION, [(k, c.scheme, c.symbol, c.main) for c in p.classifications])
+    _extend(cols["priorities"], _PRIORITY, [(k, x.country, x.number, x.date) for x in p.priorities])
+    _extend(
+        cols["citations"],
+        _CITATION,
+        [
+            (k, seq, c.kind, c.number, c.country, c.kind_code, c.date, c.text, c.category)
+            for seq, c in enumerate(p.citations, 1)
+        ],
+    )
+    ipc = [c.symbol for c in p.classifications if c.scheme == "ipc"]
+    _extend(
+        cols["patent_sei"],
+        _SEI,
+        [(k, m.code, m.name, m.category_code, m.category_name, m.pattern, m.symbol) for m in sei_matches(ipc)],
+    )
+    owners = dict.fromkeys(x.name for x in p.parties if x.role in ("applicant", "assignee"))
+    _extend(cols["patent_owners"], _OWNER, [(k, n, canonical_name(n), applicant_type(n)) for n in owners])
+    inventors = sorted({x.name for x in p.parties if x.role == "inventor"})[:30]  # 30 bound a pathological record
+    _extend(cols["inventor_pairs"], _PAIR, [(k, a, b) for i, a in enumerate(inventors) for b in inventors[i + 1 :]])
+    _extend(cols["patent_terms"], _TERM, [(k, t) for t in title_terms(p)])
+    _extend(cols["legal_events"], _EVENT, [(k, e.date, e.code, e.description) for e in p.legal_events])
 
 
 def transaction_rows(transactions: list[Transaction]) -> dict[str, pa.Table]:

@@ -92,26 +92,12 @@ def _lapse_case() -> str:
         ELSE '' END"""
 
 
-def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str | None = None) -> str:
-    """Create a temporary table of flags (one row per patent, or per key of `keys_table`); returns its name."""
-    name = f"_flags_{uuid.uuid4().hex[:8]}"
-    d = f"DATE '{policy.as_of.isoformat()}'"
-    scope = f"JOIN {keys_table} k USING (app_key)" if keys_table else ""
-    sei_symbol = "AND s.symbol = p.main_ipc" if policy.sei_scope == "main" else ""
-    sei_keywords = (
-        f"""AND EXISTS (SELECT 1 FROM ref_sei_ipc_2021 r,
-                unnest(string_split_regex(r.keywords, '{_KEYWORD_SPLIT}')) AS kw(term)
-            WHERE r.sei_code = s.sei_code AND r.ipc_pattern = s.pattern
-              AND length(regexp_replace(kw.term, '(等.*|制造|相关.*)$', '')) >= 2
-              AND contains(coalesce(p.title, '') || coalesce(p.abstract, ''),
-                           regexp_replace(kw.term, '(等.*|制造|相关.*)$', '')))"""
-        if policy.sei_keywords
-        else ""
-    )
+def _validity(policy: FlagPolicy, d: str, scope: str) -> str:
+    """CTEs `base` .. `cand`: each patent's validity on the date, its reason when invalid, and the
+    valid CNIPA inventions that the criteria are looked up for."""
     assume = policy.unknown_status == "assume_valid"
-    sql = f"""
-    CREATE OR REPLACE TEMP TABLE {name} AS
-    WITH base AS (
+    return f"""
+base AS (
         SELECT p.app_key, p.app_number, p.country, p.patent_type, p.filing_date, p.grant_date, p.legal_status,
                p.legal_status_reason, p.family_id, p.main_ipc, p.title, p.abstract, p.extra, p.first_pub_number
         FROM patents p {scope}
@@ -152,22 +138,43 @@ def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str 
             country = 'CN' AS cnipa
         FROM v
     ),
-    cand AS (SELECT * FROM flagged WHERE valid AND cnipa AND patent_type = 'invention'),
-    bare_pubs AS (  -- publication numbers without their kind code, as citations and user lists write them
+    cand AS (SELECT * FROM flagged WHERE valid AND cnipa AND patent_type = 'invention')"""
+
+
+_BARE_PUBS = """bare_pubs AS (  -- publication numbers without their kind code, as citations and user lists write them
         SELECT DISTINCT app_key, regexp_replace(number, '[A-Z][0-9]?$', '') AS number FROM publications
-    ),
-    sei AS (
+    )"""
+
+
+def _sei(policy: FlagPolicy) -> str:
+    """Criterion 1: a strategic emerging industry by the IPC concordance (main symbol or any; keywords)."""
+    sei_symbol = "AND s.symbol = p.main_ipc" if policy.sei_scope == "main" else ""
+    sei_keywords = (
+        f"""AND EXISTS (SELECT 1 FROM ref_sei_ipc_2021 r,
+                unnest(string_split_regex(r.keywords, '{_KEYWORD_SPLIT}')) AS kw(term)
+            WHERE r.sei_code = s.sei_code AND r.ipc_pattern = s.pattern
+              AND length(regexp_replace(kw.term, '(等.*|制造|相关.*)$', '')) >= 2
+              AND contains(coalesce(p.title, '') || coalesce(p.abstract, ''),
+                           regexp_replace(kw.term, '(等.*|制造|相关.*)$', '')))"""
+        if policy.sei_keywords
+        else ""
+    )
+    return f"""sei AS (
         SELECT p.app_key, min(s.sei_code || ' ' || s.sei_name || ' ← ' || s.pattern || ' (' || s.symbol || ')') AS ev
         FROM cand p JOIN patent_sei s USING (app_key)
         WHERE true {sei_symbol} {sei_keywords}
         GROUP BY p.app_key
-    ),
-    prio AS (
+    )"""
+
+
+def _family() -> str:
+    """Criterion 2: a family member abroad (family id, shared priority, priority claimed abroad, family list)."""
+    return """prio AS (
         SELECT app_key, country,
                CASE WHEN country = 'CN' AND length(d) IN (9, 13) THEN 'CN' || left(d, length(d) - 1)
                     ELSE country || d END AS pkey
         FROM (SELECT app_key, upper(country) AS country,
-                     regexp_replace(regexp_replace(upper(number), '[^0-9A-Z]', '', 'g'), '^[A-Z]{{2}}', '') AS d
+                     regexp_replace(regexp_replace(upper(number), '[^0-9A-Z]', '', 'g'), '^[A-Z]{2}', '') AS d
               FROM priorities WHERE number <> '')
     ),
     fam AS (
@@ -192,12 +199,16 @@ def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str 
         UNION ALL
         SELECT app_key, 'family list: ' || min(member) FROM (
             SELECT c.app_key, unnest(regexp_extract_all(
-                upper(json_extract_string(c.extra, '$.family_members')), '[A-Z]{{2}}[0-9][0-9A-Z]*')) AS member
+                upper(json_extract_string(c.extra, '$.family_members')), '[A-Z]{2}[0-9][0-9A-Z]*')) AS member
             FROM cand c WHERE c.extra LIKE '%family_members%')
         WHERE left(member, 2) NOT IN ('CN', 'ZL')
         GROUP BY app_key
-    ),
-    pledge AS (
+    )"""
+
+
+def _pledge(policy: FlagPolicy, d: str) -> str:
+    """Criterion 4: pledge financing at or above the threshold, on or before the date."""
+    return f"""pledge AS (
         SELECT c.app_key,
                arg_max(t.key || ' · ' || cast(t.amount AS BIGINT) || ' CNY · '
                        || coalesce(cast(coalesce(t.execution_date, t.recorded_date) AS VARCHAR), 'date unknown')
@@ -212,8 +223,12 @@ def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str 
           AND upper(coalesce(t.currency, '')) IN ('CNY', 'RMB', '')
           AND coalesce(t.execution_date, t.recorded_date, DATE '0001-01-01') <= {d}
         GROUP BY c.app_key
-    ),
-    award AS (
+    )"""
+
+
+def _award(policy: FlagPolicy) -> str:
+    """Criterion 5: a national S&T award or China Patent Award up to the as-of year."""
+    return f"""award AS (
         SELECT c.app_key, min(a.award || ' ' || a.year || ' (' || a.number || ')') AS ev
         FROM cand c JOIN (
             SELECT x.number, x.award, x.year, coalesce(pu.app_key, x.k) AS app_key
@@ -223,7 +238,26 @@ def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str 
           ON a.app_key = c.app_key
         WHERE a.year <= {policy.as_of.year}
         GROUP BY c.app_key
-    )
+    )"""
+
+
+def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str | None = None) -> str:
+    """Create a temporary table of flags (one row per patent, or per key of `keys_table`); returns its name.
+
+    One statement: validity as of the date (`_validity`), then each of the five criteria of a valid
+    CNIPA invention as its own CTE with its evidence (`_sei`, `_family`, `_pledge`, `_award`; the
+    maintenance years are computed in the final select)."""
+    name = f"_flags_{uuid.uuid4().hex[:8]}"
+    d = f"DATE '{policy.as_of.isoformat()}'"
+    scope = f"JOIN {keys_table} k USING (app_key)" if keys_table else ""
+    sql = f"""
+    CREATE OR REPLACE TEMP TABLE {name} AS
+    WITH {_validity(policy, d, scope)},
+    {_BARE_PUBS},
+    {_sei(policy)},
+    {_family()},
+    {_pledge(policy, d)},
+    {_award(policy)}
     SELECT f.app_key, f.app_number, f.country, f.patent_type, f.filing_date, f.grant_date, f.legal_status,
            f.cnipa, f.valid, f.valid_basis, f.invalid_reason, f.last_lapse AS lapse_date, f.lapse_event,
            f.valid AND f.patent_type = 'invention' AS valid_invention,

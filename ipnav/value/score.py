@@ -99,13 +99,12 @@ def parse_weights(text: str | None, base: Mapping[str, float] | None = None) -> 
     return weights
 
 
-def compute(con: duckdb.DuckDBPyConnection, config: ScoreConfig, table: str | None = None) -> str:
-    """Create a table of scores (temporary unless `table` is given); returns its name."""
-    name = table or f"_value_{uuid.uuid4().hex[:8]}"
-    temp = "" if table else "TEMP"
+def _components_sql(config: ScoreConfig) -> str:
+    """One row per application with the raw value of every component as of the date, and its cohort keys
+    (patent type, filing year, WIPO field)."""
     d = f"DATE '{config.as_of.isoformat()}'"
     window = int(config.citation_window_years)
-    raw = f"""
+    return f"""
     WITH base AS (
         SELECT app_key, filing_year, filing_date, grant_date, coalesce(first_pub_date, filing_date) AS pub_date,
                nullif(claims_count, 0) AS claims, family_id, main_ipc, legal_status, country, patent_type,
@@ -172,8 +171,10 @@ def compute(con: duckdb.DuckDBPyConnection, config: ScoreConfig, table: str | No
     LEFT JOIN fwd USING (app_key) LEFT JOIN bwd USING (app_key) LEFT JOIN fam USING (app_key)
     LEFT JOIN scope USING (app_key) LEFT JOIN tx USING (app_key) LEFT JOIN ev USING (app_key)
     """
-    raw_name = f"_value_raw_{uuid.uuid4().hex[:8]}"
-    con.execute(f"CREATE TEMP TABLE {raw_name} AS {raw}")
+
+
+def _ranked_sql(config: ScoreConfig, raw_name: str) -> str:
+    """The components ranked within each cohort (percentiles) and weighted into the score."""
     m = int(config.min_cohort)
     cohort = f"""
     SELECT *,
@@ -197,13 +198,20 @@ def compute(con: duckdb.DuckDBPyConnection, config: ScoreConfig, table: str | No
     weights = {k: float(config.weights.get(k, 0.0)) for k in COMPONENTS}
     num = " + ".join(f"coalesce(p_{c}, 0) * {w}" for c, w in weights.items())
     den = " + ".join(f"CASE WHEN p_{c} IS NULL THEN 0 ELSE {w} END" for c, w in weights.items())
-    con.execute(
-        f"""CREATE OR REPLACE {temp} TABLE {name} AS
+    return f"""
         WITH c AS ({cohort}), p AS (
             SELECT *, count(*) OVER (PARTITION BY cohort) AS cohort_size, {", ".join(pcts)} FROM c
         )
         SELECT *, CASE WHEN ({den}) > 0 THEN round(100 * ({num}) / ({den}), 1) END AS score FROM p"""
-    )
+
+
+def compute(con: duckdb.DuckDBPyConnection, config: ScoreConfig, table: str | None = None) -> str:
+    """Create a table of scores (temporary unless `table` is given); returns its name."""
+    name = table or f"_value_{uuid.uuid4().hex[:8]}"
+    temp = "" if table else "TEMP"
+    raw_name = f"_value_raw_{uuid.uuid4().hex[:8]}"
+    con.execute(f"CREATE TEMP TABLE {raw_name} AS {_components_sql(config)}")
+    con.execute(f"CREATE OR REPLACE {temp} TABLE {name} AS {_ranked_sql(config, raw_name)}")
     con.execute(f"DROP TABLE IF EXISTS {raw_name}")
     return name
 

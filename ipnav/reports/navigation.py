@@ -1,0 +1,140 @@
+"""The navigation report (专利导航分析报告) of a navigation pack, structured after GB/T 39551: overview,
+landscape, technology, applicants, geography, impact, conclusions; in Excel a hit list and one sheet
+per analysis with its native chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ipnav.reports import narrative
+from ipnav.reports.document import Block, Chart, Document, Sheet, fmt_cell
+from ipnav.reports.images import render
+from ipnav.store.reads import export_cursor
+from ipnav.store.warehouse import Warehouse
+
+TABLE_ROWS = 15
+
+# analysis -> (chart kind, label column, value columns) of its spreadsheet chart
+CHARTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "trends": ("line", "year", ("filings", "publications", "grants")),
+    "applicants": ("bar", "entity", ("applications",)),
+    "inventors": ("bar", "inventor", ("applications",)),
+    "applicant_types": ("pie", "type_zh", ("applications",)),
+    "ipc": ("bar", "code", ("applications",)),
+    "wipo_fields": ("bar", "field", ("applications",)),
+    "sei": ("bar", "sei_name", ("applications",)),
+    "countries": ("pie", "country", ("applications",)),
+    "regions": ("bar", "applicant_province", ("applications",)),
+    "legal_status": ("pie", "legal_status", ("applications",)),
+    "patent_types": ("pie", "patent_type", ("applications",)),
+    "lifecycle": ("line", "filing_year", ("applicants", "applications", "new_entrants")),
+    "concentration": ("bar", "applicants", ("cr4", "cr8")),
+    "most_cited": ("bar", "cited_app", ("citations",)),
+    "terms": ("bar", "term", ("applications",)),
+    "value": ("bar", "band", ("applications",)),
+    "high_value": ("bar", "measure_zh", ("applications",)),
+}
+
+
+def document(pack: dict[str, Any], warehouse: Warehouse) -> Document:
+    """The report of a navigation pack in every format (the hit list is read from `warehouse`)."""
+    return Document(
+        title="专利导航分析报告",
+        blocks=lambda workdir, font: blocks(pack, workdir, font),
+        sheets=lambda: sheets(pack, warehouse),
+    )
+
+
+def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None) -> list[Block]:
+    """Blocks of the report; chart images are rendered into `workdir`."""
+    analyses = pack["analyses"]
+    charts = {kind: (kind, result["option"], result["rows"]) for kind, result in analyses.items() if result["rows"]}
+    images = render(charts, workdir, font) if charts else {}
+    out = [
+        Block("title", "专利导航分析报告"),
+        Block(
+            "p",
+            f"检索范围：{pack['selection']}    统计截止：{pack['as_of']}    "
+            f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}",
+        ),
+        Block("h1", "一、项目概况"),
+        *[Block("p", s) for s in narrative.overview(pack)],
+    ]
+    for title, _english, writers, kinds in narrative.SECTIONS:
+        out.append(Block("h1", title))
+        for writer in writers:
+            out += [Block("p", s) for s in writer(pack)]
+        for kind in kinds:
+            result = analyses.get(kind)
+            if not result or not result["rows"]:
+                continue
+            out.append(Block("h2", f"{result['title_zh']}（{result['title_en']}）"))
+            if kind in images:
+                out.append(
+                    Block("chart", result["title_zh"], image=Path(images[kind]["png"]), svg=Path(images[kind]["svg"]))
+                )
+            columns = list(result["rows"][0])
+            rows = [[fmt_cell(row.get(c)) for c in columns] for row in result["rows"][:TABLE_ROWS]]
+            out.append(Block("table", columns=columns, rows=rows))
+    out.append(Block("h1", "七、结论与建议"))
+    out.append(Block("h2", "主要结论"))
+    out += [Block("p", f"{i}. {s}") for i, s in enumerate(narrative.conclusions(pack), 1)]
+    out.append(Block("h2", "发展建议（由分析人员填写）"))
+    out += [Block("p", f"{i}. ______________________________") for i in range(1, 4)]
+    return out
+
+
+def _analysis_sheet(index: int, kind: str, result: dict[str, Any]) -> Sheet:
+    rows = result["rows"]
+    columns = list(rows[0]) if rows else []
+    charts = []
+    if rows and kind in CHARTS:
+        chart_kind, label, values = CHARTS[kind]
+        charts.append(Chart(chart_kind, result["title_zh"], label, values))
+    return Sheet(
+        title=f"{index:02d} {result['title_zh']}"[:31].replace("/", "／"),
+        columns=columns,
+        rows=([row.get(c) for c in columns] for row in rows),
+        heading=[[result["title_zh"], result["title_en"]]],
+        charts=charts,
+        widths={i: 14.0 if i > 1 else 28.0 for i in range(1, len(columns) + 1)},
+    )
+
+
+def sheets(pack: dict[str, Any], warehouse: Warehouse) -> Iterator[Sheet]:
+    """The overview, the hit list (streamed from the warehouse) and one sheet per analysis."""
+    analysis_sheets = [_analysis_sheet(i, kind, r) for i, (kind, r) in enumerate(pack["analyses"].items(), 1)]
+    yield Sheet(
+        title="概览 overview",
+        columns=["分析 analysis", "工作表 sheet"],
+        rows=[
+            [f"{r['title_zh']} {r['title_en']}", s.title]
+            for r, s in zip(pack["analyses"].values(), analysis_sheets, strict=True)
+        ],
+        heading=[
+            ["专利导航报告 Patent navigation report"],
+            ["检索范围 selection", pack["selection"]],
+            ["申请量 applications", pack["applications"]],
+            ["统计截止 as of", pack["as_of"]],
+            ["生成时间 generated", dt.datetime.now().isoformat(" ", "seconds")],
+            [],
+        ],
+    )
+    cursor = export_cursor(warehouse, pack["keys"])
+
+    def hits() -> Iterator[Any]:
+        while batch := cursor.fetchmany(5000):
+            yield from batch
+
+    yield Sheet(title="命中清单 hits", columns=[d[0] for d in cursor.description], rows=hits(), freeze=True)
+    yield from analysis_sheets
+
+
+def write_report(pack: dict[str, Any], warehouse: Warehouse, fmt: str, out: Path, font: Path | None = None) -> Path:
+    """Write the navigation report of a pack in xlsx, docx, pdf or html; returns the path."""
+    from ipnav.reports import write
+
+    return write(document(pack, warehouse), fmt, out, font=font)
