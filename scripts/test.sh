@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-.venv/bin/ruff check ipnav tests bench
+.venv/bin/ruff check ipnav tests bench scripts
+.venv/bin/mypy  # --check-untyped-defs over ipnav/ (pyproject.toml [tool.mypy])
 exec .venv/bin/python -m pytest -q -n "${IPNAV_TEST_WORKERS:-2}" "$@"

@@ -248,7 +248,7 @@ def test_similar_patents_share_the_distinctive_subject(full_workspace: Workspace
     assert [h["app_key"] for h in api["hits"]] == keys
 
 
-def test_bulk_load_without_index_is_indexed_by_the_next_search(tmp_path: Path) -> None:
+def test_bulk_load_without_index_is_searched_after_reindex_and_reads_never_write(tmp_path: Path) -> None:
     table = tmp_path / "rows.csv"
     table.write_text(
         "申请号,申请日,名称,申请(专利权)人\n201410408762.5,2014-08-19,一种石墨烯散热膜,甲公司\n", encoding="utf-8"
@@ -257,4 +257,10 @@ def test_bulk_load_without_index_is_indexed_by_the_next_search(tmp_path: Path) -
     summary = run_cli("ingest", str(table), "--no-index", "--json", workspace=ws)
     assert json.loads(summary.stdout)["inserted"] == 1
     assert not (ws / "index" / "indexed-run").exists()
+    behind = run_cli("search", "石墨烯", workspace=ws)  # a read does not rebuild the index: it says what to run
+    assert behind.returncode == 2 and "ipnav reindex" in behind.stderr, behind.stderr
+    assert not (ws / "index" / "indexed-run").exists()
+    nav = run_cli("analyze", "trends", "-s", "ti=石墨烯", workspace=ws)
+    assert nav.returncode == 2 and "ipnav reindex" in nav.stderr
+    assert cli_json("reindex", workspace=ws)["indexed"] == 1
     assert cli_json("search", "石墨烯", workspace=ws)["total"] == 1

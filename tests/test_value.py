@@ -252,3 +252,32 @@ def test_stored_flags_of_today_equal_flags_computed_for_one_patent(ws: Workspace
     computed = [alone_api.get(f"/api/value/{k}").json()["flags"] for k in keys]
     assert stored == computed and any(f["high_value"] for f in stored)
     assert cli_json("value", keys[0], workspace=ws.root)["flags"] == stored[0]  # type: ignore[index]
+
+
+def test_cli_and_api_take_the_same_options_and_the_workspace_settings(ws: Workspace, tmp_path: Path) -> None:
+    client = TestClient(create_app(Settings(workspace=ws.root, public=True)))
+    api = client.get("/api/analyze/high_value", params={"as_of": AS_OF}).json()
+    cli = cli_json("analyze", "high_value", "--as-of", AS_OF, workspace=ws.root)
+    assert api["as_of"] == AS_OF and api["rows"] == cli["rows"]  # type: ignore[index]
+    keyed = client.get("/api/indicators/high_value_invention", params={"as_of": AS_OF, "sei_keywords": "true"}).json()
+    assert keyed["total"] == _indicator(ws, "high_value_invention", "--as-of", AS_OF, "--sei-keywords")["total"]
+    assert keyed["meta"]["flag_policy"]["sei_keywords"] is True
+
+    # settings.toml is honoured by the analyses, the API and the CLI alike (it was ignored by two analyses)
+    import shutil
+
+    strict = tmp_path / "strict"
+    shutil.copytree(ws.root, strict)
+    (strict / "settings.toml").write_text("pledge_min_amount = 30000000\n", encoding="utf-8")
+
+    def pledged(rows: list[dict]) -> int:
+        return next(r["applications"] for r in rows if r["measure"] == "pledge")
+
+    default_rows = cli["rows"]  # type: ignore[index]
+    strict_cli = cli_json("analyze", "high_value", "--as-of", AS_OF, workspace=strict)["rows"]  # type: ignore[index]
+    strict_api = (
+        TestClient(create_app(Settings.load(strict, public=True)))
+        .get("/api/analyze/high_value", params={"as_of": AS_OF})
+        .json()["rows"]
+    )
+    assert pledged(strict_cli) == pledged(strict_api) == pledged(default_rows) - 1  # C's pledge is below 30M

@@ -94,12 +94,13 @@ class Ipnav(TopicOperations, PlanOperations):
         with self.writing("init") as wh:
             return ensure_reference(wh.con)
 
-    def reference(self, wh: Warehouse | None = None) -> dict[str, int]:
-        """Reference tables (IPC/CPC titles, adcodes, population, SEI concordance ...) and their rows."""
+    def reference(self) -> dict[str, int]:
+        """Reference tables (IPC/CPC titles, adcodes, population, SEI concordance ...) and their rows,
+        loaded first when missing (a write: ingest and init load them too)."""
         from ipnav.store.reference import ensure_reference
 
-        with self.reading(wh) as reader:
-            return ensure_reference(reader.con)
+        with self.writing("reference tables") as wh:
+            return ensure_reference(wh.con)
 
     def ingest(
         self,

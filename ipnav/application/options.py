@@ -39,7 +39,7 @@ class SelectionOptions(Options):
 class AnalysisOptions(SelectionOptions):
     """One navigation analysis of a selection."""
 
-    limit: int | None = Field(None, ge=1, le=10000, description="Rows for rankings")
+    limit: int | None = Field(None, ge=1, le=1_000_000, description="Rows for rankings")
     level: str | None = Field(
         None, max_length=20, description="ipc: section/class/subclass/main_group; regions: province/city/county"
     )

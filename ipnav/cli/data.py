@@ -31,7 +31,7 @@ def reference(as_json: JsonOption = False) -> None:
         table(["表 table", "行数 rows"], tables.items())
         out.print("provenance: ipnav/reference/data/PROVENANCE.md")
 
-    respond(application().reference(), as_json, show)
+    respond(application(create=True).reference(), as_json, show)
 
 
 def _progress_bar(ipnav: Any, paths: list[Path]) -> Any:

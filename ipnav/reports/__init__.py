@@ -1,6 +1,6 @@
 """Documents in every format users take away: Excel with native charts, Word, PDF, HTML and CSV.
 
-One registry of renderers (`RENDERERS`, format -> writer); a report is a `Document` (see
+One registry of renderers (`renderers()`, format -> writer); a report is a `Document` (see
 `ipnav.reports.document`) built by the navigation report (`ipnav.reports.navigation`), the indicator
 export (`ipnav.kpi.export`) and the plan evaluation report (`ipnav.plan.report`). Charts are written by
 one module per format: native charts by `ipnav.reports.xlsx`, images (from the same ECharts options the
@@ -30,7 +30,8 @@ def _blocks(writer: Callable[[list[Block], Path, str, Path | None], Path]) -> Re
     return render
 
 
-def _renderers() -> dict[str, Renderer]:
+def renderers() -> dict[str, Renderer]:
+    """The renderer of each format: format -> writer of a document (imported on first use)."""
     from ipnav.reports import delimited, docx, html, pdf, xlsx
 
     return {
@@ -51,4 +52,4 @@ def write(document: Document, fmt: str, out: Path, *, font: Path | None = None) 
     if fmt not in offered:
         raise UsageError(f"unknown report format {fmt!r} for {document.title}: use {', '.join(offered)}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    return _renderers()[fmt](document, out, font)
+    return renderers()[fmt](document, out, font)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import tantivy
@@ -107,7 +107,7 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
     keys = [doc["key"][0] for doc in docs]
     scores = {k: float(s) for k, (s, _) in zip(keys, result.hits, strict=True)}
     stored = [doc.get_first("hit") for doc in docs]  # the display row the index keeps, as search shows it
-    rows = [orjson.loads(str(row)) for row in stored] if all(stored) else rows_for(warehouse, keys)
+    rows = [orjson.loads(cast(bytes, row)) for row in stored] if all(stored) else rows_for(warehouse, keys)
     hits = []
     for row in rows:
         row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile  # what request.form() gives (fastapi.UploadFile is a subclass)
 
 from ipnav.accounts import ROLES, Forbidden
 from ipnav.errors import UsageError
