@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis import _
 
+from ipnav.analytics.catalog import CATALOG
 from ipnav.config import Settings
 from ipnav.normalize.names import APPLICANT_TYPES, canonical_name
 from ipnav.store.warehouse import Warehouse
@@ -457,30 +458,9 @@ class Analysis:
     record_kind: str = "patent"  # what it analyses (ipnav.kinds)
 
 
-ANALYSES: dict[str, Analysis] = {
-    a.kind: a
-    for a in (
-        Analysis("trends", "申请/公开/授权趋势", "Filing, publication and grant trends", trends),
-        Analysis("applicants", "申请人排名", "Top applicants", applicants),
-        Analysis("inventors", "发明人排名", "Top inventors", inventors),
-        Analysis("applicant_types", "申请人类型", "Applicant types", applicant_types),
-        Analysis("ipc", "技术构成（IPC）", "Technology composition (IPC)", ipc),
-        Analysis("wipo_fields", "WIPO 35 技术领域", "WIPO 35 technology fields", wipo_fields),
-        Analysis("sei", "战略性新兴产业分布", "Strategic emerging industries", sei),
-        Analysis("countries", "国家/地区分布", "Applications by country", countries),
-        Analysis("regions", "国内区域分布", "Chinese applications by region", regions),
-        Analysis("legal_status", "法律状态", "Legal status", legal_status),
-        Analysis("patent_types", "专利类型", "Patent types", patent_types),
-        Analysis("lifecycle", "技术生命周期", "Technology life cycle", lifecycle),
-        Analysis("concentration", "市场集中度", "Market concentration (CR4, CR8, HHI)", concentration),
-        Analysis("network", "合作申请网络", "Co-applicant network", network),
-        Analysis("inventor_teams", "发明人团队", "Inventor teams", inventor_teams),
-        Analysis("most_cited", "高被引专利", "Most-cited patents", most_cited),
-        Analysis("citation_flows", "申请人引证关系", "Citation flows between applicants", citation_flows),
-        Analysis("terms", "高频技术词", "Top terms", terms),
-        Analysis("value", "专利价值度分布", "Value score distribution", value),
-        Analysis("high_value", "高价值发明专利构成", "High-value invention patents by criterion", high_value),
-    )
+ANALYSES: dict[str, Analysis] = {  # each analysis of the catalogue is the function of its name above
+    info.kind: Analysis(info.kind, info.title_zh, info.title_en, globals()[info.kind], info.record_kind)
+    for info in CATALOG.values()
 }
 
 

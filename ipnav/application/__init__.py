@@ -13,22 +13,25 @@ to date by `ingest` and `reindex` only.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ipnav.accounts import Accounts
 from ipnav.application.options import AnalysisOptions, IndicatorOptions, SearchOptions, SelectionOptions, ValueOptions
 from ipnav.application.plans import PlanOperations
 from ipnav.application.topics import TopicOperations
 from ipnav.config import Settings, Workspace
 from ipnav.errors import WorkspaceError
-from ipnav.model import Reject
-from ipnav.store.warehouse import Warehouse
+
+if TYPE_CHECKING:  # the CLI starts fast: the warehouse, parsers and accounts load when an operation needs them
+    from ipnav.accounts import Accounts
+    from ipnav.ingest.run import IngestSummary
+    from ipnav.model import Reject
+    from ipnav.store.snapshot import SnapshotReader
+    from ipnav.store.warehouse import Warehouse
 
 __all__ = ["AnalysisOptions", "IndicatorOptions", "Ipnav", "SearchOptions", "SelectionOptions", "ValueOptions"]
 
@@ -46,11 +49,11 @@ class Ipnav(TopicOperations, PlanOperations):
                 f"no ipnav workspace at {self.workspace.root.resolve()} (mistyped --workspace?); "
                 "`ipnav init` or `ipnav ingest` creates one"
             )
-        self._shared: Any = None  # the web's SnapshotReader (one per process), see `share`
+        self._shared: SnapshotReader | None = None  # the web's reader (one per process), see `share`
 
     # -- the warehouse ---------------------------------------------------------------------------
 
-    def share(self) -> Any:
+    def share(self) -> SnapshotReader:
         """Serve many readers at once: reads go to the published snapshot, writes through one writer."""
         from ipnav.store.snapshot import SnapshotReader
 
@@ -66,6 +69,8 @@ class Ipnav(TopicOperations, PlanOperations):
             with self._shared.cursor() as cursor:
                 yield cursor
         else:
+            from ipnav.store.warehouse import Warehouse
+
             with Warehouse(self.workspace.warehouse_path, lock_wait=self.settings.lock_wait) as own:
                 yield own
 
@@ -76,12 +81,16 @@ class Ipnav(TopicOperations, PlanOperations):
             with self._shared.writer(what) as wh:
                 yield wh
         else:
+            from ipnav.store.warehouse import Warehouse
+
             with Warehouse(self.workspace.warehouse_path, lock_wait=self.settings.lock_wait) as wh:
                 yield wh
 
     @functools.cached_property
     def accounts(self) -> Accounts:
         """Users, sessions and the audit log of this workspace."""
+        from ipnav.accounts import Accounts
+
         return Accounts(self.workspace.create().accounts_path)
 
     # -- loading ---------------------------------------------------------------------------------
@@ -112,8 +121,8 @@ class Ipnav(TopicOperations, PlanOperations):
         index: bool = True,
         progress: Callable[[int, str], None] | None = None,
         on_reject: Callable[[Reject], None] | None = None,
-        holding: Callable[[], Any] | None = None,
-    ) -> Any:
+        holding: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> IngestSummary:
         """Load records (documents, derived tables), then the search index and value scores: one run,
         one snapshot. `index=False` leaves the index to `reindex` (fastest for a very large first load).
         `holding` wraps the run (the web holds its writer lock with it)."""
@@ -197,10 +206,10 @@ class Ipnav(TopicOperations, PlanOperations):
         """The record kinds with their tables, formats, analyses and indicators (from the registries)."""
         from dataclasses import asdict
 
-        from ipnav.analytics.analyses import ANALYSES
+        from ipnav.analytics.catalog import CATALOG as ANALYSES
         from ipnav.ingest.registry import formats
         from ipnav.kinds import KINDS
-        from ipnav.kpi.indicators import INDICATORS
+        from ipnav.kpi.catalog import INDICATORS
 
         return [
             asdict(k)
@@ -357,8 +366,3 @@ class Ipnav(TopicOperations, PlanOperations):
 
         with self.reading(wh) as reader:
             return patent_value(reader, self.settings, number, as_of=options.as_of, weights=options.weights)
-
-    @staticmethod
-    def today() -> dt.date:
-        """The default as-of date of every figure."""
-        return dt.date.today()

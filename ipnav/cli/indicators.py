@@ -13,7 +13,7 @@ from ipnav.cli.context import application
 from ipnav.cli.options import with_options
 from ipnav.cli.output import JsonOption, out, respond, table
 from ipnav.cli.root import app
-from ipnav.kpi.indicators import INDICATORS, catalogue
+from ipnav.kpi.catalog import INDICATORS, catalogue
 
 
 def _catalogue(items: list[dict[str, Any]]) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ipnav.analytics.analyses import ANALYSES
+from ipnav.analytics.catalog import CATALOG as ANALYSES
 from ipnav.application.options import AnalysisOptions, SelectionOptions
 from ipnav.cli.context import actor, application
 from ipnav.cli.options import with_options

@@ -13,7 +13,6 @@ from ipnav.cli.context import as_of as parse_as_of
 from ipnav.cli.output import JsonOption, err, out, problems, respond, table
 from ipnav.cli.root import app
 from ipnav.errors import InputFileError
-from ipnav.plan.report import indicator_rows
 
 plan_app = typer.Typer(
     help="规划实施监测 plan monitoring: plans as data, indicators against targets, evaluation reports."
@@ -85,6 +84,8 @@ def plan_status(
 
 
 def _print_plan_status(data: dict[str, Any]) -> None:
+    from ipnav.plan.report import indicator_rows
+
     plan = data["plan"]
     out.print(
         f"[bold]{plan['name']}[/bold] · {plan['region']['name']} · {plan['period']['start']}~"

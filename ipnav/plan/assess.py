@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipnav.kpi.indicators import round_figure
-from ipnav.plan.model import PlanIndicator
+from ipnav.plan.model import PlanIndicator, Target
 
 STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_data", "monitoring")
 STATUS_ZH = {
@@ -165,6 +165,12 @@ def _goal(indicator: PlanIndicator, computed_baseline: Observation | None, out: 
     return goal
 
 
+def _target_of(indicator: PlanIndicator) -> tuple[Target, dt.date, str]:
+    """The indicator's target, its date and the direction it is met in."""
+    assert indicator.target is not None
+    return indicator.target, indicator.target.date, indicator.direction
+
+
 def _assess_growth(
     out: dict[str, Any],
     indicator: PlanIndicator,
@@ -175,9 +181,7 @@ def _assess_growth(
     rules: Rules,
 ) -> dict[str, Any]:
     """A growth-rate target (年均增长 g%): the average rate since the baseline against g."""
-    target = indicator.target
-    assert target is not None
-    t1, direction = target.date, indicator.direction
+    target, t1, direction = _target_of(indicator)
     v, t = latest.value, latest.date
     if baseline is None or baseline.value <= 0 or t <= baseline.date:
         return _status(
@@ -220,9 +224,7 @@ def _assess_level(
     rules: Rules,
 ) -> dict[str, Any]:
     """A level target: the value against the straight line from the baseline to the target."""
-    target = indicator.target
-    assert target is not None
-    t1, direction = target.date, indicator.direction
+    target, t1, direction = _target_of(indicator)
     v, t = latest.value, latest.date
     if meets(v, goal, direction, target.strict):
         pct = _pct(v - baseline.value, goal - baseline.value) if baseline is not None else None

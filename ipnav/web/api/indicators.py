@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from ipnav.application.options import IndicatorOptions
-from ipnav.kpi.indicators import INDICATORS, catalogue
+from ipnav.kpi.catalog import INDICATORS, catalogue
 from ipnav.web import lanes
 from ipnav.web.security import AppDep, WarehouseDep
 

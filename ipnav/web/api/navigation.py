@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ipnav.analytics.analyses import ANALYSES
+from ipnav.analytics.catalog import CATALOG as ANALYSES
 from ipnav.application.options import AnalysisOptions
 from ipnav.web import lanes
 from ipnav.web.security import AnalystDep, AppDep, WarehouseDep, client_of

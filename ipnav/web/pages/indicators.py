@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ipnav.application.options import IndicatorOptions
-from ipnav.kpi.indicators import catalogue
+from ipnav.kpi.catalog import catalogue
 from ipnav.normalize.region import short_name
 from ipnav.web import lanes
 from ipnav.web.render import render, script_json

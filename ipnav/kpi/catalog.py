@@ -1,0 +1,110 @@
+"""The regional indicators by name, with their titles, units and definitions: light to import (the CLI
+and the API build their help texts and the catalogue from it); `ipnav.kpi.indicators` computes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One regional indicator: name, titles, kind (stock or flow), unit and definition."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    kind: str  # "stock" (on the as-of date) or "flow" (per year)
+    unit_zh: str
+    unit_en: str
+    definition_zh: str
+    definition_en: str
+    per_10k: bool = False
+    population: str = ""  # default population source of per-10k indicators
+    record_kind: str = "patent"  # what it counts (ipnav.kinds)
+
+    def describe(self) -> dict[str, Any]:
+        """Name, titles, unit and definition, as the catalogue lists them."""
+        return {
+            "name": self.name,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "kind": self.kind,
+            "unit_zh": self.unit_zh,
+            "unit_en": self.unit_en,
+            "definition_zh": self.definition_zh,
+            "definition_en": self.definition_en,
+            "population": self.population,
+            "record_kind": self.record_kind,
+        }
+
+
+_VALID_ZH = "经国家知识产权局授权、截至统计日仍有效(已授权、未届满20年、未终止/失效)的发明专利"
+_VALID_EN = "CNIPA-granted invention patents in force on the as-of date (granted, within the 20-year term, not lapsed)"
+_HV_ZH = (
+    "有效发明专利中符合任一条件者: 1.战略性新兴产业(2021年参照关系表,按IPC); 2.在海外有同族专利; "
+    "3.维持年限超过10年; 4.质押融资金额不低于设定阈值; 5.获得国家科学技术奖或中国专利奖"
+)
+_HV_EN = (
+    "valid invention patents meeting any of: strategic emerging industry (2021 concordance, by IPC); "
+    "an overseas family member; maintained more than 10 years; pledge financing at or above the threshold; "
+    "a national S&T award or China Patent Award"
+)
+
+INDICATORS: dict[str, Indicator] = {
+    i.name: i
+    for i in (
+        Indicator(
+            "valid_invention", "有效发明专利拥有量", "Valid invention patents", "stock", "件", "patents",
+            f"本地区专利权人拥有的{_VALID_ZH}数量", f"Number of {_VALID_EN} held by patentees of the region",
+        ),
+        Indicator(
+            "high_value_invention", "高价值发明专利拥有量", "High-value invention patents", "stock", "件", "patents",
+            f"本地区专利权人拥有的高价值发明专利数量。{_HV_ZH}",
+            f"High-value invention patents of the region: {_HV_EN}",
+        ),
+        Indicator(
+            "valid_invention_per_10k", "每万人口发明专利拥有量", "Valid invention patents per 10,000 residents",
+            "stock", "件/万人", "per 10k residents",
+            "有效发明专利拥有量 ÷ 常住人口 × 10000", "valid_invention / resident population × 10,000",
+            per_10k=True, population="census2020",
+        ),
+        Indicator(
+            "high_value_invention_per_10k", "每万人口高价值发明专利拥有量",
+            "High-value invention patents per 10,000 residents", "stock", "件/万人", "per 10k residents",
+            "高价值发明专利拥有量 ÷ 常住人口 × 10000 (宁夏规划注①的口径)",
+            "high_value_invention / resident population × 10,000 (definition of note ① of the Ningxia plan)",
+            per_10k=True, population="census2020",
+        ),
+        Indicator(
+            "applications", "专利申请量", "Patent applications", "flow", "件", "applications",
+            "本地区申请人向国家知识产权局提交的专利申请(发明、实用新型、外观设计), 按申请日年份",
+            "Applications filed at CNIPA by applicants of the region (all types), by filing year",
+        ),
+        Indicator(
+            "invention_applications", "发明专利申请量", "Invention applications", "flow", "件", "applications",
+            "本地区申请人向国家知识产权局提交的发明专利申请, 按申请日年份",
+            "Invention applications filed at CNIPA by applicants of the region, by filing year",
+        ),
+        Indicator(
+            "grants", "专利授权量", "Patent grants", "flow", "件", "grants",
+            "国家知识产权局授予本地区专利权人的专利(全部类型), 按授权公告日年份",
+            "Patents of all types granted by CNIPA to patentees of the region, by grant year",
+        ),
+        Indicator(
+            "invention_grants", "发明专利授权量", "Invention grants", "flow", "件", "grants",
+            "国家知识产权局授予本地区专利权人的发明专利, 按授权公告日年份",
+            "Invention patents granted by CNIPA to patentees of the region, by grant year",
+        ),
+        Indicator(
+            "pct_applications", "PCT国际专利申请量", "PCT international applications", "flow", "件", "applications",
+            "本地区申请人提交的PCT国际专利申请, 按国际申请日年份",
+            "PCT international applications by applicants of the region, by international filing year",
+        ),
+    )
+}  # fmt: skip
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every indicator with its definition, as the catalogue lists them."""
+    return [i.describe() for i in INDICATORS.values()]
