@@ -360,6 +360,13 @@ class Ipnav(TopicOperations, PlanOperations):
         with self.reading(wh) as reader:
             return compute(reader, request)
 
+    @staticmethod
+    def indicator_file(result: dict[str, Any], out: Path) -> Path:
+        """Write an indicator result as .xlsx (figures with a chart, patents, sources) or .csv."""
+        from ipnav.kpi.export import write
+
+        return write(result, out)
+
     def value(self, number: str, options: ValueOptions, wh: Warehouse | None = None) -> dict[str, Any]:
         """A patent's official flags (valid, high-value with evidence) and its value score."""
         from ipnav.value.service import patent_value

@@ -28,6 +28,14 @@ class PlanOperations(Audited):
 
         return service.get(self.settings, ref, files=files)
 
+    @staticmethod
+    def plan_check(path: Path) -> tuple[Plan | None, list[dict[str, Any]]]:
+        """Check a plan file: the plan when it is valid, and each problem with its line and reason."""
+        from ipnav.plan import model
+
+        problems = model.validate_file(path)
+        return (None if problems else model.load_file(path)), problems
+
     def plan_add(self, path: Path) -> Plan:
         """Check a plan file and keep it in the workspace (replacing one of the same id)."""
         from ipnav.plan import service

@@ -41,11 +41,10 @@ def indicator(
     if list_all or not name:
         respond(catalogue(), as_json, _catalogue)
         return
-    result = application().indicator(name, options)
+    ipnav = application()
+    result = ipnav.indicator(name, options)
     if output is not None:
-        from ipnav.kpi.export import write
-
-        write(result, output)
+        ipnav.indicator_file(result, output)
     respond(result, as_json, _print_indicator)
     if output is not None and not as_json:
         out.print(f"written: {output}")

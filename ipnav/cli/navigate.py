@@ -13,7 +13,6 @@ from ipnav.cli.context import actor, application
 from ipnav.cli.options import with_options
 from ipnav.cli.output import JsonOption, out, respond, table
 from ipnav.cli.root import app
-from ipnav.reports import FORMATS
 
 
 @app.command()
@@ -54,7 +53,7 @@ def navigate(as_json: JsonOption = False, *, options: SelectionOptions) -> None:
 @app.command()
 @with_options(SelectionOptions, short={"selection": "-s"})
 def report(
-    fmt: Annotated[str, typer.Option("--format", "-f", help=", ".join(FORMATS))] = "xlsx",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx, docx, pdf or html")] = "xlsx",
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Output file.")] = None,
     as_json: JsonOption = False,
     *,

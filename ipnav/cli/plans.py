@@ -48,16 +48,12 @@ def plan_validate(
     as_json: JsonOption = False,
 ) -> None:
     """Check a plan file against the schema; each problem with its line and reason (exit 3 when invalid)."""
-    from ipnav.plan import model
-
-    found = model.validate_file(path)
+    plan, found = application(check=False).plan_check(path)
 
     def show(_: Any) -> None:
-        if found:
-            for p in found:
-                err.print(f"{path}:{p['line']}: {p['path'] or '(top)'}: {p['reason']}", highlight=False, markup=False)
-        else:
-            plan = model.load_file(path)
+        for p in found:
+            err.print(f"{path}:{p['line']}: {p['path'] or '(top)'}: {p['reason']}", highlight=False, markup=False)
+        if plan is not None:
             out.print(f"{path}: valid plan {plan.id} ({len(plan.indicators)} indicators, {len(plan.tasks)} tasks)")
 
     respond({"file": str(path), "valid": not found, "problems": found}, as_json, show)

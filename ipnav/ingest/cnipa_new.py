@@ -37,16 +37,7 @@ _APPL_TYPES = {"1": "invention", "2": "utility_model", "3": "design"}
 def parse_element(root: etree._Element) -> Iterator[Record]:
     """One CNIPA XML document (new standard) -> its patent record."""
     values = extract(root, FIELDS)
-    patent = common.base_patent(
-        app_number=values["app_number"],
-        app_country="CN",
-        filing_date=values["filing_date"],
-        pub_number=values["pub_number"],
-        pub_country=values["pub_country"] or "CN",
-        pub_kind=values["pub_kind"],
-        pub_date=values["pub_date"],
-        source_format=FORMAT,
-    )
+    patent = common.document_patent(values, "CN", FORMAT)
     if values["appl_type"][:1] in _APPL_TYPES:
         patent.patent_type = _APPL_TYPES[values["appl_type"][:1]]
     if values["title"]:

@@ -35,16 +35,7 @@ FIELDS = {
 def parse_element(root: etree._Element) -> Iterator[Record]:
     """One CNIPA XML document (old standard) -> its patent record."""
     values = extract(root, FIELDS)
-    patent = common.base_patent(
-        app_number=values["app_number"],
-        app_country="CN",
-        filing_date=values["filing_date"],
-        pub_number=values["pub_number"],
-        pub_country=values["pub_country"] or "CN",
-        pub_kind=values["pub_kind"],
-        pub_date=values["pub_date"],
-        source_format=FORMAT,
-    )
+    patent = common.document_patent(values, "CN", FORMAT)
     if values["appl_type"]:
         patent.patent_type = normalize_patent_type(values["appl_type"])
     if values["title"]:

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ipnav.errors import RecordError
@@ -147,6 +147,22 @@ def base_patent(
         cn_type_from_number(patent.app_key) if patent.country == "CN" else "other"
     )
     return patent
+
+
+def document_patent(values: Mapping[str, str], office: str, source_format: str) -> Patent:
+    """The patent of one XML document's extracted numbers and dates (fields `app_number`, `filing_date`,
+    `pub_number`, `pub_country`, `pub_kind`, `pub_date`, optional `app_country`); `office` fills a
+    missing country."""
+    return base_patent(
+        app_number=values["app_number"],
+        app_country=values.get("app_country") or office,
+        filing_date=values["filing_date"],
+        pub_number=values["pub_number"],
+        pub_country=values["pub_country"] or office,
+        pub_kind=values["pub_kind"],
+        pub_date=values["pub_date"],
+        source_format=source_format,
+    )
 
 
 def add_named(patent: Patent, role: str, names: Iterable[str], **address: str) -> None:

@@ -45,16 +45,7 @@ def _party(node: etree._Element) -> tuple[str, dict[str, str]]:
 def parse_element(root: etree._Element) -> Iterator[Record]:
     """One USPTO grant of the 2002-2004 DTD (v2.5) -> its patent record."""
     values = extract(root, FIELDS)
-    patent = common.base_patent(
-        app_number=values["app_number"],
-        app_country="US",
-        filing_date=values["filing_date"],
-        pub_number=values["pub_number"],
-        pub_country=values["pub_country"] or "US",
-        pub_kind=values["pub_kind"],
-        pub_date=values["pub_date"],
-        source_format=FORMAT,
-    )
+    patent = common.document_patent(values, "US", FORMAT)
     if values["title"]:
         patent.titles["en"] = values["title"]
     if values["abstract"]:

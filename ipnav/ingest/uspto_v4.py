@@ -127,16 +127,7 @@ def _citations(root: etree._Element) -> list:
 def parse_element(root: etree._Element) -> Iterator[Record]:
     """One USPTO grant or application (v4.x DTD) -> its patent record."""
     values = extract(root, FIELDS)
-    patent: Patent = common.base_patent(
-        app_number=values["app_number"],
-        app_country=values["app_country"] or "US",
-        filing_date=values["filing_date"],
-        pub_number=values["pub_number"],
-        pub_country=values["pub_country"] or "US",
-        pub_kind=values["pub_kind"],
-        pub_date=values["pub_date"],
-        source_format=FORMAT,
-    )
+    patent: Patent = common.document_patent(values, "US", FORMAT)
     if values["appl_type"]:
         patent.patent_type = normalize_patent_type(values["appl_type"])
     if values["title"]:

@@ -43,9 +43,6 @@ def renderers() -> dict[str, Renderer]:
     }
 
 
-FORMATS = ("xlsx", "docx", "pdf", "html", "csv")
-
-
 def write(document: Document, fmt: str, out: Path, *, font: Path | None = None) -> Path:
     """Write a document in a format it offers (UsageError naming those it does); returns the path."""
     offered = document.formats()
