@@ -15,8 +15,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from ipnav.application import Ipnav
-from ipnav.config import Settings, Workspace
+from ipnav.config import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("IPNAV_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -39,8 +38,18 @@ def full_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """Every patent file family of ../shared/data ingested once."""
     ws = Workspace(tmp_path_factory.mktemp("full") / "ws")
     paths = [shared("uspto"), shared("cn"), shared("epo_wipo")]
-    Ipnav(Settings(workspace=ws.root), create=True).ingest(paths, workers=2)
+    load(paths, ws)
     return ws
+
+
+def load(paths: list[Path], ws: Workspace) -> None:
+    """Documents, derived tables and the search index, without the stored value scores and flags that
+    `Ipnav.ingest` adds (the analyses compute them when a workspace has none): the big shared fixtures
+    build twice as fast, and the value tests load through the CLI like users."""
+    from ipnav.ingest.run import ingest
+    from ipnav.search.service import sync_index
+
+    ingest(paths, ws, workers=2, after=[lambda wh: sync_index(ws, wh)])
 
 
 def run_cli(*args: str, workspace: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,6 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from ipnav.application import Ipnav
 from ipnav.config import Settings, Workspace
 from ipnav.ingest.pipeline import parse_source
 from ipnav.ingest.sources import iter_sources
@@ -20,7 +19,7 @@ from ipnav.model import Patent
 from ipnav.normalize.names import canonical_name
 from ipnav.store.merge import merge_documents
 from ipnav.web.app import create_app
-from tests.conftest import cli_json, run_cli, shared
+from tests.conftest import cli_json, load, run_cli, shared
 
 AS_OF = "2026-11-23"
 
@@ -29,7 +28,7 @@ AS_OF = "2026-11-23"
 def nav(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, dict[str, Patent]]:
     paths = [shared("uspto", "grants_red_book"), shared("cn", "cnipa_xml"), shared("cn", "records", "cnki_patents.csv")]
     ws = Workspace(tmp_path_factory.mktemp("nav") / "ws")
-    Ipnav(Settings(workspace=ws.root), create=True).ingest(paths, workers=2)
+    load(paths, ws)
     docs: dict[str, list[Patent]] = {}
     for source in iter_sources(paths):
         for item in parse_source(source):

@@ -145,16 +145,22 @@ def test_english_stemming_phrases_and_wildcards(full_workspace: Workspace) -> No
 
 def test_paging_with_cursor_reaches_every_hit_and_all_streams_them(full_workspace: Workspace) -> None:
     ws = full_workspace
+    client = TestClient(create_app(Settings(workspace=ws.root, public=True)))  # pages in process: fast
     seen: list[str] = []
+    cursors: list[str] = []
     cursor = None
     while True:
-        args = ["search", "电", "--limit", "97"] + (["--cursor", cursor] if cursor else [])
-        page = cli_json(*args, workspace=ws.root)
+        params = {"q": "电", "limit": 97, "facets": False} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/search", params=params).json()
         seen += [h["app_key"] for h in page["hits"]]
         cursor = page["cursor"]
         if not cursor:
             break
+        cursors.append(cursor)
     assert len(seen) == len(set(seen)) == page["total"] == len(_all_keys(ws, "电"))
+    # the command line pages the same way: its second page is the API's second page
+    second = cli_json("search", "电", "--limit", "97", "--cursor", cursors[0], workspace=ws.root)
+    assert [h["app_key"] for h in second["hits"]] == seen[97:194] and second["cursor"] == cursors[1]
     streamed = run_cli("search", "电", "--all", "--json", workspace=ws.root)
     lines = [json.loads(line) for line in streamed.stdout.splitlines()]
     assert {row["app_key"] for row in lines} == set(seen)
