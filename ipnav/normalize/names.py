@@ -80,12 +80,40 @@ def canonical_name(name: str) -> str:
 
 _UNIVERSITY = re.compile(r"大学|学院|高等专科|职业技术|university|college|institute of technology|school", re.I)
 _INSTITUTE = re.compile(
-    r"研究院|研究所|研究中心|科学院|实验室|研究室|institut|research|laborator|academy|fraunhofer|cnrs", re.I
+    r"研究院|研究所|研究中心|科学院|实验室|研究室|institut|research|laborator|academy|academia|fraunhofer|cnrs|"
+    r"\bcent(?:re|er) for\b",
+    re.I,
 )
 _GOVERNMENT = re.compile(r"政府|委员会|管理局|人民政府|局$|部$|办公室|government|ministry|agency|department of", re.I)
-_ENTERPRISE = re.compile(
-    r"公司|企业|集团|厂|商行|合作社|co\b|ltd|inc\b|corp|llc|gmbh|\bag\b|s\.a\.|plc|kk\b|株式会社|有限", re.I
+_STATE_AS_APPLICANT = re.compile(r"as represented by|secretary of|government of", re.I)  # before company words
+# company forms in many languages, where they stand (at the end: "Acushnet Company", "Bernhardt L.L.C.",
+# "Binda Italia S.R.L.", "CHIESI FARMACEUTICI S.P.A.", "Novo Nordisk A/S"; two-letter ones only in capitals,
+# so "Andreas Sa" stays a person) and the words companies name themselves by, anywhere
+_ENTERPRISE = re.compile(r"公司|企业|集团|厂|商行|合作社|株式会社|有限")
+_FORM_AT_END = re.compile(
+    r"(?:^|[\s,(.])(?:co|corp|inc|ltd|llc|llp|plc|pty|gmbh|kgaa|sas|sarl|srl|spa|oyj|asa|aps|bhd|pte|"
+    r"l\.l\.c|l\.l\.p|l\.p|s\.a|s\.a\.s|s\.r\.l|s\.p\.a|b\.v|n\.v|k\.k|a/s)\.?\)?$",
+    re.I,
 )
+_CAPITAL_FORM_AT_END = re.compile(r"(?:^|[\s,(])(?:AG|KG|SE|SA|AB|BV|NV|OY|AS|KK)\.?\)?$")
+_COMPANY_WORD = re.compile(
+    r"(?<![\w])(?:company|companies|corporation|incorporated|limited|aktiengesellschaft|gesellschaft|"
+    r"group|holdings?|industries|industrial|technologies|technology|therapeutics|pharmaceuticals?|pharma|"
+    r"biotech|biosciences?|systems|solutions|labs|international|enterprises?|manufacturing|electronics|"
+    r"motors|trading|ventures|medical|devices|products|services|networks|software|semiconductors?|"
+    r"chemicals?|farmaceutici|co\.,? ltd)(?![\w])",
+    re.I,
+)
+
+
+def _enterprise(name: str) -> bool:
+    text = name.strip()
+    return bool(
+        _ENTERPRISE.search(text)
+        or _FORM_AT_END.search(text)
+        or _CAPITAL_FORM_AT_END.search(text)
+        or _COMPANY_WORD.search(text)
+    )
 
 
 def applicant_type(name: str) -> str:
@@ -97,7 +125,9 @@ def applicant_type(name: str) -> str:
         return "institute"
     if _UNIVERSITY.search(name) and not company:
         return "university"
-    if _ENTERPRISE.search(name):
+    if _STATE_AS_APPLICANT.search(name):
+        return "government"
+    if _enterprise(name):
         return "enterprise"
     if _GOVERNMENT.search(name):
         return "government"
