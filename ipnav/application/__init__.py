@@ -211,10 +211,11 @@ class Ipnav(TopicOperations, PlanOperations):
         from ipnav.kinds import KINDS
         from ipnav.kpi.catalog import INDICATORS
 
+        readable = formats()
         return [
             asdict(k)
             | {
-                "formats": [f["name"] for f in formats() if f["record_kind"] == k.name],
+                "formats": [f["name"] for f in readable if f["record_kind"] == k.name],
                 "analyses": [a.kind for a in ANALYSES.values() if a.record_kind == k.name],
                 "indicators": [i.name for i in INDICATORS.values() if i.record_kind == k.name],
             }

@@ -93,10 +93,7 @@ def records(values: dict[str, str], extra: dict[str, str]) -> Iterator[Record]:
     title = clean_cjk_text(values.get("title", ""))
     if title:
         patent.titles["zh" if re.search(r"[\u4e00-\u9fff]", title) else "en"] = title
-    for seq, name in enumerate(split_names(values.get("assignees", "")), 1):
-        found = common.party("applicant", name, seq)
-        if found:
-            patent.parties.append(found)
+    common.add_named(patent, "applicant", split_names(values.get("assignees", "")))
     common.add_named(patent, "inventor", split_names(values.get("inventors", "")))
     priority = parse_date(values.get("priority_date"), "priority_date")
     if priority:

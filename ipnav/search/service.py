@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 
@@ -155,11 +155,9 @@ def search(
     terms = highlight_terms(result.ast) if result.ast is not None else []
     scores = values.scores(result.keys)
     hits = []
-    stored = result.rows if result.rows and all(r is not None for r in result.rows) else None
-    display = stored if stored is not None else rows_for(warehouse, result.keys)
+    complete = bool(result.rows) and all(r is not None for r in result.rows)  # every hit's row is in the index
+    display = cast(list[dict[str, Any]], result.rows) if complete else rows_for(warehouse, result.keys)
     for found, score in zip(display, result.scores, strict=False):
-        if found is None:
-            continue
         row = _plain(found)
         row["score"] = round(score, 4)
         row["value"] = scores.get(row["app_key"])
