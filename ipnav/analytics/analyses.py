@@ -22,6 +22,7 @@ from ibis import _
 from ipnav.analytics.catalog import CATALOG
 from ipnav.config import Settings
 from ipnav.normalize.names import APPLICANT_TYPES, canonical_name
+from ipnav.store.regions import BASES, UNPLACED, region_bases
 from ipnav.store.warehouse import Warehouse
 
 
@@ -246,15 +247,33 @@ def countries(ctx: Context) -> pa.Table:
     )
 
 
-def regions(ctx: Context, level: str = "province") -> pa.Table:
-    """Chinese applications by the first applicant's province, city or county (adcode)."""
-    p = ctx.table("patents").filter(lambda t: t.applicant_adcode != "")
+def regions(ctx: Context, level: str = "province", region_basis: str = "all") -> pa.Table:
+    """Chinese applications by the first applicant's province, city or county (adcode), with how many
+    rest on each region basis (the record's address, the user's table, the applicant's other records,
+    a place in its name); `region_basis=address` counts only regions from the record's own address."""
+    bases = region_bases(region_basis)
+    p = ctx.table("patents").mutate(basis=lambda t: t.applicant_region_basis.fill_null("address"))
+    p = p.filter(lambda t: (t.applicant_adcode != "") & t.basis.isin(bases))
     keys = {
         "province": ["applicant_province"],
         "city": ["applicant_province", "applicant_city"],
         "county": ["applicant_province", "applicant_city", "applicant_county", "applicant_adcode"],
     }[level]
-    return _to_arrow(p.group_by(keys).aggregate(applications=p.count()).order_by([ibis.desc("applications"), *keys]))
+    counts = {basis: (p.basis == basis).sum() for basis in BASES}
+    return _to_arrow(
+        p.group_by(keys).aggregate(applications=p.count(), **counts).order_by([ibis.desc("applications"), *keys])
+    )
+
+
+def region_basis_summary(ctx: Context) -> dict[str, int]:
+    """Applications of the selection per region basis of their first applicant, the unplaced included
+    (ambiguous, unresolved, abroad): the figures add up to the selection."""
+    p = ctx.table("patents")
+    basis = p.applicant_region_basis.fill_null("address")
+    basis = ibis.ifelse((basis == "address") & (p.applicant_adcode == ""), "unresolved", basis)
+    rows = _to_arrow(p.group_by(basis=basis).aggregate(n=p.count())).to_pylist()
+    found = {r["basis"] or "unresolved": int(r["n"]) for r in rows}
+    return {b: found.get(b, 0) for b in (*BASES, *UNPLACED)}
 
 
 def legal_status(ctx: Context) -> pa.Table:

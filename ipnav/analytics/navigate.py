@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ipnav.analytics import charts
-from ipnav.analytics.analyses import ANALYSES, Context, run
+from ipnav.analytics.analyses import ANALYSES, Context, region_basis_summary, run
 from ipnav.analytics.selection import Selection, resolve
 from ipnav.config import Settings, Workspace
 from ipnav.normalize.names import canonical_name
@@ -35,13 +35,16 @@ def context(
 def _result(ctx: Context, kind: str, **options: Any) -> dict[str, Any]:
     table = run(ctx, kind, **options)
     meta = ANALYSES[kind]
-    return {
+    out = {
         "kind": kind,
         "title_zh": meta.title_zh,
         "title_en": meta.title_en,
         "rows": table.to_pylist(),
         "option": charts.option(kind, table),
     }
+    if kind == "regions":  # how many applications rest on each region basis, and how many have none
+        out["region_basis"] = region_basis_summary(ctx)
+    return out
 
 
 def analyze(

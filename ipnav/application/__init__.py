@@ -24,7 +24,7 @@ from ipnav.application.options import AnalysisOptions, IndicatorOptions, SearchO
 from ipnav.application.plans import PlanOperations
 from ipnav.application.topics import TopicOperations
 from ipnav.config import Settings, Workspace
-from ipnav.errors import WorkspaceError
+from ipnav.errors import UsageError, WorkspaceError
 
 if TYPE_CHECKING:  # the CLI starts fast: the warehouse, parsers and accounts load when an operation needs them
     from ipnav.accounts import Accounts
@@ -131,6 +131,8 @@ class Ipnav(TopicOperations, PlanOperations):
         from ipnav.ingest.run import ingest
         from ipnav.ingest.sources import InputLimits
         from ipnav.search.service import sync_index
+        from ipnav.store import regions
+        from ipnav.store.regions import infer
         from ipnav.value.service import refresh
 
         conf = self.settings
@@ -141,7 +143,14 @@ class Ipnav(TopicOperations, PlanOperations):
                 progress(0, "search index")
             indexed.append(sync_index(self.workspace, wh))
 
-        steps: list[Callable[[Warehouse], object]] = [update_index] if index else []
+        def link_and_place(wh: Warehouse) -> None:
+            if progress:
+                progress(0, "regions")
+            wh.link_unnumbered(wh.current_run())
+            infer(wh.con, wh.current_run(), self.workspace.root / regions.TABLE_NAME)
+
+        steps: list[Callable[[Warehouse], object]] = [link_and_place]
+        steps += [update_index] if index else []
         steps.append(lambda wh: refresh(wh, conf))
         with holding() if holding else nullcontext():
             summary = ingest(
@@ -314,6 +323,10 @@ class Ipnav(TopicOperations, PlanOperations):
         from ipnav.analytics.selection import Selection
 
         extra = {k: v for k, v in (("limit", options.limit), ("level", options.level)) if v is not None}
+        if options.region_basis != "all":
+            if kind != "regions":
+                raise UsageError("--region-basis applies to the regions analysis")
+            extra["region_basis"] = options.region_basis
         with self.reading(wh) as reader:
             return analyze(
                 self.workspace, reader, self.settings, Selection.parse(options.selection), kind, as_of=options.as_of,
@@ -350,7 +363,7 @@ class Ipnav(TopicOperations, PlanOperations):
         return make_request(
             self.settings, name, as_of=o.as_of, years=o.years, counting=o.counting, pledge_min=o.pledge_min,
             sei_scope=o.sei_scope, sei_keywords=o.sei_keywords, unknown_status=o.unknown_status, region=o.region,
-            by=o.by, population=o.population, patents=o.patents, year=o.year,
+            by=o.by, population=o.population, patents=o.patents, year=o.year, region_basis=o.region_basis,
         )  # fmt: skip
 
     def indicator(self, name: str, options: IndicatorOptions, wh: Warehouse | None = None) -> dict[str, Any]:

@@ -43,6 +43,12 @@ class AnalysisOptions(SelectionOptions):
     level: str | None = Field(
         None, max_length=20, description="ipc: section/class/subclass/main_group; regions: province/city/county"
     )
+    region_basis: str = Field(
+        "all",
+        max_length=80,
+        pattern=r"^[a-z_,]+$",
+        description="regions: all (default) or address (strict), or a comma list of region bases",
+    )
 
 
 class IndicatorOptions(Options):
@@ -60,6 +66,13 @@ class IndicatorOptions(Options):
         None, max_length=12, description="Per-10k denominators: census2020 (default) or yearend (provinces)"
     )
     years: str | None = Field(None, max_length=12, description="Flows: year range, e.g. 2019-2023 (default: 5 years)")
+    region_basis: str = Field(
+        "all",
+        max_length=80,
+        pattern=r"^[a-z_,]+$",
+        description="Regions resting on: all (default), address (strict: the record's own address only), "
+        "or a comma list of address, user_table, applicant_history, applicant_name",
+    )
     patents: bool = Field(False, description="List the patents behind the figure")
     year: int | None = Field(None, ge=1900, le=2200, description="Flows: list the patents of this year only")
     pledge_min: float | None = Field(None, ge=0, description="High-value pledge threshold in CNY")

@@ -119,7 +119,12 @@ def table_format_for(cells: list[str]) -> tuple[TableFormat, list[str | None]] |
     return None
 
 
-GENERIC_TABLES = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "sql_dump": "MySQL dump (INSERT INTO)"}
+GENERIC_TABLES = {
+    "csv": "CSV",
+    "xlsx": "Excel (.xlsx)",
+    "xls": "old Excel (.xls, BIFF)",
+    "sql_dump": "MySQL dump (INSERT INTO)",
+}
 
 
 def formats() -> list[dict[str, str]]:
@@ -171,18 +176,19 @@ def sniff_root(head: bytes) -> str | None:
 
 
 def sniff(head: bytes) -> str:
-    """Kind of a file from its first bytes: 'zip', 'xlsx', 'xml', 'sql', 'csv', 'jsonl', or 'unknown:<what>'."""
+    """Kind of a file from its first bytes: 'zip', 'xls', 'xml', 'sql', 'csv', or 'unknown:<what>'."""
     if not head.strip():
         return "empty"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: old Excel (BIFF), or a Word .doc the reader refuses
+        return "xls"
     magic = {
         b"%PDF": "PDF document",
         b"\x89PNG": "PNG image",
         b"\xff\xd8\xff": "JPEG image",
         b"GIF8": "GIF image",
         b"\x1f\x8b": "gzip archive",
-        b"\xd0\xcf\x11\xe0": "old Excel/Word (.xls/.doc)",
         b"Rar!": "RAR archive",
         b"7z\xbc\xaf": "7-Zip archive",
     }

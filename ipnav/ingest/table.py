@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import IO
 
 from ipnav.errors import RecordError
-from ipnav.ingest import common, registry
+from ipnav.ingest import common, legal, registry
 from ipnav.ingest.headers import build_map
-from ipnav.model import Citation, LegalEvent, Patent, Priority, Publication, Reject, Transaction
+from ipnav.model import Citation, Patent, Priority, Publication, Reject, Transaction
 from ipnav.normalize.classification import split_symbols
 from ipnav.normalize.dates import parse_date
 from ipnav.normalize.numbers import normalize_publication_number
@@ -27,20 +27,21 @@ from ipnav.normalize.text import clean_cjk_text, fold_header
 FORMAT = "table"
 _UNDECODABLE = re.compile(r"[\udc80-\udcff]")
 Row = tuple[int, list[str]]  # (line or row number, cells)
+_NO_DATA = frozenset({"无数据", "暂无数据", "暂无", "无", "N/A", "n/a"})  # what exports write in an empty cell
 
 
 def parse_table(
     stream: IO[bytes], name: str, kind: str, header_map: Path | None = None
 ) -> Iterator[Patent | Transaction | Reject]:
-    """Records of a CSV, XLSX or SQL-dump table."""
+    """Records of a CSV, Excel (.xlsx, or old BIFF .xls) or SQL-dump table."""
     mapping = build_map(header_map)
     data = stream.read()
     if kind == "zip":  # an .xlsx handed over as a stream
         kind = "xlsx"
     try:
-        if kind == "xlsx" or data[:4] == b"PK\x03\x04":
+        if kind in ("xlsx", "xls") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+            fmt = "xls" if data[:4] == b"\xd0\xcf\x11\xe0" else "xlsx"
             rows = _xlsx_rows(data, name)
-            fmt = "xlsx"
         elif kind == "sql":
             rows = _sql_rows(data)
             fmt = "sql_dump"
@@ -96,7 +97,7 @@ def _xlsx_rows(data: bytes, name: str) -> Iterator[Row]:
         sheet = book.get_sheet_by_index(0)
         values = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise RecordError("xlsx", f"not a readable Excel workbook ({exc})") from None
+        raise RecordError("file", f"not a readable Excel workbook ({exc}); an old Word .doc is not a table") from None
     for number, cells in enumerate(values, 1):
         yield number, [_cell(c) for c in cells]
 
@@ -235,6 +236,8 @@ def _records(
                 if "\x00" in cell:
                     raise RecordError(field or column, "NUL byte in the cell (binary data, not text)")
                 cell = cell.strip()
+                if cell in _NO_DATA:
+                    continue
                 if field and cell and field not in values:
                     values[field] = cell
                 elif cell and not field:
@@ -255,6 +258,7 @@ def _patent_records(values: dict[str, str], extra: dict[str, str], fmt: str) -> 
     """The generic patent table: one row -> the patent, and its pledge when the row registers one."""
     patent = row_to_patent(values, fmt)
     patent.extra.update(extra)
+    yield from legal.transfers(patent)
     pledge = row_to_pledge(values, patent)
     if pledge is not None:
         yield pledge
@@ -289,13 +293,14 @@ def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
     if values.get("legal_status"):
         patent.legal_status_raw = values["legal_status"]
         patent.legal_status, patent.legal_status_reason = normalize_status(values["legal_status"])
-    patent.legal_events = legal_events(values)
+    patent.legal_events = legal.legal_events(values)
     _grant_publication(patent, values)
-    for item in _split(values.get("priority", "")):
-        match = re.match(r"^([A-Z]{2})?\s*([\w./-]+?)\s*(\d{4}[-./]?\d{2}[-./]?\d{2})?$", item)
-        if match:
-            date = parse_date(match.group(3), "priority") if match.group(3) else None
-            patent.priorities.append(Priority(match.group(1) or "", match.group(2), date))
+    granted_pub = any(p.kind[:1] in ("B", "C", "U", "Y", "S") for p in patent.publications)
+    if "grant_date" not in patent.extra and not granted_pub:
+        granted = legal.grant_date(patent.legal_events)
+        if granted:
+            patent.extra["grant_date"] = granted.isoformat()
+    _priorities(patent, values.get("priority", ""))
     patent.family_id = values.get("family_id", "")
     if values.get("family"):
         patent.extra["family_members"] = values["family"]
@@ -305,9 +310,23 @@ def row_to_patent(values: dict[str, str], fmt: str) -> Patent:
             patent.citations.append(Citation(kind="patent", number=cited, country=cited[:2], kind_code=kind))
         except RecordError:
             patent.citations.append(Citation(kind="npl", text=item))
-    if values.get("province_code"):
-        patent.extra["province_code"] = values["province_code"]
+    for kept in ("province_code", "applicant_standard", "contact_address"):
+        if values.get(kept):
+            patent.extra[kept] = values[kept]
     return patent
+
+
+_PRIORITY = re.compile(
+    r"^([A-Z]{2})?\s*([\w./-]+?)\s*(\d{4}[-./]?\d{2}[-./]?\d{2})?(?:\s+([A-Z]{2}))?$"
+)  # "CN 201610851265.1 2016-09-26" or the CNIPA gazette's "2016110692262 2016.11.29 CN"
+
+
+def _priorities(patent: Patent, value: str) -> None:
+    for item in _split(value):
+        match = _PRIORITY.match(item)
+        if match:
+            date = parse_date(match.group(3), "priority") if match.group(3) else None
+            patent.priorities.append(Priority(match.group(1) or match.group(4) or "", match.group(2), date))
 
 
 def _identified(values: dict[str, str], fmt: str, title: str) -> Patent:
@@ -355,7 +374,7 @@ def _identified(values: dict[str, str], fmt: str, title: str) -> Patent:
 
 def _add_parties(patent: Patent, values: dict[str, str]) -> None:
     """Applicants (each with its address when the counts agree), inventors, agents, the agency; IPC and CPC."""
-    address = values.get("applicant_address", "")
+    address = values.get("applicant_address", "") or values.get("province", "")
     applicants = _split(values.get("applicants", ""))
     addresses = _split(address)  # one address per applicant when the counts agree, else the first's
     for seq, applicant in enumerate(applicants, 1):
@@ -363,6 +382,8 @@ def _add_parties(patent: Patent, values: dict[str, str]) -> None:
         found = common.party("applicant", applicant, seq, address=own)
         if found:
             patent.parties.append(found)
+    agency, _, agents = values.get("agency_agent", "").partition(";")  # "北京思格颂知识产权代理有限公司; 李中永"
+    values = {"agency": agency.strip(), "agent": agents.strip(), **{k: v for k, v in values.items() if v}}
     for role, field in (("inventor", "inventors"), ("agent", "agent"), ("agency", "agency")):
         # inventors who asked not to be named are not inventors called "请求不公布姓名"
         names = [n for n in _split(values.get(field, "")) if n not in ("请求不公布姓名", "不公告发明人")]
@@ -376,23 +397,6 @@ def _add_parties(patent: Patent, values: dict[str, str]) -> None:
 def title_of(values: dict[str, str]) -> str:
     """The row's title in any language ('' when it has none)."""
     return values.get("title", "") or values.get("title_en", "")
-
-
-_EVENT_ITEM = re.compile(r"^(\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)\s*[:：,，]?\s*(.+)$")
-
-
-def legal_events(values: dict[str, str]) -> list[LegalEvent]:
-    """Dated events of a row: the lapse date column and a `date event; date event` history column."""
-    events: list[LegalEvent] = []
-    if values.get("lapse_date"):
-        reason = values.get("legal_status", "") or "失效"
-        events.append(LegalEvent(parse_date(values["lapse_date"], "lapse_date"), "LAPSE", reason))
-    for item in _split(values.get("legal_events", "")):
-        match = _EVENT_ITEM.match(item)
-        if not match:
-            raise RecordError("legal_events", f"{item!r} is not 'YYYY-MM-DD event' (events are separated by ;)")
-        events.append(LegalEvent(parse_date(match.group(1), "legal_events"), "", match.group(2).strip()))
-    return events
 
 
 def _grant_publication(patent: Patent, values: dict[str, str]) -> None:

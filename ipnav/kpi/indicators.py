@@ -28,6 +28,7 @@ from ipnav.kpi.catalog import INDICATORS, Indicator
 from ipnav.normalize import region as regions
 from ipnav.normalize.region import RegionRef
 from ipnav.store.reads import plain
+from ipnav.store.regions import BASES, BASIS_ZH, UNPLACED, region_bases
 from ipnav.store.warehouse import Warehouse, query_dicts
 from ipnav.value import flags
 from ipnav.value.flags import FlagPolicy
@@ -56,6 +57,7 @@ class IndicatorRequest:
     years: tuple[int, int] | None = None  # flows: first and last year (default: five years to the as-of year)
     patents: bool = False  # drill down: list the patents behind the total
     year: int | None = None  # flows: drill down into one year
+    region_basis: str = "all"  # all | address | a comma list of bases (ipnav.store.regions.BASES)
 
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
@@ -104,28 +106,33 @@ def make_request(
     )
 
 
-def _shares(con: duckdb.DuckDBPyConnection, counting: str) -> str:
-    """Temporary table (app_key, adcode, weight) attributing each patent to its patentees' regions."""
+def _shares(con: duckdb.DuckDBPyConnection, counting: str, bases: tuple[str, ...] = BASES) -> str:
+    """Temporary table (app_key, adcode, weight, basis) attributing each patent to its patentees' regions,
+    only through regions that rest on one of `bases`."""
     name = f"_shares_{uuid.uuid4().hex[:8]}"
+    allowed = "(" + ", ".join(f"'{b}'" for b in bases) + ")"
     if counting == "first":
         con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT app_key, applicant_adcode AS adcode, 1.0 AS weight "
-            "FROM patents WHERE coalesce(applicant_adcode, '') <> ''"
+            f"CREATE TEMP TABLE {name} AS SELECT app_key, applicant_adcode AS adcode, 1.0 AS weight, "
+            "coalesce(applicant_region_basis, 'address') AS basis "
+            f"FROM patents WHERE coalesce(applicant_adcode, '') <> '' "
+            f"AND coalesce(applicant_region_basis, 'address') IN {allowed}"
         )
     elif counting == "fractional":
         con.execute(
             f"""CREATE TEMP TABLE {name} AS
             WITH owners AS (
-                SELECT app_key, role, adcode FROM parties WHERE role IN ('applicant', 'assignee')
+                SELECT app_key, role, adcode, coalesce(region_basis, 'address') AS basis FROM parties
+                WHERE role IN ('applicant', 'assignee')
             ), chosen AS (  -- the applicants of record; assignees when a source names no applicant
                 SELECT o.* FROM owners o
                 JOIN (SELECT app_key, bool_or(role = 'applicant') AS has_applicant FROM owners GROUP BY 1) h
                   USING (app_key)
                 WHERE (o.role = 'applicant') = h.has_applicant
             )
-            SELECT app_key, adcode, weight FROM (
-                SELECT app_key, adcode, 1.0 / count(*) OVER (PARTITION BY app_key) AS weight FROM chosen
-            ) WHERE coalesce(adcode, '') <> ''"""
+            SELECT app_key, adcode, weight, basis FROM (
+                SELECT app_key, adcode, basis, 1.0 / count(*) OVER (PARTITION BY app_key) AS weight FROM chosen
+            ) WHERE coalesce(adcode, '') <> '' AND basis IN {allowed}"""
         )
     else:
         raise UsageError(f"counting {counting!r}: use first or fractional")
@@ -153,7 +160,7 @@ def compute(warehouse: Warehouse, request: IndicatorRequest) -> dict[str, Any]:
     by = _level_below(region, request.by)
     policy = request.policy
     con = warehouse.con
-    shares = _shares(con, request.counting)
+    shares = _shares(con, request.counting, region_bases(request.region_basis))
     created = [shares]
     try:
         meta: dict[str, Any] = {
@@ -161,6 +168,8 @@ def compute(warehouse: Warehouse, request: IndicatorRequest) -> dict[str, Any]:
             "counting": request.counting,
             "counting_zh": "第一专利权人" if request.counting == "first" else "分数计数(共同专利权人均分)",
             "region_source": "专利权人地址 → 2023年统计用区划代码 / patentee address → 2023 statistical division code",
+            "region_basis": list(region_bases(request.region_basis)),
+            "region_basis_zh": {b: BASIS_ZH[b] for b in (*BASES, *UNPLACED)},
         }
         if indicator.kind == "stock":
             scope = None
@@ -206,12 +215,17 @@ def _stock(
 ) -> dict[str, Any]:
     column = "high_value" if indicator.name.startswith("high_value") else "valid_invention"
     rows = con.execute(
-        f"""SELECT s.adcode, sum(s.weight) AS value, count(*) AS patents
+        f"""SELECT s.adcode, s.basis, sum(s.weight) AS value, count(*) AS patents
         FROM {flag_table} f JOIN {shares} s USING (app_key)
-        WHERE f.cnipa AND f.{column} AND s.adcode LIKE ? GROUP BY s.adcode""",
+        WHERE f.cnipa AND f.{column} AND s.adcode LIKE ? GROUP BY ALL""",
         [region.prefix + "%"],
     ).fetchall()
-    by_adcode = {code: (float(value), int(n)) for code, value, n in rows}
+    by_adcode: dict[str, tuple[float, int]] = {}
+    for code, _basis, value, n in rows:
+        old = by_adcode.get(code, (0.0, 0))
+        by_adcode[code] = (old[0] + float(value), old[1] + int(n))
+    if not region.prefix:
+        meta["unplaced"] = _unplaced(con, f"SELECT app_key FROM {flag_table} f WHERE f.cnipa AND f.{column}", shares)
     source = _population_source(indicator, request) if indicator.per_10k else ""
     pop_year = request.as_of.year if request.as_of.month == 12 and request.as_of.day == 31 else request.as_of.year - 1
     if source:
@@ -234,11 +248,36 @@ def _stock(
     total_patents = sum(n for _, n in by_adcode.values())
     result = _header(indicator, region, by, meta)
     result["total"] = figure(region, total_value, total_patents)
+    result["total"]["basis"] = _basis_counts([(c, b, n) for c, b, _, n in rows], "")
     if by:
         result["rows"] = _children(by_adcode, by, figure)
+        for row in result["rows"]:
+            row["basis"] = _basis_counts([(c, b, n) for c, b, _, n in rows], row["code"], by)
     if request.patents:
         result["patents"] = _stock_patents(con, flag_table, shares, column, region)
     return result
+
+
+def _basis_counts(rows: list[tuple[str, str, int]], code: str, by: str | None = None) -> dict[str, int]:
+    """Patents per region basis among rows (adcode, basis, patents) that fall in the row `code`
+    (all rows for the total): they add up to the figure's patent count."""
+    out = dict.fromkeys(BASES, 0)
+    for adcode, basis, n in rows:
+        if by is None or regions.group_code(adcode, by) == code:
+            out[basis] = out.get(basis, 0) + int(n)
+    return out
+
+
+def _unplaced(con: duckdb.DuckDBPyConnection, counted_sql: str, shares: str) -> dict[str, int]:
+    """Patents a country-wide figure counts that no region holds, by why (ambiguous, unresolved, abroad,
+    or a region on a basis left out)."""
+    rows = con.execute(
+        f"""SELECT CASE WHEN coalesce(p.applicant_adcode, '') <> '' THEN 'basis_left_out'
+                        ELSE coalesce(nullif(p.applicant_region_basis, ''), 'unresolved') END, count(*)
+        FROM ({counted_sql}) c JOIN patents p USING (app_key)
+        WHERE c.app_key NOT IN (SELECT app_key FROM {shares}) GROUP BY 1"""
+    ).fetchall()
+    return {str(k): int(v) for k, v in rows}
 
 
 def _children(by_adcode: dict[str, tuple[float, int]], by: str, figure: Any) -> list[dict[str, Any]]:
@@ -297,12 +336,19 @@ def _flow(
     if first > last:
         raise UsageError(f"years {first}-{last}: the first year comes after the last")
     rows = con.execute(
-        f"""SELECT s.adcode, year({date_col}) AS year, sum(s.weight) AS value, count(*) AS patents
+        f"""SELECT s.adcode, year({date_col}) AS year, sum(s.weight) AS value, count(*) AS patents, s.basis
         FROM patents p JOIN {shares} s USING (app_key)
         WHERE {condition} AND {date_col} <= ? AND year({date_col}) BETWEEN ? AND ? AND s.adcode LIKE ?
         GROUP BY ALL""",
         [request.as_of, first - 1, last, region.prefix + "%"],
     ).fetchall()
+    in_years = [(code, basis, n) for code, year, _, n, basis in rows if year >= first]
+    if not region.prefix:
+        counted = (
+            f"SELECT p.app_key FROM patents p WHERE {condition} AND {date_col} <= DATE '{request.as_of.isoformat()}' "
+            f"AND year({date_col}) BETWEEN {int(first)} AND {int(last)}"
+        )
+        meta["unplaced"] = _unplaced(con, counted, shares)
     years = list(range(first, last + 1))
     meta["years"] = [first, last]
     meta["note_zh"] = "当年数据截至统计日" if last == request.as_of.year else ""
@@ -317,14 +363,19 @@ def _flow(
 
     totals: dict[int, float] = {}
     grouped: dict[str, dict[int, float]] = {}
-    for adcode, year, value, _ in rows:
+    for adcode, year, value, _, _ in rows:
         totals[year] = totals.get(year, 0.0) + float(value)
         if by:
             key = regions.group_code(adcode, by)
             grouped.setdefault(key, {})
             grouped[key][year] = grouped[key].get(year, 0.0) + float(value)
     result = _header(indicator, region, by, meta)
-    result["total"] = {**region.as_dict(), "series": series(totals), "as_of": meta["as_of"]}
+    result["total"] = {
+        **region.as_dict(),
+        "series": series(totals),
+        "as_of": meta["as_of"],
+        "basis": _basis_counts(in_years, ""),
+    }
     if by:
         result["rows"] = [
             {
@@ -335,6 +386,7 @@ def _flow(
                 ),
                 "series": series(values),
                 "as_of": meta["as_of"],
+                "basis": _basis_counts(in_years, code, by),
             }
             for code, values in sorted(grouped.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
         ]

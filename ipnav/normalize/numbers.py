@@ -87,6 +87,8 @@ def parse_application_number(raw: str, country: str = "") -> AppNumber:
         return AppNumber(f"PCT/{cc}{year}/{int(serial):06d}", f"PCT/{cc}{year}/{int(serial):06d}", "WO")
     if compact.startswith("ZL"):
         compact = "CN" + compact[2:]
+    if re.fullmatch(r"(CN)?(\d{12}|\d{8})X", compact):  # check character X written without its dot
+        compact = compact[:-1] + ".X"
     match = re.match(r"^([A-Z]{2})?(\d+)(?:\.([\dX]))?$", compact)
     if not match:
         other = re.match(r"^([A-Z]{2})?([A-Z]{0,2}\d[\dA-Z]*)$", compact)

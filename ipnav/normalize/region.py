@@ -56,7 +56,8 @@ def _overrides() -> tuple[tuple[str, str], ...]:
     return tuple((r["pattern"], r["adcode"]) for r in reference.rows("adcode_overrides"))
 
 
-def _names_for(adcode: str) -> tuple[str, str, str]:
+def division_names(adcode: str) -> tuple[str, str, str]:
+    """(province, city, county) names of an adcode; municipalities are their own city."""
     provinces, cities, areas, _, _ = _divisions()
     province = provinces.get(adcode[:2], "")
     city = cities.get(adcode[:4], "")
@@ -124,7 +125,7 @@ def _cpca(addresses: list[str]) -> list[tuple[str, str, str, str]]:
 def _resolve_one(address: str, parsed: tuple[str, str, str, str]) -> Region:
     for pattern, code in _overrides():
         if pattern in address:
-            province, city, county = _names_for(code)
+            province, city, county = division_names(code)
             return Region(code, province, city, county, "matched")
     province_name, city_name, county_name, code = parsed
     if not code or code == "None" or len(code) != 6:
@@ -140,7 +141,7 @@ def _resolve_one(address: str, parsed: tuple[str, str, str, str]) -> Region:
         return Region()
     if code not in areas and not code.endswith("00"):
         return Region("", province_name, "", "", "unmatched")
-    province, city, county = _names_for(code)
+    province, city, county = division_names(code)
     return Region(code, province, city, county, "matched")
 
 
@@ -254,7 +255,8 @@ def region_for(code: str, level: str) -> RegionRef:
 
 
 @functools.lru_cache(maxsize=1)
-def _census() -> dict[str, int]:
+def census() -> dict[str, int]:
+    """Census 2020 residents by 2023 code (counties carried through code changes); "" is the country."""
     changes = {r["from"]: r["to"] for r in reference.rows("county_code_changes")}
     out: dict[str, int] = {}
     for r in reference.rows("population_census2020"):
@@ -287,7 +289,7 @@ def population(region: RegionRef, source: str, year: int) -> tuple[int | None, s
         code = region.code
         if region.level == "city" and code[:2] in MUNICIPALITIES:
             code = code[:2] + "0000"
-        value = _census().get(code)
+        value = census().get(code)
         return value, "2020"
     if source == "yearend":
         if region.level == "county" or (region.level == "city" and region.code[:2] not in MUNICIPALITIES):

@@ -31,9 +31,15 @@ _KEYWORDS: tuple[tuple[str, str, str], ...] = (
     ("无效", "lapsed", "invalidated"),
     ("终止", "lapsed", "terminated"),
     ("失效", "lapsed", ""),
+    ("专利申请权的转移", "pending", "transferred"),
+    ("专利权的转移", "valid", "transferred"),  # a patent right changes hands only while it exists
+    ("专利权人的姓名或者名称", "valid", "owner_changed"),
+    ("专利权授予", "valid", "granted"),
+    ("专利权的授予", "valid", "granted"),
     ("实质审查", "pending", "examination"),
     ("审查", "pending", "examination"),
     ("公开", "pending", "published"),
+    ("公布", "pending", "published"),  # 发明专利申请公布
     ("审中", "pending", ""),
     ("授权", "valid", "granted"),
     ("有效", "valid", ""),

@@ -41,10 +41,14 @@ SORTS = {"relevance": None, "ad": "ad", "pd": "pd", "gd": "gd", "value": None}
 _WRITER_HEAP = 128 << 20  # per writer; segments merge in the background
 
 
-_DOCS_SQL = (
-    "SELECT d.app_key, d.body, d.description, d.source_file, d.source_position FROM documents d WHERE d.kind = 'patent'"
-)
-StoredDoc = tuple[bytes, bytes, str, int]  # body, description, source file, position
+# each document with the regions inferred for its applicants (ipnav.store.regions), which no document holds
+_DOCS_SQL = """SELECT d.app_key, d.body, d.description, d.source_file, d.source_position, r.regions
+FROM documents d LEFT JOIN (
+    SELECT app_key, string_agg(concat_ws('|', role, seq, adcode, province_name, city_name, county_name), ';') AS regions
+    FROM parties WHERE region_basis IN ('user_table', 'applicant_history', 'applicant_name') GROUP BY app_key
+) r USING (app_key)
+WHERE d.kind = 'patent'"""
+StoredDoc = tuple[bytes, bytes, str, int, str | None]  # body, description, source file, position, regions
 
 
 def iter_stored(
@@ -65,20 +69,29 @@ def iter_stored(
     current: str | None = None
     group: list[StoredDoc] = []
     while rows := cursor.fetchmany(batch):
-        for app_key, body, description, source_file, position in rows:
+        for app_key, body, description, source_file, position, regions in rows:
             if app_key != current and group:
                 yield current, group  # type: ignore[misc]
                 group = []
             current = app_key
-            group.append((body, description, source_file, position))
+            group.append((body, description, source_file, position, regions))
     if group and current is not None:
         yield current, group
 
 
 def merged_patent(docs: list[StoredDoc]) -> Patent:
-    """The merged patent of one application's stored documents."""
-    patents = [r for r in (load_document(*d) for d in docs) if isinstance(r, Patent)]
-    return merge_documents(patents)
+    """The merged patent of one application's stored documents, with its applicants' inferred regions."""
+    patents = [r for r in (load_document(*d[:4]) for d in docs) if isinstance(r, Patent)]
+    merged = merge_documents(patents)
+    inferred = {}
+    for item in (docs[0][4] or "").split(";") if docs else []:
+        role, seq, adcode, province, city, county = (item.split("|") + [""] * 6)[:6]
+        inferred[(role, seq)] = (adcode, province, city, county)
+    for party in merged.parties:
+        found = inferred.get((party.role, str(party.sequence)))
+        if found and not party.adcode:
+            party.adcode, party.province_name, party.city_name, party.county_name = found
+    return merged
 
 
 def iter_patents(warehouse: Warehouse, app_keys: Iterable[str] | None = None) -> Iterator[Patent]:

@@ -65,10 +65,15 @@ class IndexBehind(UsageError):
 
 
 def _index_runs(workspace: Workspace, warehouse: Warehouse) -> tuple[int, int]:
-    """(last ingest run the index has seen, last run that stored documents)."""
+    """(last ingest run the index has seen, last run that stored documents or changed derived rows)."""
     marker = index_path(workspace) / "indexed-run"
     seen = int(marker.read_text()) if marker.exists() else 0
-    latest = int(warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM documents").fetchone()[0])  # type: ignore[index]
+    latest = int(
+        warehouse.con.execute(  # type: ignore[index]
+            "SELECT greatest((SELECT coalesce(max(run_id), 0) FROM documents), "
+            "(SELECT coalesce(max(run_id), 0) FROM touched_apps))"
+        ).fetchone()[0]
+    )
     return seen, latest
 
 
@@ -95,7 +100,9 @@ def sync_index(workspace: Workspace, warehouse: Warehouse) -> int:
         keys = [
             r[0]
             for r in warehouse.con.execute(
-                "SELECT DISTINCT app_key FROM documents WHERE run_id > ? AND kind = 'patent'", [seen]
+                "SELECT DISTINCT app_key FROM documents WHERE run_id > ? AND kind = 'patent' "
+                "UNION SELECT app_key FROM touched_apps WHERE run_id > ?",
+                [seen, seen],
             ).fetchall()
         ]
         count = index.update(warehouse, keys)

@@ -28,8 +28,10 @@ def merge_documents(documents: Iterable[Patent]) -> Patent:
     docs = sorted(documents, key=_recency)
     if len(docs) == 1:
         return docs[0]
-    latest = docs[-1]
-    merged = Patent(app_key=latest.app_key)
+    # records without a number (content keys K:...) linked to a numbered one take the number's key;
+    # linked among themselves, the smallest (ipnav.store.warehouse._LINKS_SQL)
+    numbered = [d.app_key for d in docs if not d.app_key.startswith("K:")]
+    merged = Patent(app_key=numbered[-1] if numbered else min(d.app_key for d in docs))
     for doc in docs:  # oldest first: later documents overwrite
         merged.app_number = doc.app_number or merged.app_number
         merged.country = doc.country or merged.country

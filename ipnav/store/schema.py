@@ -77,6 +77,11 @@ CREATE TABLE IF NOT EXISTS rejects (
     reason VARCHAR, raw_path VARCHAR, raw_size BIGINT, created_at TIMESTAMP, raw_sha256 VARCHAR
 );
 ALTER TABLE rejects ADD COLUMN IF NOT EXISTS raw_sha256 VARCHAR;
+-- where an applicant's region comes from (ipnav.store.regions): address, user_table, applicant_history ...
+ALTER TABLE parties ADD COLUMN IF NOT EXISTS region_basis VARCHAR;
+ALTER TABLE patents ADD COLUMN IF NOT EXISTS applicant_region_basis VARCHAR;
+-- applications whose derived rows changed without a new document (a region inferred, a record linked)
+CREATE TABLE IF NOT EXISTS touched_apps (run_id INTEGER, app_key VARCHAR);
 CREATE TABLE IF NOT EXISTS ingest_runs (
     run_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, paths VARCHAR, files INTEGER, records INTEGER,
     inserted INTEGER, updated INTEGER, unchanged INTEGER, rejected INTEGER, seconds DOUBLE, status VARCHAR

@@ -55,6 +55,30 @@ def _documents_table(items: list[Prepared], run_id: int) -> pa.Table:
     )
 
 
+# Records without a number (content key K:...) and the application they are: same title (spaces and
+# punctuation aside), same first applicant (normalised), same filing date. They join the one numbered
+# record of that description; without one, rows of one application (a CNKI export lists its A and its
+# B publication apart) join the smallest content key. Two numbered candidates: left alone.
+_LINKS_SQL = """
+WITH firsts AS (
+    SELECT p.app_key, p.filing_date, regexp_replace(lower(p.title), '[\\s\\p{P}\\p{S}]', '', 'g') AS t,
+           arg_min(a.name_norm, (a.role <> 'applicant', a.seq)) AS applicant
+    FROM patents p JOIN parties a ON a.app_key = p.app_key AND a.role IN ('applicant', 'assignee')
+    WHERE p.filing_date IS NOT NULL AND coalesce(p.title, '') <> ''
+    GROUP BY ALL
+), groups AS (
+    SELECT t, applicant, filing_date,
+           count(*) FILTER (WHERE app_key NOT LIKE 'K:%') AS numbered,
+           min(app_key) FILTER (WHERE app_key NOT LIKE 'K:%') AS numbered_key,
+           min(app_key) FILTER (WHERE app_key LIKE 'K:%') AS content_key
+    FROM firsts GROUP BY ALL HAVING count(*) > 1
+)
+SELECT f.app_key, CASE WHEN g.numbered = 1 THEN g.numbered_key ELSE g.content_key END AS target
+FROM firsts f JOIN groups g USING (t, applicant, filing_date)
+WHERE f.app_key LIKE 'K:%' AND g.numbered <= 1 AND f.app_key <> target
+"""
+
+
 class Warehouse:
     """DuckDB warehouse at `path` (":memory:" for tests)."""
 
@@ -238,6 +262,40 @@ class Warehouse:
                 self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_rows")
                 self.con.unregister("batch_rows")
 
+    def link_unnumbered(self, run_id: int) -> int:
+        """Merge each record without a number (a CNKI row, key K:...) into the application it is (see
+        `_LINKS_SQL`); returns how many were linked. Idempotent."""
+        if not self.con.execute("SELECT 1 FROM patents WHERE app_key LIKE 'K:%' LIMIT 1").fetchone():
+            return 0
+        pairs = self.con.execute(_LINKS_SQL).fetchall()
+        if not pairs:
+            return 0
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("links", pa.table({"orphan": [p[0] for p in pairs], "target": [p[1] for p in pairs]}))
+            con.execute(
+                "UPDATE documents SET app_key = l.target, run_id = ? FROM links l WHERE documents.app_key = l.orphan",
+                [run_id],
+            )
+            con.execute("INSERT INTO touched_apps SELECT ?, orphan FROM links", [run_id])
+            con.unregister("links")
+            apps = {p[0] for p in pairs} | {p[1] for p in pairs}
+            self._delete_derived(apps)
+            targets = {p[1] for p in pairs}
+            con.register("affected", pa.table({"app_key": sorted(targets)}))
+            stored = con.execute(
+                "SELECT d.doc_key, d.app_key, d.body, d.description, d.source_file, d.source_position "
+                "FROM documents d SEMI JOIN affected a USING (app_key)"
+            ).fetchall()
+            con.unregister("affected")
+            self._insert_derived([], stored, targets)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return len(pairs)
+
     def add_rejects(self, rejects: Sequence[Reject], run_id: int, rejects_dir: Path | None) -> int:
         """Record rejects (idempotent: the same reject of the same bytes is stored once)."""
         new = 0
@@ -280,6 +338,11 @@ class Warehouse:
             [run_id, dt.datetime.now(), "\n".join(paths)],
         )
         return run_id
+
+    def current_run(self) -> int:
+        """The id of the latest ingest run (0 before the first)."""
+        row = self.con.execute("SELECT max(run_id) FROM ingest_runs").fetchone()
+        return int(row[0] or 0) if row else 0
 
     def finish_run(self, run_id: int, summary: dict[str, Any], status: str) -> None:
         """Record the end of an ingest run with its summary and status."""
