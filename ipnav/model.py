@@ -87,6 +87,7 @@ class Citation:
     date: dt.date | None = None
     text: str = ""  # non-patent literature text, or the cited name
     category: str = ""  # "examiner", "applicant", "other", or an X/Y/A search category
+    number_raw: str = ""  # the number as the source wrote it, when the canonical form differs
 
 
 @dataclass(slots=True)

@@ -19,15 +19,18 @@ def test_stats_counts_by_format_country_type_year_status(full_workspace: Workspa
     stats = cli_json("stats", workspace=full_workspace.root)
     assert stats["by_source_format"]["uspto_v4"] > 400
     assert stats["by_source_format"]["cnipa_old"] == 3
-    # csv applications: cnki 4,800 + patentics 7,805 + 4,483 (172 in both) + epub_beijing 1,770 less the 174 rows
-    # whose 13-character numbers end in the check character X without a dot (rejected today, issue 14)
-    assert stats["by_source_format"]["csv"] == 4800 + 7805 + 4483 - 172 + 1770 - 174
+    # csv documents: cnki 4,800 + patentics 7,805 + 4,483 (172 in both) + epub_beijing 1,770, of which three
+    # publications (CN105872940A, CN106888372A, CN108111839A) are also in the Patentics exports: one document each
+    assert stats["by_source_format"]["csv"] == 4800 + 7805 + 4483 - 172 + 1770 - 3
+    # the CNIPA search system's BIFF files: every row, and the four transfers their status column records
+    assert stats["by_source_format"]["xls"] == 751 + 110 + 5 + 4
     assert stats["by_source_format"]["sql_dump"] == 4800
     assert stats["by_country"]["US"] > 450 and stats["by_country"]["CN"] > 4000
     assert stats["by_patent_type"]["design"] > 300
     assert stats["by_filing_year"]["2014"] >= 3
     assert sum(stats["by_legal_status"].values()) == stats["patents"]
-    assert stats["transactions"] == 10
+    # 10 recorded assignments and pledges, 39 transfers in the ThunderSoft 法律描述 lists, 4 in the .xls statuses
+    assert stats["transactions"] == 10 + 39 + 4
     assert stats["rejects"] > 0 and "file" in stats["rejects_by_reason"]
 
 

@@ -18,7 +18,7 @@ from ipnav.model import Citation, Classification, Party, Patent, Priority, Publi
 from ipnav.normalize.classification import canonical_symbol
 from ipnav.normalize.dates import parse_date
 from ipnav.normalize.names import normalize_name
-from ipnav.normalize.numbers import normalize_publication_number, parse_application_number
+from ipnav.normalize.numbers import normalize_publication_number, parse_application_number, structured_number
 from ipnav.normalize.status import cn_type_from_number, type_from_kind
 
 _CLAIM_REF_RE = re.compile(
@@ -64,8 +64,12 @@ _DATE8_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 def patent_citation(raw_number: str, country: str, kind: str, date: str, category: str, name: str = "") -> Citation:
     """A citation of a patent document with its number in canonical spelling."""
     plain = _PLAIN_NUMBER_RE.match(raw_number) if country in ("US", "") else None
+    cited_date = _citation_date(date)
+    structured = None if plain else structured_number(raw_number, country, cited_date.year if cited_date else None)
     if plain:  # fast path for the common US form `5125384`, `D0038206`
         number, kind_code = f"US{plain.group(1) or ''}{plain.group(2)}", kind
+    elif structured:  # EP application with check digit, JP era year, design suffix: kept as they are
+        number, kind_code = structured, kind
     else:
         try:
             number, kind_code = normalize_publication_number(raw_number, country or "US", kind)
@@ -76,9 +80,10 @@ def patent_citation(raw_number: str, country: str, kind: str, date: str, categor
         number=number,
         country=country,
         kind_code=kind_code,
-        date=_citation_date(date),
+        date=cited_date,
         text=name,
         category=_category(category),
+        number_raw=raw_number if number != f"{country}{raw_number}" else "",
     )
 
 

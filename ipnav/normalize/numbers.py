@@ -135,6 +135,41 @@ def normalize_publication_number(raw: str, country: str = "", kind: str = "") ->
     return f"{cc}{series or ''}{digits}", (kind_in or kind or "").upper()
 
 
+# Number structures that the plain `CC + digits` form would lose (ipnav keeps them in the canonical form):
+_EP_APPLICATION = re.compile(r"^(\d{8})(?:\.(\d))?$")  # EP application, 8 digits and its check digit
+_JP_ERA = re.compile(r"^([A-Z])?\s*(\d{1,2})-(\d{1,6})$")  # JP era year and serial: 2-82707 (Heisei 2)
+_JP_YEAR = re.compile(r"^((?:19|20)\d{2})-(\d{1,6})$")  # JP 2007-146337
+_DESIGN_SUFFIX = re.compile(r"^(\d{9})-(\d{4})$")  # EU design registration and design number
+_ERAS = (("R", 2018), ("H", 1988), ("S", 1925))  # Reiwa, Heisei, Showa: western year = base + era year
+
+
+def structured_number(raw: str, country: str, year: int | None = None) -> str | None:
+    """Canonical form of a cited number whose structure matters, or None for the ordinary forms.
+
+    >>> structured_number("08290305.5", "EP"), structured_number("2-82707", "JP", 1990)
+    ('EP08290305.5', 'JPH02-082707')
+    >>> structured_number("000798897-0021", "EM"), structured_number("2007-146337", "JP")
+    ('EM000798897-0021', 'JP2007-146337')
+    """
+    text = _clean(raw).replace(" ", "")
+    cc = country.upper()
+    if text[:2] == cc:
+        text = text[2:]
+    if cc == "EP" and (match := _EP_APPLICATION.match(text)):
+        return f"EP{match.group(1)}" + (f".{match.group(2)}" if match.group(2) else "")
+    if cc == "JP" and (match := _JP_YEAR.match(text)):
+        return f"JP{match.group(1)}-{int(match.group(2)):06d}"
+    if cc == "JP" and (match := _JP_ERA.match(text)):
+        era_year = int(match.group(2))
+        letter = match.group(1) or next(
+            (era for era, base in _ERAS if year is not None and abs(base + era_year - year) <= 1), ""
+        )
+        return f"JP{letter}{era_year:02d}-{int(match.group(3)):06d}"
+    if (match := _DESIGN_SUFFIX.match(text)) and cc:
+        return f"{cc}{match.group(1)}-{match.group(2)}"
+    return None
+
+
 def split_number_variants(raw: str) -> list[str]:
     """Keys under which a user-typed number may be stored (application key, publication number)."""
     variants: list[str] = []

@@ -211,7 +211,7 @@ def _child_rows(cols: Columns, p: Patent) -> None:
         cols["citations"],
         _CITATION,
         [
-            (k, seq, c.kind, c.number, c.country, c.kind_code, c.date, c.text, c.category)
+            (k, seq, c.kind, c.number, c.country, c.kind_code, c.date, c.text, c.category, c.number_raw)
             for seq, c in enumerate(p.citations, 1)
         ],
     )
@@ -271,7 +271,7 @@ _PARTY = (
 )
 _CLASSIFICATION = ("app_key", "scheme", "symbol", "main")
 _PRIORITY = ("app_key", "country", "number", "date")
-_CITATION = ("app_key", "seq", "kind", "number", "country", "kind_code", "date", "text", "category")
+_CITATION = ("app_key", "seq", "kind", "number", "country", "kind_code", "date", "text", "category", "number_raw")
 _SEI = ("app_key", "sei_code", "sei_name", "category_code", "category_name", "pattern", "symbol")
 _OWNER = ("app_key", "name", "entity", "etype")
 _PAIR = ("app_key", "a", "b")

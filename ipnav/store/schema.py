@@ -82,6 +82,7 @@ ALTER TABLE parties ADD COLUMN IF NOT EXISTS region_basis VARCHAR;
 ALTER TABLE patents ADD COLUMN IF NOT EXISTS applicant_region_basis VARCHAR;
 -- applications whose derived rows changed without a new document (a region inferred, a record linked)
 CREATE TABLE IF NOT EXISTS touched_apps (run_id INTEGER, app_key VARCHAR);
+ALTER TABLE citations ADD COLUMN IF NOT EXISTS number_raw VARCHAR;
 CREATE TABLE IF NOT EXISTS ingest_runs (
     run_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, paths VARCHAR, files INTEGER, records INTEGER,
     inserted INTEGER, updated INTEGER, unchanged INTEGER, rejected INTEGER, seconds DOUBLE, status VARCHAR
