@@ -8,6 +8,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
@@ -29,11 +30,16 @@ def nav(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, dict[str, 
     paths = [shared("uspto", "grants_red_book"), shared("cn", "cnipa_xml"), shared("cn", "records", "cnki_patents.csv")]
     ws = Workspace(tmp_path_factory.mktemp("nav") / "ws")
     load(paths, ws)
+    # the application each parsed record belongs to, as ingest linked it (a CNKI row without a number lists
+    # an application's A and B publications apart: one application, counted once)
+    con = duckdb.connect(str(ws.warehouse_path), read_only=True)
+    owner = dict(con.execute("SELECT doc_key, app_key FROM documents").fetchall())
+    con.close()
     docs: dict[str, list[Patent]] = {}
     for source in iter_sources(paths):
         for item in parse_source(source):
             if isinstance(item, Patent):
-                docs.setdefault(item.app_key, []).append(item)
+                docs.setdefault(owner[item.doc_key], []).append(item)
     return ws, {key: merge_documents(group) for key, group in docs.items()}
 
 

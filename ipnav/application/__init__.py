@@ -131,8 +131,6 @@ class Ipnav(TopicOperations, PlanOperations):
         from ipnav.ingest.run import ingest
         from ipnav.ingest.sources import InputLimits
         from ipnav.search.service import sync_index
-        from ipnav.store import regions
-        from ipnav.store.regions import infer
         from ipnav.value.service import refresh
 
         conf = self.settings
@@ -143,14 +141,7 @@ class Ipnav(TopicOperations, PlanOperations):
                 progress(0, "search index")
             indexed.append(sync_index(self.workspace, wh))
 
-        def link_and_place(wh: Warehouse) -> None:
-            if progress:
-                progress(0, "regions")
-            wh.link_unnumbered(wh.current_run())
-            infer(wh.con, wh.current_run(), self.workspace.root / regions.TABLE_NAME)
-
-        steps: list[Callable[[Warehouse], object]] = [link_and_place]
-        steps += [update_index] if index else []
+        steps: list[Callable[[Warehouse], object]] = [update_index] if index else []
         steps.append(lambda wh: refresh(wh, conf))
         with holding() if holding else nullcontext():
             summary = ingest(

@@ -84,7 +84,7 @@ def ingest(
     else:
         summary = ipnav.ingest(paths, **options)
     data = summary.as_dict()
-    keys = ("files", "records", "inserted", "updated", "unchanged", "rejected", "seconds")
+    keys = ("files", "records", "inserted", "updated", "unchanged", "rejected", "seconds", "linked", "regions")
 
     def show(_: Any) -> None:
         problems(file_problems)
@@ -93,6 +93,7 @@ def ingest(
             f"更新 updated {summary.updated} · 未变 unchanged {summary.unchanged} · "
             f"拒收 rejected {summary.rejected} · {summary.seconds:.1f}s"
         )
+        problems(summary.regions.get("problems", []))
         if summary.rejected:
             out.print("see `ipnav rejects` for the file, record, field and reason of each reject")
 

@@ -12,14 +12,16 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ipnav.config import Workspace
 from ipnav.errors import InputFileError
 from ipnav.ingest import pipeline, registry
 from ipnav.ingest.sources import InputLimits, Source, iter_sources
 from ipnav.model import Record, Reject
+from ipnav.store import regions
 from ipnav.store.prepare import Prepared, prepare
 from ipnav.store.reference import ensure_reference
 from ipnav.store.warehouse import Warehouse
@@ -42,8 +44,10 @@ class IngestSummary:
     seconds: float = 0.0
     run_id: int = 0
     indexed: int = 0
+    linked: int = 0  # records without a number joined to the application they are
+    regions: dict[str, Any] = field(default_factory=dict)  # applicants per region basis, user-table problems
 
-    def as_dict(self) -> dict[str, int | float]:
+    def as_dict(self) -> dict[str, Any]:
         """The summary as plain data (seconds rounded)."""
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
@@ -130,6 +134,16 @@ def collect_sources(paths: list[Path], limits: InputLimits | None = None) -> lis
     return list(iter_sources(paths, limits))
 
 
+def _settle(warehouse: Warehouse, workspace: Workspace, summary: IngestSummary, progress: Progress | None) -> None:
+    """Once the records are in: reference tables, one application one record (records without a number
+    join the application they are), then every applicant's region with its basis (ipnav.store.regions)."""
+    ensure_reference(warehouse.con)
+    if progress:
+        progress(0, "regions")
+    summary.linked = warehouse.link_unnumbered(summary.run_id)
+    summary.regions = regions.infer(warehouse.con, summary.run_id, workspace.root / regions.TABLE_NAME).as_dict()
+
+
 def ingest(
     paths: list[Path],
     workspace: Workspace,
@@ -202,7 +216,7 @@ def ingest(
                     writing.result()
             finally:
                 writer.shutdown(wait=True)
-            ensure_reference(warehouse.con)
+            _settle(warehouse, workspace, summary, progress)
             for step in after:
                 step(warehouse)
             status = "done"

@@ -322,6 +322,15 @@ def _stock_patents(
     return out
 
 
+def _flow_counted(indicator: Indicator, as_of: dt.date, first: int, last: int) -> str:
+    """SQL of the patents a country-wide flow figure counts in its years."""
+    date_col, condition = _FLOW_SQL[indicator.name]
+    return (
+        f"SELECT p.app_key FROM patents p WHERE {condition} AND {date_col} <= DATE '{as_of.isoformat()}' "
+        f"AND year({date_col}) BETWEEN {int(first)} AND {int(last)}"
+    )
+
+
 def _flow(
     con: duckdb.DuckDBPyConnection,
     indicator: Indicator,
@@ -344,11 +353,7 @@ def _flow(
     ).fetchall()
     in_years = [(code, basis, n) for code, year, _, n, basis in rows if year >= first]
     if not region.prefix:
-        counted = (
-            f"SELECT p.app_key FROM patents p WHERE {condition} AND {date_col} <= DATE '{request.as_of.isoformat()}' "
-            f"AND year({date_col}) BETWEEN {int(first)} AND {int(last)}"
-        )
-        meta["unplaced"] = _unplaced(con, counted, shares)
+        meta["unplaced"] = _unplaced(con, _flow_counted(indicator, request.as_of, first, last), shares)
     years = list(range(first, last + 1))
     meta["years"] = [first, last]
     meta["note_zh"] = "当年数据截至统计日" if last == request.as_of.year else ""
