@@ -107,11 +107,22 @@ def test_concentration_and_network(nav: tuple[Workspace, dict[str, Patent]]) -> 
 
 def test_regions_and_sei(nav: tuple[Workspace, dict[str, Patent]]) -> None:
     ws, _ = nav
-    provinces = {r["applicant_province"]: r["applications"] for r in analysis(ws, "regions")}
-    assert provinces == {"云南省": 1, "浙江省": 2}  # cn_old1 (昆明), cn_old4 (温州), cn_new2 (杭州)
-    option = cli_json("analyze", "regions", workspace=ws.root)["option"]  # type: ignore[index]
+    strict = analysis(ws, "regions", "--region-basis", "address")  # the records' own addresses only
+    assert {r["applicant_province"]: r["applications"] for r in strict} == {"云南省": 1, "浙江省": 2}
+    # cn_old1 (昆明), cn_old4 (温州), cn_new2 (杭州); the CNKI rows have no address
+    option = cli_json("analyze", "regions", "--region-basis", "address", workspace=ws.root)["option"]  # type: ignore[index]
     assert option["series"][0]["map"] == "china"
     assert {d["name"]: d["value"] for d in option["series"][0]["data"]} == {"云南": 1, "浙江": 2}  # map names
+    answer = cli_json("analyze", "regions", "--as-of", AS_OF, workspace=ws.root)
+    assert isinstance(answer, dict)
+    for row in answer["rows"]:  # every row says what its figure rests on, and the parts add up
+        assert row["applications"] == sum(
+            row[b] for b in ("address", "user_table", "applicant_history", "applicant_name")
+        )
+    yunnan = next(r for r in answer["rows"] if r["applicant_province"] == "云南省")
+    assert yunnan["address"] == 1 and yunnan["applicant_name"] > 20  # 云南XX大学 ... at the start of the name
+    assert sum(answer["region_basis"].values()) == answer["applications"]
+    assert answer["region_basis"]["unresolved"] > 0 and answer["region_basis"]["abroad"] > 0
     sei = analysis(ws, "sei")
     assert any(r["sei_code"].startswith("1.") for r in sei)
 
