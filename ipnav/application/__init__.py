@@ -229,6 +229,26 @@ class Ipnav(TopicOperations, PlanOperations):
         with self.reading(wh) as reader:
             return reads.stats(reader)
 
+    def regions(self, *, apply: bool = False, wh: Warehouse | None = None) -> dict[str, Any]:
+        """Where applicants' regions come from (per basis) and the state of the user's table
+        `applicant_regions.csv`; `apply` infers them again (after editing the table) and updates the index."""
+        from ipnav.store import regions
+
+        table = self.workspace.root / regions.TABLE_NAME
+        if apply:
+            from ipnav.search.service import sync_index
+
+            with self.writing("regions") as writer:
+                run_id = writer.start_run([str(table)])
+                summary = regions.infer(writer.con, run_id, table)
+                sync_index(self.workspace, writer)
+                writer.finish_run(run_id, {"files": 1 if table.exists() else 0, "records": 0, "inserted": 0,
+                                           "updated": summary.changed, "unchanged": 0, "rejected": 0,
+                                           "seconds": 0.0}, "done")  # fmt: skip
+                return {**regions.report(writer.con, table), "changed": summary.changed}
+        with self.reading(wh) as reader:
+            return regions.report(reader.con, table)
+
     def rejects(self, *, limit: int | None = None, run: int | None = None, wh: Warehouse | None = None) -> list[Any]:
         """Rejected records: file, record position, field and reason."""
         from ipnav.store import reads

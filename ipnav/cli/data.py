@@ -136,6 +136,34 @@ def rejects(
 
 
 @app.command()
+def regions(
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Infer the regions again, after editing applicant_regions.csv")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Where applicants' regions come from: the record's address, your table WORKSPACE/applicant_regions.csv
+    (applicant, address or adcode), the applicant's other records, a place in its name; and how many have none."""
+
+    def show(data: dict[str, Any]) -> None:
+        zh = data["basis_zh"]
+        table(
+            ["依据 basis", "说明", "申请 applications", "申请人 applicants"],
+            [(b, zh[b], n, data["applicants"].get(b, 0)) for b, n in data["applications"].items()],
+        )
+        info = data["table"]
+        state = "未建立 not present" if not info["exists"] else (
+            "已修改，请运行 `ipnav regions --apply` / changed since applied" if info["changed_since_applied"]
+            else "已应用 applied")  # fmt: skip
+        out.print(f"对照表 table: {info['path']} ({state})")
+        if "changed" in data:
+            out.print(f"地区有变化的申请 applications whose region changed: {data['changed']}")
+        problems(info["problems"])
+
+    respond(application().regions(apply=apply), as_json, show)
+
+
+@app.command()
 def stats(as_json: JsonOption = False) -> None:
     """Counts by source format, country, patent type, filing year and legal status; rejects."""
 
@@ -151,6 +179,7 @@ def stats(as_json: JsonOption = False) -> None:
             ("by_legal_status", "法律状态 legal status"),
             ("by_filing_year", "申请年 filing year"),
             ("by_applicant_province", "省份 province"),
+            ("by_region_basis", "地区依据 region basis"),
         ):
             table([title, "数量 count"], [(name or "-", n) for name, n in data[key].items()])
 

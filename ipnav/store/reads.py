@@ -25,6 +25,8 @@ _GROUPS: dict[str, str] = {
     "legal_status": "SELECT legal_status AS key, count(*) AS n FROM patents GROUP BY 1 ORDER BY 2 DESC",
     "applicant_province": "SELECT applicant_province AS key, count(*) AS n FROM patents "
     "WHERE applicant_province <> '' GROUP BY 1 ORDER BY 2 DESC",
+    "region_basis": "SELECT coalesce(nullif(applicant_region_basis, ''), 'unresolved') AS key, count(*) AS n "
+    "FROM patents GROUP BY 1 ORDER BY 2 DESC",
 }
 
 

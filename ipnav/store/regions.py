@@ -255,3 +255,24 @@ def table_changed(con: duckdb.DuckDBPyConnection, table_path: Path) -> bool:
     """Has the user's table changed since regions were last inferred?"""
     row = con.execute("SELECT value FROM meta WHERE key = 'region_table'").fetchone()
     return (row[0] if row else "") != _digest(table_path)
+
+
+def report(con: duckdb.DuckDBPyConnection, table_path: Path) -> dict[str, Any]:
+    """Where the warehouse's regions come from: applicants and applications per basis, and the user table."""
+    patents = dict(
+        con.execute(
+            "SELECT coalesce(nullif(applicant_region_basis, ''), 'unresolved'), count(*) FROM patents GROUP BY 1"
+        ).fetchall()
+    )
+    _, table_problems = read_table(table_path)
+    return {
+        "applications": {b: int(patents.get(b, 0)) for b in (*BASES, *UNPLACED)},
+        "applicants": counts(con),
+        "basis_zh": BASIS_ZH,
+        "table": {
+            "path": str(table_path),
+            "exists": table_path.exists(),
+            "changed_since_applied": table_path.exists() and table_changed(con, table_path),
+            "problems": table_problems,
+        },
+    }
