@@ -36,6 +36,12 @@ EXPECTED = {
     "NANOFCM ASIA PTE.LTD.": "enterprise",
     "R. M. Industries": "enterprise",
     "10x Genomics, Inc.": "enterprise",
+    "ALKALOID AD SKOPJE": "enterprise",  # AD (акционерско друштво), then the seat
+    # other: hospitals, associations, schools below university level
+    "青岛市市立医院": "other",
+    "CHILDREN'S HOSPITAL MEDICAL CENTER": "other",
+    "IMEC非营利协会": "other",
+    "天津市宝坻区第十一中学": "other",
     # universities, institutes, government
     "深圳技术大学": "university",
     "Kyungpook National University Industry-Academic Cooperation Foundation": "university",

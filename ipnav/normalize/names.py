@@ -4,7 +4,7 @@
   forms are unified (`Co., Ltd.` -> `CO LTD`) but kept.
 * `canonical_name` (the analysis key): company forms dropped, so 华为技术有限公司 and
   华为技术股份有限公司 count as one applicant.
-* `applicant_type`: enterprise, university, institute, government or individual, from the name.
+* `applicant_type`: enterprise, university, institute, government, individual or other, from the name.
 
 Both spellings start from `fold_name`: full/half width folded (NFKC), spaces collapsed, and one
 bracket convention: full-width （） in Chinese names, ASCII () in others.
@@ -85,6 +85,14 @@ _INSTITUTE = re.compile(
     re.I,
 )
 _GOVERNMENT = re.compile(r"政府|委员会|管理局|人民政府|局$|部$|办公室|government|ministry|agency|department of", re.I)
+# hospitals, associations, foundations, schools below university level: neither firm, college, institute nor state
+_OTHER = re.compile(
+    r"医院|卫生院|诊所|协会|学会|联合会|商会|基金会|合作社|中学|小学|幼儿园|"
+    r"hospital|clinic|association|foundation|society|verein",
+    re.I,
+)
+# a two-letter company form followed by the company's seat, in capitals: "ALKALOID AD SKOPJE"
+_FORM_BEFORE_SEAT = re.compile(r"\s(?:AD|DD|DOO|D\.O\.O\.|A\.D\.|AG|SA|SPA|S\.A\.)\s+[A-Z][A-Z\-]+$")
 _STATE_AS_APPLICANT = re.compile(r"as represented by|secretary of|government of", re.I)  # before company words
 # company forms in many languages, where they stand (at the end: "Acushnet Company", "Bernhardt L.L.C.",
 # "Binda Italia S.R.L.", "CHIESI FARMACEUTICI S.P.A.", "Novo Nordisk A/S"; two-letter ones only in capitals,
@@ -113,11 +121,12 @@ def _enterprise(name: str) -> bool:
         or _FORM_AT_END.search(text)
         or _CAPITAL_FORM_AT_END.search(text)
         or _COMPANY_WORD.search(text)
+        or _FORM_BEFORE_SEAT.search(text)
     )
 
 
 def applicant_type(name: str) -> str:
-    """enterprise | university | institute | government | individual, from the name alone."""
+    """enterprise | university | institute | government | individual | other, from the name alone."""
     company = re.search(r"公司", name)
     if re.search(r"大学|university", name, re.I) and not company:
         return "university"
@@ -127,6 +136,8 @@ def applicant_type(name: str) -> str:
         return "university"
     if _STATE_AS_APPLICANT.search(name):
         return "government"
+    if _OTHER.search(name) and not company:
+        return "other"
     if _enterprise(name):
         return "enterprise"
     if _GOVERNMENT.search(name):
@@ -142,4 +153,5 @@ APPLICANT_TYPES = {
     "institute": "科研院所",
     "government": "机关团体",
     "individual": "个人",
+    "other": "其他",
 }
