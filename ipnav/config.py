@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         "assume_valid", description="Granted records without legal status: assume_valid | exclude"
     )
     counting: str = Field("first", description="Regional attribution: first (patentee) | fractional")
+    home_region: str = Field(
+        "", description="The region the home page shows: name or adcode (重庆市, 500000); empty: all of China"
+    )
     value_weights: dict[str, float] = Field(
         default_factory=dict, description="Value score weights overriding the defaults (name -> weight)"
     )

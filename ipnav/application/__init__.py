@@ -13,6 +13,7 @@ to date by `ingest` and `reindex` only.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import time
 from collections.abc import Callable, Iterator
@@ -228,6 +229,13 @@ class Ipnav(TopicOperations, PlanOperations):
 
         with self.reading(wh) as reader:
             return reads.stats(reader)
+
+    def dashboard(self, as_of: dt.date | None = None, wh: Warehouse | None = None) -> dict[str, Any]:
+        """The home region's dashboard: headline indicators with their change and plan target, sub-regions,
+        top applicants and IPC fields, plan status, last ingest, and the shares without region or status."""
+        from ipnav.application.dashboard import dashboard
+
+        return dashboard(self, as_of, wh)
 
     def regions(self, *, apply: bool = False, wh: Warehouse | None = None) -> dict[str, Any]:
         """Where applicants' regions come from (per basis) and the state of the user's table

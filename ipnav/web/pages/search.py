@@ -10,11 +10,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ipnav.application.options import IndicatorOptions, SearchOptions, ValueOptions
+from ipnav.application.options import SearchOptions, ValueOptions
 from ipnav.errors import IpnavError
+from ipnav.normalize.region import short_name
 from ipnav.store.snapshot import memo
 from ipnav.web import lanes
-from ipnav.web.render import download, render
+from ipnav.web.pages.assets import map_names
+from ipnav.web.render import download, render, script_json
 from ipnav.web.security import AppDep, UserDep, WarehouseDep
 
 router = APIRouter(include_in_schema=False)
@@ -40,15 +42,19 @@ SEARCH_FIELDS = (
 
 @router.get("/")
 async def home(request: Request, ipnav: AppDep, wh: WarehouseDep, user: UserDep) -> HTMLResponse:
-    """The home page: what the warehouse holds, headline indicators and topics."""
+    """The home page: the home region's dashboard (setting `home_region`), what the warehouse holds, topics."""
 
     def work() -> dict[str, Any]:
-        by_province = IndicatorOptions(by="province")
-        headline = [
-            ipnav.indicator(name, by_province, wh=wh)
-            for name in ("valid_invention_per_10k", "high_value_invention_per_10k")
-        ]
-        return {"stats": ipnav.stats(wh), "headline": headline, "topics": ipnav.topics(wh)[:8]}
+        board = ipnav.dashboard(wh=wh)
+        key = board["map"]
+        map_data = []
+        if key:  # the first headline figure of each sub-region, named as the map file names it
+            names = map_names(key)
+            for row in board["headline"][0]["rows"]:
+                if row["code"] and row["value"] is not None:
+                    map_data.append({"name": names.get(short_name(row["name"]), row["name"]), "value": row["value"]})
+        return {"board": board, "map_data": script_json(map_data), "map_key": key,
+                "stats": ipnav.stats(wh), "topics": ipnav.topics(wh)[:8]}  # fmt: skip
 
     return render(request, "home.html", **await lanes.heavy(memo, wh, ("home", dt.date.today()), work))
 

@@ -27,14 +27,17 @@
     var mapData = document.getElementById("map-data");
     var mapEl = document.getElementById("indicator-map");
     if (mapData && mapEl) {
-      fetch("/assets/china.json").then(function (r) { return r.json(); }).then(function (geo) {
-        window.echarts.registerMap("china", geo);
+      // the China map, or a province's (data-map names the file: /assets/map/chongqing.json)
+      var key = mapEl.getAttribute("data-map") || "china";
+      var url = key === "china" ? "/assets/china.json" : "/assets/map/" + key + ".json";
+      fetch(url).then(function (r) { return r.json(); }).then(function (geo) {
+        window.echarts.registerMap(key, geo);
         var values = JSON.parse(mapData.textContent);
         var max = Math.max.apply(null, values.map(function (v) { return v.value || 0; }).concat([0.0001]));
         draw(mapEl, {
           tooltip: { trigger: "item" },
           visualMap: { min: 0, max: max, left: "left", text: ["高", "低"], calculable: true },
-          series: [{ type: "map", map: "china", roam: true, data: values }],
+          series: [{ type: "map", map: key, roam: true, data: values }],
         });
       });
     }
