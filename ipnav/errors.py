@@ -45,6 +45,10 @@ class WarehouseBusy(WorkspaceError):
     status = 503
 
 
+class ServeError(IpnavError):
+    """The web platform cannot start (a port in use): exit status 1."""
+
+
 class InputFileError(IpnavError):
     """A whole file is unusable: empty, truncated, or not a format ipnav reads."""
 

@@ -9,6 +9,7 @@ opens it, and switches to English. Screenshots of each page go to `test-artifact
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -21,7 +22,7 @@ import uvicorn
 
 from ipnav.config import Settings
 from ipnav.web.app import create_app
-from tests.conftest import ROOT, SAMPLE, run_cli
+from tests.conftest import ROOT, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("IPNAV_ARTIFACTS", ROOT / "test-artifacts"))
@@ -38,13 +39,22 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+DEMO: dict[str, str] = {}  # what `ipnav demo` printed: the admin password
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ws = tmp_path_factory.mktemp("browser") / "ws"
-    assert run_cli("ingest", str(SAMPLE), workspace=ws).returncode in (0, 3)
+    built = run_cli("demo", "--no-serve", workspace=ws)  # the newcomer's path: sample, home region, admin
+    assert built.returncode == 0, built.stderr
+    found = re.search(r"admin account: admin / (\S+)", built.stdout)
+    assert found, built.stdout
+    DEMO["admin_password"] = found.group(1)
+    again = run_cli("demo", "--no-serve", workspace=ws)
+    assert again.returncode == 0 and "admin account" not in again.stdout  # the password is printed once
     assert run_cli("user", "add", "ana", "--role", "analyst", workspace=ws, stdin=PASSWORD + "\n").returncode == 0
     port = _free_port()
-    config = uvicorn.Config(create_app(Settings(workspace=ws)), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(Settings.load(ws)), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -230,4 +240,32 @@ def test_plan_monitoring_page(server: str, browser: object, tmp_path: Path) -> N
     assert "一、总体情况" in [p.text for p in Document(str(target)).paragraphs]
     assert external == [], external
     assert violations == [], violations
+    context.close()
+
+
+def test_home_page_is_the_demo_regions_dashboard(server: str, browser: object) -> None:
+    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    violations = _watch_console(page)
+    page.goto(server + "/login")
+    page.fill("input[name=name]", "admin")
+    page.fill("input[name=password]", DEMO["admin_password"])  # as `ipnav demo` printed it
+    page.click("button[type=submit].primary")
+    page.wait_for_url(server + "/")
+    assert "重庆市" in page.inner_text("h1")
+    figures = page.locator("#headline .figure")
+    assert figures.count() == 4
+    valid_per_10k = page.locator("[data-indicator=valid_invention_per_10k] .big").inner_text()
+    assert float(valid_per_10k.split()[0]) > 0  # 每万人口发明专利拥有量 of 重庆市, not 0
+    assert int(page.locator("[data-indicator=valid_invention] .big").inner_text().split()[0]) > 0
+    card = page.locator("[data-indicator=valid_invention_per_10k]").inner_text()
+    assert "规划目标" in card and "chongqing-2015-2020" in card  # the shipped plan's target beside it
+    assert "地区依据" in card and "申请人名称中的地名" in card  # what the figure rests on
+    assert "统计日" in card
+    page.wait_for_function("document.querySelector('#indicator-map canvas') !== null")  # 重庆's county map
+    body = page.inner_text("main")
+    assert "主要申请人" in body and "重庆邮电大学" in body
+    assert "无法确定地区" in body and "规划实施情况" in body
+    _shot(page, "10-home-region-dashboard")
+    assert violations == []
     context.close()
