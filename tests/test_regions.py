@@ -3,6 +3,7 @@ the applicant's other records, a place at the start of its name; unplaced ones c
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,3 +97,28 @@ def test_user_table_wins_and_reaches_search(ws: Workspace) -> None:
     after = cli_json("regions", workspace=ws.root)
     assert isinstance(after, dict) and not after["table"]["changed_since_applied"]
     assert after["applications"]["user_table"] == applied["applications"]["user_table"] > 500
+
+
+def test_indicator_page_and_export_show_the_basis(ws: Workspace, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from ipnav.config import Settings
+    from ipnav.web.app import create_app
+
+    client = TestClient(create_app(Settings(workspace=ws.root, public=True)))
+    params = {"name": "applications", "region": "北京", "by": "county", "as_of": "2020-01-01"}
+    page = client.get("/indicators", params=params)
+    assert page.status_code == 200
+    assert "同一申请人其他记录" in page.text  # the ustb.xls rows, placed by 北京科技大学's other records
+    strict = client.get("/indicators", params={**params, "region_basis": "address"})
+    assert '<option value="address" selected>仅本记录地址(严格)' in strict.text
+    assert "同一申请人其他记录 " not in strict.text  # no row rests on it any more
+    assert client.get("/indicators", params={**params, "region_basis": "guess"}).status_code in (400, 422)
+    out = tmp_path / "applications.xlsx"
+    args = ("indicator", "applications", "--region", "北京", "--by", "county", "--as-of", "2020-01-01")
+    assert run_cli(*args, "--output", str(out), workspace=ws.root).returncode == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out, read_only=True).worksheets[0]
+    cells = {c.value for row in sheet.iter_rows(max_row=3) for c in row}  # a heading line, then the columns
+    assert {"basis_address", "basis_applicant_history", "basis_applicant_name"} <= cells

@@ -169,7 +169,7 @@ def compute(warehouse: Warehouse, request: IndicatorRequest) -> dict[str, Any]:
             "counting_zh": "第一专利权人" if request.counting == "first" else "分数计数(共同专利权人均分)",
             "region_source": "专利权人地址 → 2023年统计用区划代码 / patentee address → 2023 statistical division code",
             "region_basis": list(region_bases(request.region_basis)),
-            "region_basis_zh": {b: BASIS_ZH[b] for b in (*BASES, *UNPLACED)},
+            "region_basis_zh": {b: BASIS_ZH[b] for b in (*BASES, *UNPLACED)} | {"basis_left_out": "依据未计入"},
         }
         if indicator.kind == "stock":
             scope = None
@@ -434,6 +434,7 @@ def flat_rows(result: dict[str, Any]) -> pa.Table:
     records: list[dict[str, Any]] = []
     for entry in entries:
         base = {"code": entry["code"], "name": entry["name"], "level": entry["level"]}
+        base |= {f"basis_{b}": n for b, n in (entry.get("basis") or {}).items()}
         if "series" in entry:
             for point in entry["series"]:
                 records.append({**base, "year": point["year"], "value": point["value"],

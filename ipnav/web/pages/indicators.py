@@ -29,14 +29,19 @@ async def indicators_page(
     by: Annotated[str, Query(max_length=10)] = "province",
     as_of: Annotated[dt.date | None, Query()] = None,
     patents: bool = False,
+    region_basis: Annotated[str, Query(pattern="^(all|address)$")] = "all",
 ) -> HTMLResponse:
-    """One indicator with its map, table, sources and drill-down."""
-    options = IndicatorOptions(region=region or None, by=by or None, as_of=as_of, patents=patents)
+    """One indicator with its map, table, sources and drill-down; `region_basis=address` counts only
+    regions from the records' own addresses."""
+    options = IndicatorOptions(
+        region=region or None, by=by or None, as_of=as_of, patents=patents, region_basis=region_basis
+    )
     question = ipnav.indicator_request(name, options)  # bad options are refused before the analysis process
     result = await lanes.apart(ipnav.settings, "indicator", name, options)
     return render(
         request, "indicators.html", result=result, catalogue=catalogue(), name=name, region=region,
-        by=by, as_of=question.as_of.isoformat(), patents=patents, map_data=script_json(_map_data(result)),
+        by=by, as_of=question.as_of.isoformat(), patents=patents, region_basis=region_basis,
+        map_data=script_json(_map_data(result)),
     )  # fmt: skip
 
 
