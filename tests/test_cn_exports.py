@@ -115,3 +115,23 @@ def test_status_words_map_to_the_model(full_workspace: Workspace, number: str, s
     detail = _show(full_workspace, number)
     assert detail["legal_status"] == status
     assert detail["legal_status_reason"] in (reason, "")
+
+
+def test_records_without_a_number_join_the_application_they_are(full_workspace: Workspace) -> None:
+    """CNKI rows carry no application number: the same title, first applicant and filing date are one
+    application, whether they came from the CSV or the SQL dump, or differ only in a content detail."""
+    hits = cli_json("search", "ti=新能源汽车玻璃基板镀膜装置", workspace=full_workspace.root)
+    assert isinstance(hits, dict) and hits["total"] == 1
+    detail = _show(full_workspace, hits["hits"][0]["app_key"])
+    sources = detail["sources"]
+    assert {s["source_format"] for s in sources} == {"csv", "sql_dump"}
+    assert len({s["doc_key"].split("|")[0] for s in sources}) == 2  # two content keys, linked into one
+
+
+def test_cited_numbers_keep_their_structure(full_workspace: Workspace) -> None:
+    """EP application numbers keep the check digit, JP numbers the era year, designs their suffix;
+    the number as the citing patent wrote it stays beside the canonical one."""
+    cited = {c["number"]: c["number_raw"] for c in _show(full_workspace, "USD0656298")["citations"]}
+    assert cited["JPH02-082707"] == "2-82707"  # Heisei 2 (1990), from the citation's date
+    assert "JP2007-146337" in cited and "EM000798897-0021" in cited
+    assert "EP08290305.5" in {c["number"] for c in _show(full_workspace, "USD0656296")["citations"]}

@@ -238,3 +238,17 @@ def test_analyses_survive_the_death_of_the_analysis_process(ws: Path) -> None:
     assert again.status_code == 200 and again.json()["rows"]
     bad = client.get("/api/analyze/ipc", params={"selection": "ti=(电池"})
     assert bad.status_code == 400 and bad.json()["error"] == "QuerySyntaxError" and bad.json()["position"] == 6
+
+
+def test_a_port_in_use_is_named_before_anything_is_loaded(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for command in (("serve", "--port", port), ("demo", "--port", port)):
+            result = run_cli(*command, workspace=tmp_path / "ws")
+            assert result.returncode == 1, result.stderr
+            assert f"port {port} is in use" in result.stderr and "IPNAV_PORT" in result.stderr
+    assert "records" not in result.stdout  # the demo stopped before loading the sample
