@@ -98,6 +98,10 @@ def test_dates_in_every_spelling() -> None:
         ("无权-视为撤回", ("lapsed", "withdrawn")),
         ("有权-部分无效", ("valid", "partially_invalidated")),
         ("Expired - Fee Related", ("lapsed", "expired")),
+        ("专利权的转移", ("valid", "transferred")),  # a patent right changes hands only while it exists
+        ("专利申请权的转移", ("pending", "transferred")),
+        ("专利申请权、专利权的转移", ("unknown", "transferred")),  # the gazette's joint heading says neither
+        ("发明专利申请公布", ("pending", "published")),
     ],
 )
 def test_legal_status(raw: str, expected: tuple[str, str]) -> None:

@@ -6,6 +6,8 @@ Chinese commercial exports write statuses like `有权-审定授权`, `审中-�
 
 >>> normalize_status("失效-未缴年费专利权终止")
 ('lapsed', 'fee_unpaid')
+>>> normalize_status("专利申请权、专利权的转移"), normalize_status("专利权的转移")
+(('unknown', 'transferred'), ('valid', 'transferred'))
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _KEYWORDS: tuple[tuple[str, str, str], ...] = (
     ("无效", "lapsed", "invalidated"),
     ("终止", "lapsed", "terminated"),
     ("失效", "lapsed", ""),
+    ("专利申请权、专利权的转移", "unknown", "transferred"),  # the gazette's joint heading: application or patent
     ("专利申请权的转移", "pending", "transferred"),
     ("专利权的转移", "valid", "transferred"),  # a patent right changes hands only while it exists
     ("专利权人的姓名或者名称", "valid", "owner_changed"),
