@@ -33,7 +33,10 @@ def _docs(path: Path, count: int) -> list[bytes]:
 def test_ingest_json_summary_and_second_run_changes_nothing(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     first = cli_json("ingest", str(shared("cn", "cnipa_xml")), str(shared("uspto", "grants_biblio")), workspace=ws)
-    assert set(first) == {"files", "records", "inserted", "updated", "unchanged", "rejected", "seconds"}
+    assert set(first) == {
+        "files", "records", "inserted", "updated", "unchanged", "rejected", "seconds", "linked", "regions"
+    }  # fmt: skip
+    assert first["linked"] == 0 and sum(first["regions"]["parties"].values()) > 0
     # 16 documents; USD967598S1 stands twice in the weekly excerpt, so 15 distinct documents are stored
     assert (first["files"], first["records"], first["inserted"], first["rejected"]) == (6, 16, 15, 0)
     second = cli_json("ingest", str(shared("cn", "cnipa_xml")), str(shared("uspto", "grants_biblio")), workspace=ws)
