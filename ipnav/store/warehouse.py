@@ -204,12 +204,7 @@ class Warehouse:
             con.unregister("updated_keys")
         apps = {p.app_key for p in changed} | previous_apps
         # documents of these applications already stored (other publications, other formats)
-        con.register("affected", pa.table({"app_key": sorted(apps)}))
-        stored = con.execute(
-            "SELECT d.doc_key, d.app_key, d.body, d.description, d.source_file, d.source_position "
-            "FROM documents d SEMI JOIN affected a USING (app_key)"
-        ).fetchall()
-        con.unregister("affected")
+        stored = self._stored_documents(apps)
         previous_apps |= {row[1] for row in stored}
         con.register("changed_docs", _documents_table(changed, run_id))
         con.execute("INSERT INTO documents BY NAME SELECT * FROM changed_docs")
@@ -262,6 +257,19 @@ class Warehouse:
                 self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_rows")
                 self.con.unregister("batch_rows")
 
+    def _stored_documents(self, apps: set[str]) -> list[tuple[Any, ...]]:
+        """(doc_key, app_key, body, description, source_file, source_position) of the stored documents of
+        these applications (other publications, other formats)."""
+        con = self.con
+        con.register("affected", pa.table({"app_key": sorted(apps)}))
+        try:
+            return con.execute(
+                "SELECT d.doc_key, d.app_key, d.body, d.description, d.source_file, d.source_position "
+                "FROM documents d SEMI JOIN affected a USING (app_key)"
+            ).fetchall()
+        finally:
+            con.unregister("affected")
+
     def link_unnumbered(self, run_id: int) -> int:
         """Merge each record without a number (a CNKI row, key K:...) into the application it is (see
         `_LINKS_SQL`); returns how many were linked. Idempotent."""
@@ -283,13 +291,7 @@ class Warehouse:
             apps = {p[0] for p in pairs} | {p[1] for p in pairs}
             self._delete_derived(apps)
             targets = {p[1] for p in pairs}
-            con.register("affected", pa.table({"app_key": sorted(targets)}))
-            stored = con.execute(
-                "SELECT d.doc_key, d.app_key, d.body, d.description, d.source_file, d.source_position "
-                "FROM documents d SEMI JOIN affected a USING (app_key)"
-            ).fetchall()
-            con.unregister("affected")
-            self._insert_derived([], stored, targets)
+            self._insert_derived([], self._stored_documents(targets), targets)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
