@@ -438,19 +438,22 @@ def value(ctx: Context) -> pa.Table:
 def high_value(ctx: Context) -> pa.Table:
     """Valid and high-value invention patents on the as-of date, and how many meet each criterion."""
     from ipnav.value import flags
-    from ipnav.value.service import flag_policy
+    from ipnav.value.service import flag_policy, flags_for
 
     con = ctx.warehouse.con
-    name = flags.compute(con, flag_policy(ctx.settings, ctx.as_of), keys_table=None if ctx.everything else ctx._sel)
+    keys = None if ctx.everything else ctx._sel
+    name, temporary = flags_for(ctx.warehouse, flag_policy(ctx.settings, ctx.as_of), keys)
+    scope = f" SEMI JOIN {keys} USING (app_key)" if keys and not temporary else ""
     try:
         row = con.execute(
             f"""SELECT count(*) FILTER (WHERE valid_invention AND cnipa), count(*) FILTER (WHERE high_value),
                 count(*) FILTER (WHERE high_value AND c_sei), count(*) FILTER (WHERE high_value AND c_family),
                 count(*) FILTER (WHERE high_value AND c_maintained), count(*) FILTER (WHERE high_value AND c_pledge),
-                count(*) FILTER (WHERE high_value AND c_award) FROM {name}"""
+                count(*) FILTER (WHERE high_value AND c_award) FROM {name}{scope}"""
         ).fetchall()
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+        if temporary:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
     labels = [
         ("valid_invention", "有效发明专利(国家知识产权局授权)"),
         ("high_value", "高价值发明专利"),

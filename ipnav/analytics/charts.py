@@ -17,6 +17,15 @@ from ipnav.normalize.region import short_name
 Option = dict[str, Any]
 
 
+def _item(row: dict[str, Any], value: Any, **extra: Any) -> Any:
+    """A data item of a series: the value, with the row's drill-down query when it has one (a click opens
+    the hits; ipnav.analytics.drill)."""
+    drill = row.get("drill")
+    if not drill and not extra:
+        return value
+    return {**extra, "value": value, **({"drill": drill} if drill else {})}
+
+
 def _base(kind: str) -> Option:
     meta = ANALYSES[kind]
     return {
@@ -29,7 +38,7 @@ def _base(kind: str) -> Option:
 def _bar(kind: str, rows: list[dict[str, Any]], label: str, value: str, *, horizontal: bool = True) -> Option:
     option = _base(kind)
     labels = [str(r[label]) for r in rows][:: -1 if horizontal else 1]
-    values = [r[value] for r in rows][:: -1 if horizontal else 1]
+    values = [_item(r, r[value]) for r in rows][:: -1 if horizontal else 1]
     category = {"type": "category", "data": labels, "axisLabel": {"width": 160, "overflow": "truncate"}}
     number = {"type": "value", "name": "申请量"}
     option.update(
@@ -52,7 +61,7 @@ def _pie(kind: str, rows: list[dict[str, Any]], label: str, value: str) -> Optio
             "type": "pie",
             "radius": ["35%", "65%"],
             "top": 40,
-            "data": [{"name": str(r[label]), "value": r[value]} for r in rows],
+            "data": [_item(r, r[value], name=str(r[label])) for r in rows],
         }
     ]
     return option
@@ -106,7 +115,7 @@ def _trends(kind: str, rows: list[dict[str, Any]]) -> Option:
             },
             "yAxis": {"type": "value", "name": "件数"},
             "series": [
-                {"type": "line", "name": name, "data": [r[key] for r in rows], "smooth": True}
+                {"type": "line", "name": name, "data": [_item(r, r[key]) if key == "filings" else r[key] for r in rows]}
                 for key, name in (
                     ("filings", "申请 filings"),
                     ("publications", "公开 publications"),
@@ -139,9 +148,7 @@ def _lifecycle(kind: str, rows: list[dict[str, Any]]) -> Option:
 
 def _ipc(kind: str, rows: list[dict[str, Any]]) -> Option:
     opt = _base(kind)
-    data = [
-        {"name": f"{r['code']} {r['title_zh'] or r['title_en'] or ''}"[:40], "value": r["applications"]} for r in rows
-    ]
+    data = [_item(r, r["applications"], name=f"{r['code']} {r['title_zh'] or r['title_en'] or ''}"[:40]) for r in rows]
     opt["series"] = [{"type": "treemap", "data": data}]
     return opt
 
@@ -151,7 +158,7 @@ def _sei(kind: str, rows: list[dict[str, Any]]) -> Option:
     categories: dict[str, dict[str, Any]] = {}
     for r in rows:
         cat = categories.setdefault(r["category_code"], {"name": r["category_name"], "children": []})
-        cat["children"].append({"name": r["sei_name"], "value": r["applications"]})
+        cat["children"].append(_item(r, r["applications"], name=r["sei_name"]))
     opt["series"] = [{"type": "treemap", "data": list(categories.values())}]
     return opt
 
@@ -159,7 +166,7 @@ def _sei(kind: str, rows: list[dict[str, Any]]) -> Option:
 def _regions(kind: str, rows: list[dict[str, Any]]) -> Option:
     opt = _base(kind)
     # the map data (ECharts' china.json from npm, registered as "china") names provinces briefly
-    values = [{"name": short_name(r["applicant_province"]), "value": r["applications"]} for r in rows]
+    values = [_item(r, r["applications"], name=short_name(r["applicant_province"])) for r in rows]
     opt.update(
         {
             "visualMap": {
@@ -221,6 +228,6 @@ CHARTS: dict[str, ChartOf] = {
 }
 
 
-def option(kind: str, table: pa.Table) -> Option:
-    """The ECharts option of one analysis result."""
-    return CHARTS[kind](kind, table.to_pylist())
+def option(kind: str, table: pa.Table | list[dict[str, Any]]) -> Option:
+    """The ECharts option of one analysis result (its table, or its rows with their drill queries)."""
+    return CHARTS[kind](kind, table if isinstance(table, list) else table.to_pylist())

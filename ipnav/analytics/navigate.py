@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-from ipnav.analytics import charts
+from ipnav.analytics import charts, drill
 from ipnav.analytics.analyses import ANALYSES, Context, region_basis_summary, run
 from ipnav.analytics.selection import Selection, resolve
 from ipnav.config import Settings, Workspace
-from ipnav.normalize.names import canonical_name
+from ipnav.store.merges import MERGE_FILE, load_merge_table
 from ipnav.store.warehouse import Warehouse
-
-MERGE_FILE = "applicant_merge.csv"
 
 
 def context(
@@ -32,15 +28,22 @@ def context(
     )
 
 
-def _result(ctx: Context, kind: str, **options: Any) -> dict[str, Any]:
-    table = run(ctx, kind, **options)
+def _result(ctx: Context, selection: Selection, kind: str, **options: Any) -> dict[str, Any]:
+    rows = run(ctx, kind, **options).to_pylist()
+    drill.attach(kind, rows, selection, options.get("level"))
     meta = ANALYSES[kind]
+    option = charts.option(kind, rows)
+    for series in option.get("series", []):
+        if series.get("type") == "graph":  # nodes open the applicant's (inventor's) applications
+            for node in series["data"]:
+                node["drill"] = drill.node_drill(kind, node["name"], selection)
     out = {
         "kind": kind,
         "title_zh": meta.title_zh,
         "title_en": meta.title_en,
-        "rows": table.to_pylist(),
-        "option": charts.option(kind, table),
+        "rows": rows,
+        "counted": drill.counted(kind),
+        "option": option,
     }
     if kind == "regions":  # how many applications rest on each region basis, and how many have none
         out["region_basis"] = region_basis_summary(ctx)
@@ -60,7 +63,7 @@ def analyze(
     """One analysis of a selection: its rows and its chart."""
     ctx = context(workspace, warehouse, settings, selection, as_of)
     try:
-        out = _result(ctx, kind, **options)
+        out = _result(ctx, selection, kind, **options)
     finally:
         ctx.close()
     out.update({"selection": selection.describe(), "applications": len(ctx.keys), "as_of": ctx.as_of.isoformat()})
@@ -78,7 +81,7 @@ def navigate(
     """Every analysis of a selection (the full navigation pack)."""
     ctx = context(workspace, warehouse, settings, selection, as_of)
     try:
-        analyses = {kind: _result(ctx, kind) for kind in ANALYSES}
+        analyses = {kind: _result(ctx, selection, kind) for kind in ANALYSES}
     finally:
         ctx.close()
     return {
@@ -88,11 +91,3 @@ def navigate(
         "keys": ctx.keys,
         "analyses": analyses,
     }
-
-
-def load_merge_table(path: Path | None) -> dict[str, str]:
-    """The user's merge table: CSV `alias,canonical` (e.g. 华为终端 -> 华为技术). Missing file = no merges."""
-    if path is None or not path.is_file():
-        return {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {canonical_name(r[0]): r[1].strip() for r in csv.reader(handle) if len(r) >= 2 and r[0].strip()}

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from ipnav.config import Settings, Workspace
 from ipnav.errors import RecordNotFound, UsageError
-from ipnav.store.reads import find_app_key
+from ipnav.store.reads import find_app_key, topic_members
 from ipnav.store.warehouse import Warehouse
 
 
@@ -72,14 +72,7 @@ def _insert(warehouse: Warehouse, name: str, keys: list[str], origin: str, when:
 
 def topic_keys(warehouse: Warehouse, name: str) -> list[str]:
     """Application keys of a topic's members (removed ones left out)."""
-    _require(warehouse, name)
-    rows = warehouse.query(
-        "SELECT DISTINCT app_key FROM topic_members WHERE topic = ? AND origin <> 'removed' "
-        "AND app_key NOT IN (SELECT app_key FROM topic_members WHERE topic = ? AND origin = 'removed') "
-        "ORDER BY app_key",
-        [name, name],
-    )
-    return [r["app_key"] for r in rows]
+    return topic_members(warehouse, name)
 
 
 def add(warehouse: Warehouse, name: str, numbers: list[str]) -> dict[str, Any]:

@@ -32,7 +32,8 @@ def analyze(
         )
         rows = data["rows"]
         if rows:
-            table([str(c) for c in rows[0]], [list(row.values()) for row in rows])
+            columns = [c for c in rows[0] if c != "drill"]  # drill-down queries: in --json
+            table(columns, [[row[c] for c in columns] for row in rows])
 
     respond(application().analyze(kind, options), as_json, show)
 

@@ -76,7 +76,7 @@ def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None) -> lis
                 out.append(
                     Block("chart", result["title_zh"], image=Path(images[kind]["png"]), svg=Path(images[kind]["svg"]))
                 )
-            columns = list(result["rows"][0])
+            columns = [c for c in result["rows"][0] if c != "drill"]  # the query stays in Excel and JSON
             rows = [[fmt_cell(row.get(c)) for c in columns] for row in result["rows"][:TABLE_ROWS]]
             out.append(Block("table", columns=columns, rows=rows))
     out.append(Block("h1", "七、结论与建议"))

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
+from typing import Protocol
 
 import tantivy
 
@@ -16,7 +17,7 @@ from ipnav.normalize.classification import canonical_symbol
 from ipnav.normalize.numbers import split_number_variants
 from ipnav.normalize.status import normalize_patent_type, normalize_status
 from ipnav.search.query import And, MatchAll, Node, Not, Or, Range, Term, date_bound, has_wildcard
-from ipnav.search.schema import BOOSTS
+from ipnav.search.schema import BOOSTS, WAREHOUSE_FIELDS
 
 Occur = tantivy.Occur
 TEXT_GROUPS: dict[str, tuple[str, ...]] = {
@@ -36,18 +37,25 @@ _TYPE_VALUES = {"invention", "utility_model", "design", "plant", "reissue", "oth
 _STATUS_VALUES = {"valid", "pending", "lapsed", "unknown"}
 
 
-ValueKeys = Callable[[float | None, float | None, bool, bool], list[str]]
+class Lookup(Protocol):
+    """Application keys the warehouse answers (ipnav.search.lookups.WarehouseLookup)."""
+
+    def keys_between(self, low: float | None, high: float | None, include_low: bool, include_high: bool) -> list[str]:
+        """Keys whose value score lies in the range."""
+
+    def keys_where(self, field: str, value: str) -> list[str]:
+        """Keys of a warehouse field's value (`pae`, `flag`, `cites` ...: lookups.WAREHOUSE_FIELDS)."""
 
 
 class Compiler:
     """Compiles query ASTs for one index (English terms go through the index's own analyzers)."""
 
-    def __init__(self, index: tantivy.Index, schema: tantivy.Schema, value_keys: ValueKeys | None = None) -> None:
+    def __init__(self, index: tantivy.Index, schema: tantivy.Schema, lookup: Lookup | None = None) -> None:
         self.index = index
         self.schema = schema
-        # value scores live in the warehouse, not the index: the search service passes a lookup
-        # (low, high, include_low, include_high) -> application keys for `value>=60` and friends
-        self.value_keys = value_keys
+        # value scores and the exact fields live in the warehouse, not the index: the search service passes
+        # a lookup giving the application keys of `value>=60`, `pae=...` and friends
+        self.lookup = lookup
 
     def compile(self, node: Node) -> tantivy.Query:
         """The tantivy query of a query AST node."""
@@ -76,6 +84,9 @@ class Compiler:
         """The query of one field term (text fields, or a field_* handler)."""
         if node.field in TEXT_GROUPS:
             return self.text(TEXT_GROUPS[node.field], node.text, node.phrase)
+        if node.field in WAREHOUSE_FIELDS:
+            return tantivy.Query.term_set_query(self.schema, "key", self._lookup(node.field).keys_where(
+                node.field, node.text.strip()))  # fmt: skip
         handler: Callable[[str], tantivy.Query] = getattr(self, f"field_{node.field}")
         return handler(node.text.strip())
 
@@ -243,16 +254,20 @@ class Compiler:
         return self._value_range(Range("value", value, value))
 
     def _value_range(self, node: Range) -> tantivy.Query:
-        if self.value_keys is None:
-            raise UsageError("value needs the warehouse: search through ipnav search or the API")
+        lookup = self._lookup("value")
         bounds = []
         for text in (node.low, node.high):
             try:
                 bounds.append(float(text) if text is not None else None)
             except ValueError:
                 raise UsageError(f"value takes a number 0-100, not {text!r}") from None
-        keys = self.value_keys(bounds[0], bounds[1], node.include_low, node.include_high)
+        keys = lookup.keys_between(bounds[0], bounds[1], node.include_low, node.include_high)
         return tantivy.Query.term_set_query(self.schema, "key", keys)
+
+    def _lookup(self, field: str) -> Lookup:
+        if self.lookup is None:
+            raise UsageError(f"{field} needs the warehouse: search through ipnav search or the API")
+        return self.lookup
 
     def field_ad(self, value: str) -> tantivy.Query:
         """`ad=2020` or a date: the filing date."""

@@ -20,7 +20,7 @@ import tantivy
 from ipnav.errors import UsageError
 from ipnav.model import Patent
 from ipnav.search import documents
-from ipnav.search.compile import Compiler, ValueKeys
+from ipnav.search.compile import Compiler, Lookup
 from ipnav.search.query import Node, parse
 from ipnav.search.schema import SCHEMA_VERSION, build_schema
 from ipnav.store.codec import load_document
@@ -217,11 +217,11 @@ class SearchIndex:
         cursor: str | None = None,
         facets: bool = False,
         facet_size: int = 20,
-        value_keys: ValueKeys | None = None,
+        lookup: Lookup | None = None,
     ) -> SearchResult:
         """Run a query string; `cursor` continues where the previous page ended (no cap on depth)."""
         ast = parse(query)
-        compiled = self._compiler(value_keys).compile(ast)
+        compiled = self._compiler(lookup).compile(ast)
         searcher = self.index.searcher()
         offset = decode_cursor(cursor)
         descending = sort.startswith("-")
@@ -267,12 +267,12 @@ class SearchIndex:
             out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
         return out
 
-    def _compiler(self, value_keys: ValueKeys | None) -> Compiler:
-        return self.compiler if value_keys is None else Compiler(self.index, self.schema, value_keys)
+    def _compiler(self, lookup: Lookup | None) -> Compiler:
+        return self.compiler if lookup is None else Compiler(self.index, self.schema, lookup)
 
-    def iter_keys(self, query: str, *, page: int = 5000, value_keys: ValueKeys | None = None) -> Iterator[str]:
+    def iter_keys(self, query: str, *, page: int = 5000, lookup: Lookup | None = None) -> Iterator[str]:
         """Every matching application key, streamed in pages by a stable key order: no cap."""
-        compiled = self._compiler(value_keys).compile(parse(query))
+        compiled = self._compiler(lookup).compile(parse(query))
         searcher = self.index.searcher()
         last: int | None = None
         while True:

@@ -106,6 +106,17 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "region": ("region", "地区", "区域", "省市", "国省代码"),
     "sei": ("sei", "战略性新兴产业", "战新产业"),
     "value": ("value", "价值度", "价值"),
+    # answered by the warehouse (ipnav.search.lookups): exact, as the analyses count
+    "pae": ("pae", "entity", "标准化申请人", "标准申请人"),
+    "ine": ("ine", "inventor_exact", "发明人精确"),
+    "atype": ("atype", "applicant_type", "申请人类型"),
+    "wipo": ("wipo", "wipo_field", "技术领域"),
+    "term": ("term", "主题词"),
+    "reason": ("reason", "status_reason", "法律状态原因"),
+    "flag": ("flag", "价值标志", "高价值"),
+    "cites": ("cites", "引证"),
+    "region1": ("region1", "first_region", "第一申请人地区"),
+    "topic": ("topic", "专题库"),
 }
 for _canonical, _names in _ALIASES.items():
     for _name in _names:

@@ -10,6 +10,8 @@ PARTIES = ("pa", "in", "ag")
 RAW_MULTI = ("numbers", "ipc", "cpc", "region", "sei")
 FACET_TEXT = ("cc", "type", "status", "province", "city", "pa_facet", "ipc_sub")
 DATES = ("ad", "pd", "gd")
+# fields answered by the warehouse, not the index (ipnav.search.lookups): exact, as the analyses count
+WAREHOUSE_FIELDS = ("pae", "ine", "atype", "wipo", "term", "reason", "flag", "cites", "region1", "topic")
 BOOSTS = {"ti": 3.0, "ab": 1.5, "cl": 1.0, "desc": 0.5, "pa": 1.0, "in": 1.0, "ag": 1.0}
 
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import re
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
-
-import pyarrow as pa
 
 from ipnav.config import Settings, Workspace
 from ipnav.errors import UsageError
 from ipnav.normalize import text as analysis
 from ipnav.search.index import SearchIndex, decode_cursor, encode_cursor
+from ipnav.search.lookups import WarehouseLookup
 from ipnav.search.query import And, Node, Not, Or, Term
 from ipnav.store.warehouse import Warehouse
 
@@ -146,19 +143,18 @@ def search(
     (scores come from the warehouse's score table, see `ipnav.value.service`).
     """
     index = open_index(workspace)
-    values = _ValueLookup(warehouse, settings)
-    lookup = values.keys_between
+    values = WarehouseLookup(warehouse, settings)
     if sort.lstrip("-") == "value":
-        result = index.search(query, limit=1, sort="relevance", facets=facets, value_keys=lookup)
+        result = index.search(query, limit=1, sort="relevance", facets=facets, lookup=values)
         offset = decode_cursor(cursor)
-        keys = values.order(list(index.iter_keys(query, value_keys=lookup)), descending=sort.startswith("-"))
+        keys = values.order(list(index.iter_keys(query, lookup=values)), descending=sort.startswith("-"))
         result.keys = keys[offset : offset + limit]
         result.rows = []  # the page is another one: its rows come from the warehouse
         result.scores = [0.0] * len(result.keys)
         result.total = len(keys)
         result.cursor = encode_cursor(offset + limit) if offset + limit < len(keys) else None
     else:
-        result = index.search(query, limit=limit, sort=sort, cursor=cursor, facets=facets, value_keys=lookup)
+        result = index.search(query, limit=limit, sort=sort, cursor=cursor, facets=facets, lookup=values)
     terms = highlight_terms(result.ast) if result.ast is not None else []
     scores = values.scores(result.keys)
     hits = []
@@ -184,110 +180,7 @@ def search(
 
 def matching_keys(workspace: Workspace, warehouse: Warehouse, query: str, settings: Settings) -> Iterator[str]:
     """Every application key a query matches (value ranges looked up in the warehouse)."""
-    values = _ValueLookup(warehouse, settings)
-    return open_index(workspace).iter_keys(query, value_keys=values.keys_between)
-
-
-_STORED_SCORES: dict[str, tuple[float, str | None, str | None]] = {}  # path -> (checked at, as-of, stamp)
-
-
-def _stored_stamp(warehouse: Warehouse) -> tuple[str | None, str | None]:
-    """(as-of, stamp) of the stored score table, (None, None) without one; looked up at most every 5 s per
-    warehouse (the catalogue queries cost as much as the rest of a search)."""
-    from ipnav.value.service import stored_stamp
-
-    checked = _STORED_SCORES.get(warehouse.path)
-    if checked and time.monotonic() - checked[0] < 5:
-        return checked[1], checked[2]
-    stamp = stored_stamp(warehouse)
-    as_of = json.loads(stamp).get("as_of", "") if stamp is not None else None
-    _STORED_SCORES[warehouse.path] = (time.monotonic(), as_of, stamp)
-    return as_of, stamp
-
-
-_SCORE_MAPS: dict[str, tuple[str, dict[str, float] | None]] = {}  # warehouse path -> (stamp, scores)
-_SCORE_MAPS_LOCK = threading.Lock()
-SCORE_MAP_MAX = 2_000_000  # above this many applications scores are looked up in DuckDB (memory)
-
-
-def _score_map(warehouse: Warehouse, stamp: str) -> dict[str, float] | None:
-    """Every stored score in memory, per score-table stamp: a dictionary lookup per hit instead of a
-    DuckDB query per page (1.5 ms of a 3 ms search at 1M applications). None above SCORE_MAP_MAX."""
-    from ipnav.value.service import SCORES_TABLE
-
-    cached = _SCORE_MAPS.get(warehouse.path)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    with _SCORE_MAPS_LOCK:
-        cached = _SCORE_MAPS.get(warehouse.path)
-        if cached and cached[0] == stamp:
-            return cached[1]
-        con = warehouse.con
-        count = con.execute(f"SELECT count(*) FROM {SCORES_TABLE}").fetchall()[0][0]
-        mapping = None
-        if count <= SCORE_MAP_MAX:
-            keys, values = con.execute(f"SELECT list(app_key), list(score) FROM {SCORES_TABLE}").fetchall()[0]
-            mapping = dict(zip(keys or [], values or [], strict=True))
-        _SCORE_MAPS[warehouse.path] = (stamp, mapping)
-        return mapping
-
-
-class _ValueLookup:
-    """Value scores for search: the warehouse's score table, computed once per search when missing."""
-
-    def __init__(self, warehouse: Warehouse, settings: Settings) -> None:
-        self.warehouse = warehouse
-        self.settings = settings
-        self._table: str | None = None
-        self.as_of: str | None = None
-
-    def table(self) -> str:
-        if self._table is None:
-            from ipnav.value.service import scores_for_search
-
-            self._table, self.as_of = scores_for_search(self.warehouse, self.settings)
-        return self._table
-
-    def keys_between(self, low: float | None, high: float | None, include_low: bool, include_high: bool) -> list[str]:
-        clauses, params = ["score IS NOT NULL"], []
-        if low is not None:
-            clauses.append("score >= ?" if include_low else "score > ?")
-            params.append(low)
-        if high is not None:
-            clauses.append("score <= ?" if include_high else "score < ?")
-            params.append(high)
-        sql = f"SELECT app_key FROM {self.table()} WHERE {' AND '.join(clauses)}"
-        return [r[0] for r in self.warehouse.con.execute(sql, params).fetchall()]
-
-    def order(self, keys: list[str], *, descending: bool) -> list[str]:
-        con = self.warehouse.con.cursor()
-        con.register("hit_keys", pa.table({"app_key": pa.array(keys, pa.string())}))
-        direction = "DESC" if descending else "ASC"
-        rows = con.execute(
-            f"SELECT h.app_key FROM hit_keys h LEFT JOIN {self.table()} v USING (app_key) "
-            f"ORDER BY v.score {direction} NULLS LAST, h.app_key"
-        ).fetchall()
-        return [r[0] for r in rows]
-
-    def scores(self, keys: list[str]) -> dict[str, float | None]:
-        """Scores of the hits shown, from the stored table (none before the first ingest has built it:
-        computing every score for one page of hits would cost more than the search)."""
-        if not keys:
-            return {}
-        if self._table is None:
-            from ipnav.value.service import SCORES_TABLE
-
-            self.as_of, stamp = _stored_stamp(self.warehouse)
-            if self.as_of is None or stamp is None:
-                return {}
-            mapping = _score_map(self.warehouse, stamp)
-            if mapping is not None:
-                return {key: mapping.get(key) for key in keys}
-            self._table = SCORES_TABLE
-        rows = self.warehouse.con.execute(
-            f"SELECT app_key, score FROM {self.table()} WHERE app_key = ANY(?::VARCHAR[])", [keys]
-        ).fetchall()
-        return dict(rows)
+    return open_index(workspace).iter_keys(query, lookup=WarehouseLookup(warehouse, settings))
 
 
 def search_all(

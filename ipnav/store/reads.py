@@ -223,3 +223,17 @@ def _plain_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def plain(value: Any) -> Any:
     """JSON-ready: dates to ISO strings."""
     return orjson.loads(orjson.dumps(value, default=str))
+
+
+def topic_members(warehouse: Warehouse, name: str) -> list[str]:
+    """Application keys of a thematic database's members (removed ones left out), sorted; RecordNotFound
+    for a topic that does not exist."""
+    if not warehouse.query("SELECT 1 FROM topics WHERE name = ?", [name]):
+        raise RecordNotFound("thematic database", name)
+    rows = warehouse.query(
+        "SELECT DISTINCT app_key FROM topic_members WHERE topic = ? AND origin <> 'removed' "
+        "AND app_key NOT IN (SELECT app_key FROM topic_members WHERE topic = ? AND origin = 'removed') "
+        "ORDER BY app_key",
+        [name, name],
+    )
+    return [r["app_key"] for r in rows]

@@ -101,6 +101,16 @@ def _flags_stored_as(warehouse: Warehouse, stamp: str) -> bool:
     return bool(warehouse.con.execute(sql, [stamp]).fetchall())
 
 
+def flags_for(warehouse: Warehouse, policy: FlagPolicy, keys_table: str | None = None) -> tuple[str, bool]:
+    """(table, temporary) of flags under `policy`: the stored table when it was stored under this very
+    policy (ingest stores today's), else computed now for the applications of `keys_table` (all without
+    it) into a temporary table the caller drops."""
+    stamp = _flags_stamp(warehouse, policy)
+    if memo(warehouse, ("flags_stored", stamp), lambda: _flags_stored_as(warehouse, stamp)):
+        return FLAGS_TABLE, False
+    return flags.compute(warehouse.con, policy, keys_table=keys_table), True
+
+
 def _stored_flags(warehouse: Warehouse, policy: FlagPolicy, app_key: str) -> list[dict[str, Any]] | None:
     """The patent's stored flags when they were stored under this very policy (as of the same day)."""
     stamp = _flags_stamp(warehouse, policy)

@@ -1,0 +1,62 @@
+"""Drill-down (issue 15): every item of every analysis carries the query that finds the applications it
+counts; the search API finds exactly that many, over the whole sample and within a selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ipnav.analytics.analyses import ANALYSES
+from ipnav.config import Settings, Workspace
+from ipnav.web.app import create_app
+from tests.conftest import SAMPLE, load
+
+NO_ITEMS = {"concentration", "citation_flows"}  # one summary row; flows count citations between applicants
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    ws = Workspace(tmp_path_factory.mktemp("drill") / "ws")
+    load([SAMPLE], ws)
+    return TestClient(create_app(Settings(workspace=ws.root, public=True)))
+
+
+def _hits(client: TestClient, query: str) -> int:
+    response = client.get("/api/search", params={"q": query, "limit": 1})
+    assert response.status_code == 200, (query, response.text)
+    return int(response.json()["total"])
+
+
+@pytest.mark.parametrize("kind", sorted(set(ANALYSES) - NO_ITEMS))
+def test_each_items_drill_finds_exactly_its_count(client: TestClient, kind: str) -> None:
+    answer = client.get(f"/api/analyze/{kind}").json()
+    counted = answer["counted"]
+    items = [r for r in answer["rows"] if r["drill"] and r[counted]][:3]
+    assert items, f"{kind}: no item to drill into"
+    for row in items:
+        assert _hits(client, row["drill"]) == row[counted], (kind, row)
+
+
+def test_drill_stays_within_the_selection_and_charts_carry_it(client: TestClient) -> None:
+    answer = client.get("/api/analyze/applicants", params={"selection": "ti=虚拟现实", "limit": 5}).json()
+    row = answer["rows"][0]
+    assert row["drill"].startswith("(ti=虚拟现实) AND pae=")
+    assert _hits(client, row["drill"]) == row["applications"] < _hits(client, row["drill"].split(" AND ", 1)[1])
+    bars = answer["option"]["series"][0]["data"]
+    assert {"value": row["applications"], "drill": row["drill"]} in bars  # a click on the bar opens these hits
+    network = client.get("/api/analyze/network").json()["option"]["series"][0]["data"]
+    assert all(node["drill"].startswith("pae=") for node in network)
+
+
+def test_warehouse_fields_explain_bad_values(client: TestClient) -> None:
+    for query, words in (("atype=alien", "atype"), ("flag=shiny", "flag"), ("wipo=x", "wipo")):
+        response = client.get("/api/search", params={"q": query})
+        assert response.status_code == 400 and words in response.text
+
+
+def test_drill_queries_are_documented() -> None:
+    text = (Path(__file__).parents[1] / "docs" / "query-language.md").read_text(encoding="utf-8")
+    for field in ("pae", "ine", "atype", "wipo", "term", "reason", "flag", "cites", "region1", "topic"):
+        assert f"`{field}`" in text
