@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -267,5 +268,59 @@ def test_home_page_is_the_demo_regions_dashboard(server: str, browser: object) -
     assert "主要申请人" in body and "重庆邮电大学" in body
     assert "无法确定地区" in body and "规划实施情况" in body
     _shot(page, "10-home-region-dashboard")
+    assert violations == []
+    context.close()
+
+
+def _click_chart(page: object, kind: str, point_js: str) -> None:
+    """Click the chart of `kind` where `point_js` (an expression of `chart` and `option`) puts an item."""
+    selector = f".chart[data-kind={kind}]"
+    page.wait_for_function(f"document.querySelector('{selector} canvas') !== null")  # type: ignore[attr-defined]
+    page.wait_for_timeout(1200)  # ECharts animates in
+    x, y = page.evaluate(  # type: ignore[attr-defined]
+        f"""() => {{
+            const el = document.querySelector('{selector}');
+            el.scrollIntoView({{block: 'center'}});
+            const chart = window.echarts.getInstanceByDom(el);
+            const option = chart.getOption();
+            const [px, py] = {point_js};
+            const box = el.getBoundingClientRect();
+            return [box.left + px, box.top + py];
+        }}"""
+    )
+    page.mouse.click(x, y)  # type: ignore[attr-defined]
+
+
+def test_drill_down_from_a_bar_and_a_map_region(server: str, browser: object) -> None:
+    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    violations = _watch_console(page)
+    page.goto(server + "/login")
+    page.fill("input[name=name]", "ana")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(server + "/")
+    page.goto(server + "/navigate?selection=" + quote("ti=虚拟现实"))
+    answer = page.request.get(server + "/api/analyze/applicants?selection=" + quote("ti=虚拟现实")).json()
+    top = answer["rows"][0]
+    # the top applicant is the last category of the horizontal bars: click half-way along its bar
+    _click_chart(page, "applicants", f"chart.convertToPixel({{seriesIndex: 0}}, [{top['applications']} / 2, "
+                 "option.yAxis[0].data[option.yAxis[0].data.length - 1]])")  # fmt: skip
+    page.wait_for_url(server + "/search?q=*")
+    assert page.input_value("#q") == top["drill"]
+    assert int(page.inner_text("#total").replace(",", "")) == top["applications"]
+    _shot(page, "11-drill-from-bar")
+
+    page.goto(server + "/navigate?selection=" + quote("ti=虚拟现实"))
+    regions = page.request.get(server + "/api/analyze/regions?selection=" + quote("ti=虚拟现实")).json()
+    first = regions["rows"][0]
+    center = page.request.get(server + "/assets/china.json").json()
+    feature = next(f for f in center["features"] if f["properties"]["name"].startswith(first["applicant_province"][:2]))
+    lng, lat = feature["properties"].get("cp") or feature["properties"]["center"]
+    _click_chart(page, "regions", f"chart.convertToPixel({{seriesIndex: 0}}, [{lng}, {lat}])")
+    page.wait_for_url(server + "/search?q=*")
+    assert page.input_value("#q") == first["drill"]
+    assert int(page.inner_text("#total").replace(",", "")) == first["applications"]
+    _shot(page, "12-drill-from-map")
     assert violations == []
     context.close()

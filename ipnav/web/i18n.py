@@ -61,6 +61,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "add": ("加入", "Add"),
     "go": ("检索", "Search"),
     "hits": ("命中", "Hits"),
+    "see_hits": ("查看专利", "Show patents"),
     "sort": ("排序", "Sort"),
     "relevance": ("相关度", "Relevance"),
     "newest": ("申请日(新→旧)", "Filing date (newest)"),

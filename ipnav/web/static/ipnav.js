@@ -1,10 +1,18 @@
 // ipnav pages: draw the ECharts options embedded by the server, the query builder, confirmations.
 (function () {
   "use strict";
+  function openHits(query) {
+    window.location.href = "/search?q=" + encodeURIComponent(query);
+  }
   function draw(el, option) {
     if (!window.echarts || !el) return;
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option);
+    // drill-down: an item carrying a query (ipnav.analytics.drill) opens the hits behind it
+    chart.on("click", function (params) {
+      var query = params.data && params.data.drill;
+      if (query) openHits(query);
+    });
     window.addEventListener("resize", function () { chart.resize(); });
   }
   function charts() {
