@@ -60,3 +60,23 @@ def test_drill_queries_are_documented() -> None:
     text = (Path(__file__).parents[1] / "docs" / "query-language.md").read_text(encoding="utf-8")
     for field in ("pae", "ine", "atype", "wipo", "term", "reason", "flag", "cites", "region1", "topic"):
         assert f"`{field}`" in text
+
+
+def test_an_option_the_analysis_does_not_take_is_a_usage_error(client: TestClient) -> None:
+    response = client.get("/api/analyze/wipo_fields", params={"limit": 3})
+    assert response.status_code == 400 and "wipo_fields takes no options, not --limit" in response.text
+
+
+def test_an_empty_analysis_says_why_and_counts_what_is_missing(client: TestClient) -> None:
+    """US grants carry no legal status, CNKI rows no IPC: the answer says how many lack the field."""
+    answer = client.get("/api/analyze/ipc", params={"selection": "cc=US AND ipc=ZZZZ"}).json()
+    assert answer["rows"] == [] and answer["option"]["empty"]["zh"] == "所选记录中没有可分析的数据"
+    cnki = client.get("/api/analyze/ipc", params={"selection": "cc=CN AND NOT ipc=*"}).json()
+    lacking = cnki["missing"]
+    assert cnki["rows"] == [] and lacking["lacking"] == lacking["of"] > 0
+    assert cnki["option"]["empty"]["zh"] == f"这些记录没有IPC 分类号（{lacking['of']:,} 件中 {lacking['of']:,} 件）"
+    assert "series" not in cnki["option"]  # no empty axes
+    status = client.get("/api/analyze/legal_status", params={"selection": "cc=US"}).json()
+    assert status["missing"]["lacking"] == status["missing"]["of"] > 0  # rows exist: all 'unknown'
+    page = client.get("/navigate", params={"selection": "cc=CN AND NOT ipc=*"})
+    assert "这些记录没有IPC 分类号" in page.text

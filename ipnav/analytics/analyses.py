@@ -7,11 +7,11 @@ Counts are of applications (one per application, however many publications it ha
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
-import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -20,71 +20,9 @@ import pyarrow as pa
 from ibis import _
 
 from ipnav.analytics.catalog import CATALOG
-from ipnav.config import Settings
+from ipnav.analytics.context import Context
 from ipnav.normalize.names import APPLICANT_TYPES, canonical_name
 from ipnav.store.regions import BASES, UNPLACED, region_bases
-from ipnav.store.warehouse import Warehouse
-
-
-@dataclass
-class Context:
-    """One selection, ready to analyse."""
-
-    warehouse: Warehouse
-    keys: list[str]
-    settings: Settings  # the workspace's: value weights and the high-value flag policy
-    as_of: dt.date = field(default_factory=dt.date.today)
-    merges: dict[str, str] = field(default_factory=dict)  # canonical alias -> merged name
-    everything: bool = False  # the selection is the whole warehouse: no filtering join needed
-
-    def __post_init__(self) -> None:
-        self.backend = ibis.duckdb.from_connection(self.warehouse.con)
-        self._sel = f"_sel_{uuid.uuid4().hex[:8]}"
-        if not self.everything:  # the whole warehouse needs no key table to filter by
-            self.warehouse.con.register(self._sel, pa.table({"app_key": pa.array(self.keys, pa.string())}))
-        self._names: ir.Table | None = None
-        self._owners: ir.Table | None = None
-
-    def table(self, name: str) -> ir.Table:
-        """A warehouse table restricted to the selection."""
-        if self.everything:
-            return self.backend.table(name)
-        sel = self.backend.table(self._sel)
-        return self.backend.table(name).semi_join(sel, "app_key")
-
-    def names(self) -> ir.Table:
-        """Owners (applicants, assignees) as merged entities: `entity` (canonical spelling, then the
-        user's merge table) and `etype` (read from the full spelling), one row per application and
-        entity. Both come from ingest (`patent_owners`); materialised once per context."""
-        if self._names is None:
-            owners = self.table("patent_owners")
-            if self.merges:
-                merges = pa.table({"entity": list(self.merges), "merged": list(self.merges.values())})
-                self.warehouse.con.register(f"{self._sel}_merges", merges)
-                joined = owners.left_join(self.backend.table(f"{self._sel}_merges"), "entity")
-                owners = joined.select(
-                    "app_key", "name", entity=joined.merged.fill_null(joined.entity), etype=joined.etype
-                )
-            self._owners = owners
-            members = owners.select("app_key", "entity", "etype").distinct()
-            self._names = self.backend.create_table(f"{self._sel}_names", members, temp=True)
-        return self._names
-
-    def spellings(self) -> ir.Table:
-        """How many source spellings each merged entity has."""
-        self.names()
-        owners = self._owners
-        assert owners is not None
-        return owners.group_by("entity").aggregate(spellings=owners.name.nunique())
-
-    def close(self) -> None:
-        """Drop the selection's key table from the connection."""
-        if not self.everything:
-            self.warehouse.con.unregister(self._sel)
-        if self._names is not None:
-            self.warehouse.con.execute(f"DROP TABLE IF EXISTS {self._sel}_names")
-            if self.merges:
-                self.warehouse.con.unregister(f"{self._sel}_merges")
 
 
 def _to_arrow(expr: ir.Table) -> pa.Table:
@@ -108,11 +46,13 @@ def trends(ctx: Context) -> pa.Table:
         .select("year", "filings", "publications", grants.grants)
         .order_by("year")
     )
-    table = _to_arrow(out).to_pylist()
+    found = {int(r["year"]): r for r in _to_arrow(out).to_pylist()}
+    years = range(min(found), max(found) + 1) if found else range(0)
+    table = [found.get(y) or {"year": y} for y in years]  # a year without data is a 0, not a line across
     cutoff = ctx.as_of - dt.timedelta(days=548)
     for row in table:
         for key in ("filings", "publications", "grants"):
-            row[key] = row[key] or 0
+            row[key] = row.get(key) or 0
         row["incomplete"] = dt.date(int(row["year"]), 12, 31) > cutoff
     return pa.Table.from_pylist(table)
 
@@ -132,18 +72,8 @@ def applicants(ctx: Context, limit: int = 20) -> pa.Table:
     total = len(ctx.keys) or 1
     for row in rows:
         row["share"] = round(row["applications"] / total, 4)
-    return pa.Table.from_pylist(
-        rows,
-        schema=pa.schema(
-            [
-                ("entity", pa.string()),
-                ("applications", pa.int64()),
-                ("spellings", pa.int64()),
-                ("share", pa.float64()),
-                ("type", pa.string()),
-            ]
-        ),
-    )
+    columns = {"entity": pa.string(), "applications": pa.int64(), "spellings": pa.int64(), "share": pa.float64()}
+    return pa.Table.from_pylist(rows, schema=pa.schema(columns | {"type": pa.string()}))
 
 
 def inventors(ctx: Context, limit: int = 20) -> pa.Table:
@@ -192,13 +122,14 @@ def ipc(ctx: Context, level: str = "subclass", limit: int = 20) -> pa.Table:
 
     zh = titles_of("ref_ipc_titles_zh", "code", "title_zh", "title_zh")
     en = titles_of("ref_cpc_titles", "symbol", "title", "title_en")  # English, and where the Chinese table lacks one
+    top = grouped.order_by([ibis.desc("applications"), "code"]).limit(limit)  # titles for the top codes only
     out = (
-        grouped.left_join(zh, "code")
+        top.left_join(zh, "code")
         .select("code", "applications", "title_zh")
         .left_join(en, "code")
         .select("code", "applications", "title_zh", "title_en")
     )
-    table = _to_arrow(out.order_by([ibis.desc("applications"), "code"]).limit(limit)).to_pylist()
+    table = _to_arrow(out.order_by([ibis.desc("applications"), "code"])).to_pylist()
     for row in table:  # the CNIPA titles carry references (…入A01D46/00) after the heading: keep the heading
         title = re.split(r"[（(][^）)]*入", row["title_zh"] or "")[0].replace(" ", "")
         reference = re.search(r"入[A-H]\d\d", title)
@@ -219,7 +150,9 @@ def wipo_fields(ctx: Context) -> pa.Table:
     w = w.mutate(pattern=w.IPC_code.re_replace(r"\s+", "")).select(
         "pattern", field_no=w.Field_number, field=w.Field_en, sector=w.Sector_en
     )
-    joined = c.join(w, c.symbol.like(w.pattern))
+    symbols = c.select("symbol").distinct()  # match the patterns once per distinct symbol, not per row
+    fields = symbols.join(w, symbols.symbol.like(w.pattern)).select("symbol", "field_no", "field", "sector")
+    joined = c.join(fields, "symbol")
     out = (
         joined.group_by(["field_no", "field", "sector"])
         .aggregate(applications=joined.app_key.nunique())
@@ -370,17 +303,9 @@ def inventor_teams(ctx: Context, limit: int = 50) -> pa.Table:
     return _to_arrow(out.order_by([ibis.desc("weight"), "source", "target"]).limit(limit))
 
 
-def _cited(ctx: Context) -> ir.Table:
-    """Citations from the selection to applications in the warehouse (matched by publication number)."""
-    c = ctx.table("citations").filter(lambda t: t.kind == "patent")
-    pubs = ctx.backend.table("publications")
-    pubs = pubs.mutate(bare=pubs.number.re_replace(r"[A-Z][0-9]?$", "")).select(cited_app="app_key", bare="bare")
-    return c.join(pubs, c.number == pubs.bare).select(citing_app=c.app_key, cited_app="cited_app").distinct()
-
-
 def most_cited(ctx: Context, limit: int = 20) -> pa.Table:
     """Most cited applications of the selection, by citations from anywhere in the warehouse."""
-    links = _cited(ctx)
+    links = ctx.cited()
     p = ctx.backend.table("patents")
     counts = links.group_by("cited_app").aggregate(citations=links.count())
     out = counts.join(p, counts.cited_app == p.app_key).select(
@@ -391,7 +316,7 @@ def most_cited(ctx: Context, limit: int = 20) -> pa.Table:
 
 def citation_flows(ctx: Context, limit: int = 50) -> pa.Table:
     """Citations between applicants (first applicant of the citing and of the cited application)."""
-    links = _cited(ctx)
+    links = ctx.cited()
     p = ctx.backend.table("patents").select("app_key", "first_applicant")
     citing = p.select(citing_app="app_key", citing="first_applicant")
     cited = p.select(cited_app="app_key", cited="first_applicant")
@@ -492,4 +417,12 @@ def run(ctx: Context, kind: str, **options: Any) -> pa.Table:
         from ipnav.errors import UsageError
 
         raise UsageError(f"unknown analysis {kind!r}; analyses are: {', '.join(ANALYSES)}")
-    return ANALYSES[kind].run(ctx, **options)
+    function = ANALYSES[kind].run
+    takes = [name for name in inspect.signature(function).parameters if name != "ctx"]
+    unknown = sorted(set(options) - set(takes))
+    if unknown:
+        from ipnav.errors import UsageError
+
+        accepted = ", ".join(f"--{n.replace('_', '-')}" for n in takes) or "no options"
+        raise UsageError(f"{kind} takes {accepted}, not {', '.join('--' + n.replace('_', '-') for n in unknown)}")
+    return function(ctx, **options)

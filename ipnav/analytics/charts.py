@@ -39,7 +39,8 @@ def _bar(kind: str, rows: list[dict[str, Any]], label: str, value: str, *, horiz
     option = _base(kind)
     labels = [str(r[label]) for r in rows][:: -1 if horizontal else 1]
     values = [_item(r, r[value]) for r in rows][:: -1 if horizontal else 1]
-    category = {"type": "category", "data": labels, "axisLabel": {"width": 160, "overflow": "truncate"}}
+    # every bar labelled (interval 0), long names cut with an ellipsis; the tooltip shows them whole
+    category = {"type": "category", "data": labels, "axisLabel": {"width": 160, "overflow": "truncate", "interval": 0}}
     number = {"type": "value", "name": "申请量"}
     option.update(
         {
@@ -78,8 +79,13 @@ def _graph(kind: str, rows: list[dict[str, Any]], source: str, target: str, weig
             "type": "graph",
             "layout": "force",
             "roam": True,
-            "label": {"show": True, "position": "right"},
-            "force": {"repulsion": 120, "edgeLength": 80},
+            "top": 70,  # below the title, inside the card
+            "bottom": 10,
+            "left": 10,
+            "right": 10,
+            "label": {"show": True, "position": "right", "width": 120, "overflow": "truncate"},
+            "labelLayout": {"hideOverlap": True},
+            "force": {"repulsion": 60, "edgeLength": [30, 90], "gravity": 0.2},
             "data": [{"name": n, "value": d, "symbolSize": min(60, 8 + 4 * d)} for n, d in degree.items()],
             "links": [
                 {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ipnav.analytics import charts, drill
+from ipnav.analytics import charts, coverage, drill
 from ipnav.analytics.analyses import ANALYSES, Context, region_basis_summary, run
 from ipnav.analytics.selection import Selection, resolve
 from ipnav.config import Settings, Workspace
@@ -28,7 +28,9 @@ def context(
     )
 
 
-def _result(ctx: Context, selection: Selection, kind: str, **options: Any) -> dict[str, Any]:
+def result(ctx: Context, selection: Selection, kind: str, **options: Any) -> dict[str, Any]:
+    """One analysis of a context as the CLI, API and pages give it: rows with their drill queries, the
+    chart, and what the selection lacks for it."""
     rows = run(ctx, kind, **options).to_pylist()
     drill.attach(kind, rows, selection, options.get("level"))
     meta = ANALYSES[kind]
@@ -37,12 +39,16 @@ def _result(ctx: Context, selection: Selection, kind: str, **options: Any) -> di
         if series.get("type") == "graph":  # nodes open the applicant's (inventor's) applications
             for node in series["data"]:
                 node["drill"] = drill.node_drill(kind, node["name"], selection)
+    lacking = coverage.missing(ctx, kind)
+    if not rows:  # say why instead of drawing empty axes
+        option = coverage.empty_option(option, lacking)
     out = {
         "kind": kind,
         "title_zh": meta.title_zh,
         "title_en": meta.title_en,
         "rows": rows,
         "counted": drill.counted(kind),
+        "missing": lacking,
         "option": option,
     }
     if kind == "regions":  # how many applications rest on each region basis, and how many have none
@@ -63,7 +69,7 @@ def analyze(
     """One analysis of a selection: its rows and its chart."""
     ctx = context(workspace, warehouse, settings, selection, as_of)
     try:
-        out = _result(ctx, selection, kind, **options)
+        out = result(ctx, selection, kind, **options)
     finally:
         ctx.close()
     out.update({"selection": selection.describe(), "applications": len(ctx.keys), "as_of": ctx.as_of.isoformat()})
@@ -81,7 +87,7 @@ def navigate(
     """Every analysis of a selection (the full navigation pack)."""
     ctx = context(workspace, warehouse, settings, selection, as_of)
     try:
-        analyses = {kind: _result(ctx, selection, kind) for kind in ANALYSES}
+        analyses = {kind: result(ctx, selection, kind) for kind in ANALYSES}
     finally:
         ctx.close()
     return {

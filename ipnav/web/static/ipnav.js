@@ -7,6 +7,16 @@
   function draw(el, option) {
     if (!window.echarts || !el) return;
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
+    if (document.documentElement.lang === "en" && option.title && option.title.subtext) {
+      // chart titles are written Chinese first with the English below: English users read English first
+      option.title = Object.assign({}, option.title, { text: option.title.subtext, subtext: option.title.text });
+    }
+    if (option.empty && option.graphic) {  // an empty analysis says why in the user's language
+      var empty = option.empty[document.documentElement.lang === "en" ? "en" : "zh"];
+      option.graphic = option.graphic.map(function (g) {
+        return Object.assign({}, g, { style: Object.assign({}, g.style, { text: empty }) });
+      });
+    }
     chart.setOption(option);
     // drill-down: an item carrying a query (ipnav.analytics.drill) opens the hits behind it
     chart.on("click", function (params) {
