@@ -324,3 +324,38 @@ def test_drill_down_from_a_bar_and_a_map_region(server: str, browser: object) ->
     _shot(page, "12-drill-from-map")
     assert violations == []
     context.close()
+
+
+def test_search_within_results_and_number_lookup(server: str, browser: object) -> None:
+    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    violations = _watch_console(page)
+    page.goto(server + "/login")
+    page.fill("input[name=name]", "ana")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(server + "/")
+    page.goto(server + "/search?q=" + quote("ti=虚拟现实"))
+    wide = int(page.inner_text("#total").replace(",", ""))
+    page.fill("#q", "pa=深圳")
+    page.check("#within")  # 二次检索: the new terms within these hits
+    page.click("#search-go")
+    page.wait_for_selector("#within-trail")
+    narrow = int(page.inner_text("#total").replace(",", ""))
+    assert 0 < narrow < wide and "ti=虚拟现实" in page.inner_text("#within-trail")
+    _shot(page, "13-search-within")
+    page.click("#within-undo")
+    page.wait_for_selector("#total")
+    assert int(page.inner_text("#total").replace(",", "")) == wide
+
+    page.goto(server + "/lookup")
+    page.fill("#numbers", "CN212649604U\nCN202021611008.9\nCN999999\n")
+    page.click("#lookup-go")
+    page.wait_for_selector("#lookup-result")
+    assert page.inner_text("#found-count") == "2" and page.inner_text("#not-found-count") == "1"
+    assert "CN999999" in page.inner_text("#not-found")
+    _shot(page, "14-number-lookup")
+    page.locator("#found a").first.click()
+    page.wait_for_selector("#value-score")
+    assert violations == []
+    context.close()

@@ -271,6 +271,13 @@ class Ipnav(TopicOperations, PlanOperations):
         with self.reading(wh) as reader:
             return reads.patent_detail(reader, number)
 
+    def lookup(self, numbers: list[str], wh: Warehouse | None = None) -> dict[str, Any]:
+        """A list of numbers (any spelling, up to 10,000): found, not found (close numbers), ambiguous."""
+        from ipnav.store.lookup import lookup
+
+        with self.reading(wh) as reader:
+            return lookup(reader, numbers)
+
     def citations(self, app_key: str, wh: Warehouse | None = None) -> dict[str, Any]:
         """The patents one application cites and the patents citing it, linked when in the warehouse."""
         from ipnav.store import reads
@@ -310,7 +317,7 @@ class Ipnav(TopicOperations, PlanOperations):
         o = options
         with self.reading(wh) as reader:
             return service.search(
-                self.workspace, reader, o.q, limit=o.limit, sort=o.sort, cursor=o.cursor, facets=o.facets,
+                self.workspace, reader, o.query(), limit=o.limit, sort=o.sort, cursor=o.cursor, facets=o.facets,
                 settings=self.settings,
             )  # fmt: skip
 

@@ -25,6 +25,13 @@ class SearchOptions(Options):
     )
     cursor: str | None = Field(None, max_length=200, description="Continue after a previous page (from its output)")
     facets: bool = Field(True, description="Count hits by year, country, type, status, IPC and province")
+    within: str = Field(
+        "", max_length=4000, description="Search within the hits of this query (二次检索): hits match both queries"
+    )
+
+    def query(self) -> str:
+        """The query searched: `q`, within the hits of `within` when given."""
+        return f"({self.within}) AND ({self.q})" if self.within.strip() and self.q.strip() else self.q or self.within
 
 
 class SelectionOptions(Options):

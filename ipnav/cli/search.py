@@ -13,6 +13,7 @@ from ipnav.cli.context import application
 from ipnav.cli.options import with_options
 from ipnav.cli.output import JsonOption, err, out, respond, table
 from ipnav.cli.root import app
+from ipnav.errors import UsageError
 
 
 @app.command()
@@ -28,7 +29,7 @@ def search(
     ipnav = application()
     if all_hits:
         count = 0
-        for row in ipnav.search_all(query):
+        for row in ipnav.search_all(options.model_copy(update={"q": query}).query()):
             count += 1
             if as_json:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -78,3 +79,40 @@ def similar(
         )  # fmt: skip
 
     respond(application().similar(number, limit=limit), as_json, show)
+
+
+@app.command()
+def lookup(
+    source: Annotated[str, typer.Argument(help="File of numbers (one per line, or comma separated), or - for stdin.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Look up a list of patent numbers in any spelling (up to 10,000): found, not found, ambiguous."""
+    from pathlib import Path
+
+    from ipnav.store.lookup import parse_numbers
+
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise UsageError(f"{source}: no such file (give a file of numbers, or - for standard input)")
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+
+    def show(data: dict[str, Any]) -> None:
+        out.print(
+            f"号码 numbers {data['numbers']} · 找到 found {len(data['found'])} · "
+            f"未找到 not found {len(data['not_found'])} · 有歧义 ambiguous {len(data['ambiguous'])}"
+        )
+        table(
+            ["输入 input", "申请号 application", "名称 title", "申请人 applicant"],
+            [(r["input"], r["app_number"] or r["app_key"], (r["title"] or "")[:50], r["first_applicant"] or "")
+             for r in data["found"]],
+        )  # fmt: skip
+        for row in data["not_found"]:
+            hint = f" (相近 close: {', '.join(row['suggest'])})" if row["suggest"] else ""
+            out.print(f"未找到 not found: {row['input']}{hint}")
+        for row in data["ambiguous"]:
+            out.print(f"有歧义 ambiguous: {row['input']} → {', '.join(c['app_key'] for c in row['candidates'])}")
+
+    respond(application().lookup(parse_numbers(text)), as_json, show)

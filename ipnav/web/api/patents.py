@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from ipnav.application.options import SearchOptions, ValueOptions
 from ipnav.store.snapshot import memo
 from ipnav.web import lanes
+from ipnav.web.api.navigation import NumbersBody
 from ipnav.web.render import json_response
 from ipnav.web.security import AppDep, WarehouseDep
 
@@ -61,3 +62,9 @@ async def api_value(
 ) -> dict[str, Any]:
     """A patent's official flags and value score."""
     return await lanes.quick(ipnav.value, number, options, wh)
+
+
+@router.post("/api/lookup", summary="Look up a list of numbers (any spelling, up to 10,000) / 号码批量检索")
+async def api_lookup(body: NumbersBody, ipnav: AppDep, wh: WarehouseDep) -> dict[str, Any]:
+    """Each number found (its application), not found (with close numbers) or ambiguous (its candidates)."""
+    return await lanes.quick(ipnav.lookup, body.numbers, wh)  # type: ignore[no-any-return]

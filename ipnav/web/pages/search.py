@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ipnav.application.options import SearchOptions, ValueOptions
@@ -68,20 +68,24 @@ async def search_page(
     q: Annotated[str, Query(max_length=4000)] = "",
     sort: Annotated[str, Query(max_length=20)] = "relevance",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    within: Annotated[str, Query(max_length=4000)] = "",
 ) -> HTMLResponse:
-    """The search page: query builder, hits, facets and paging."""
+    """The search page: query builder, hits, facets and paging; `within` searches the hits of an earlier
+    query (二次检索), shown as a breadcrumb that can be undone."""
     data: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
+    options = SearchOptions(q=q, limit=20, sort=sort, cursor=cursor, facets=True, within=within)
+    typed, q = q, options.query()  # the page's links (facets, export, paging) carry the whole query
     if q.strip():
         try:
-            options = SearchOptions(q=q, limit=20, sort=sort, cursor=cursor, facets=True)
             data = await lanes.quick(ipnav.search, options, wh)
         except IpnavError as exc:
             if exc.status >= 500:
                 raise
             error = {"message": str(exc), "position": getattr(exc, "position", None)}
     return render(
-        request, "search.html", q=q, sort=sort, data=data, error=error, fields=SEARCH_FIELDS,
+        request, "search.html", q=q, typed=typed if within.strip() else q, within=within.strip(), sort=sort,
+        data=data, error=error, fields=SEARCH_FIELDS,
         next_url=(f"/search?{urlencode({'q': q, 'sort': sort, 'cursor': data['cursor']})}"
                   if data and data.get("cursor") else None),
     )  # fmt: skip
@@ -120,3 +124,25 @@ async def patent_page(request: Request, number: str, ipnav: AppDep, wh: Warehous
         return {"p": detail, "links": links, "value": value, "similar": alike["hits"]}
 
     return render(request, "patent.html", **await lanes.quick(work))
+
+
+@router.get("/lookup")
+async def lookup_page(request: Request, user: UserDep) -> HTMLResponse:
+    """The number lookup form: paste a list of numbers in any spelling."""
+    return render(request, "lookup.html", result=None, numbers="")
+
+
+@router.post("/lookup")
+async def lookup_run(
+    request: Request,
+    ipnav: AppDep,
+    wh: WarehouseDep,
+    user: UserDep,
+    numbers: Annotated[str, Form(max_length=400_000)],
+) -> HTMLResponse:
+    """The pasted numbers looked up: found, not found with close numbers, ambiguous."""
+    from ipnav.store.lookup import parse_numbers
+
+    result = await lanes.quick(ipnav.lookup, parse_numbers(numbers), wh)
+    selection = "numbers:" + ",".join(r["app_key"] for r in result["found"]) if result["found"] else ""
+    return render(request, "lookup.html", result=result, numbers=numbers, selection=selection)
