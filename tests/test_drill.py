@@ -80,3 +80,23 @@ def test_an_empty_analysis_says_why_and_counts_what_is_missing(client: TestClien
     assert status["missing"]["lacking"] == status["missing"]["of"] > 0  # rows exist: all 'unknown'
     page = client.get("/navigate", params={"selection": "cc=CN AND NOT ipc=*"})
     assert "这些记录没有IPC 分类号" in page.text
+
+
+def test_growth_compares_complete_years_before_the_datas_horizon(client: TestClient, tmp_path: Path) -> None:
+    """The Patentics VR export ends in 2022: the last 18 months before its latest publication are
+    incomplete whatever today is, and the written findings say so instead of computing growth into them."""
+    rows = client.get("/api/analyze/trends", params={"selection": "ti=虚拟现实"}).json()["rows"]
+    horizon = rows[-1]["horizon"]
+    assert "2022-01-01" <= horizon <= "2022-12-31"
+    assert next(r["year"] for r in rows if r["incomplete"]) <= 2021 and rows[-1]["incomplete"]
+    years = [r["year"] for r in rows]
+    assert years == list(range(years[0], years[-1] + 1))  # no year left out of the axis
+    from tests.conftest import run_cli
+
+    out = tmp_path / "vr.html"
+    workspace = client.app.state.settings.workspace  # type: ignore[attr-defined]
+    made = run_cli("report", "-s", "ti=虚拟现实", "--format", "html", "--out", str(out), workspace=workspace)
+    assert made.returncode == 0, made.stderr
+    text = out.read_text(encoding="utf-8")
+    assert f"数据截至{horizon}" in text and "增长率只比较完整年份" in text
+    assert "—2022年申请量由" not in text and "—2021年申请量由" not in text

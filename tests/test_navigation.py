@@ -57,7 +57,12 @@ def test_filing_trend_matches_records_and_marks_recent_years(nav: tuple[Workspac
     expected = Counter(p.filing_date.year for p in patents.values() if p.filing_date)
     rows = analysis(ws, "trends")
     assert {r["year"]: r["filings"] for r in rows if r["filings"]} == dict(expected)
-    assert all(r["incomplete"] == (r["year"] >= 2025) for r in rows)  # 18 months before 2026-11-23
+    # incomplete: the 18 months before the data's horizon (its latest publication, at most the as-of date)
+    horizon = dt.date.fromisoformat(rows[-1]["horizon"])
+    latest = max(p.publications[0].date for p in patents.values() if p.publications and p.publications[0].date)
+    assert horizon <= dt.date.fromisoformat(AS_OF) and horizon >= min(latest, dt.date.fromisoformat(AS_OF))
+    cutoff = horizon - dt.timedelta(days=548)
+    assert all(r["incomplete"] == (dt.date(r["year"], 12, 31) > cutoff) for r in rows)
 
 
 def test_applicant_ranking_merges_spellings(nav: tuple[Workspace, dict[str, Patent]]) -> None:

@@ -30,8 +30,8 @@ def _to_arrow(expr: ir.Table) -> pa.Table:
 
 
 def trends(ctx: Context) -> pa.Table:
-    """Filing, publication and grant counts by year; years whose data is not all published yet
-    (the last 18 months: applications publish 18 months after filing) are marked incomplete."""
+    """Filing, publication and grant counts by year; years whose data is not all published yet (the 18
+    months before the data's horizon: applications publish 18 months after filing) are marked incomplete."""
     p = ctx.table("patents")
     filing = p.filter(p.filing_year.notnull()).group_by(year=_.filing_year).aggregate(filings=_.count())
     pubs = p.filter(p.first_pub_date.notnull()).group_by(year=_.first_pub_date.year()).aggregate(publications=_.count())
@@ -49,12 +49,26 @@ def trends(ctx: Context) -> pa.Table:
     found = {int(r["year"]): r for r in _to_arrow(out).to_pylist()}
     years = range(min(found), max(found) + 1) if found else range(0)
     table = [found.get(y) or {"year": y} for y in years]  # a year without data is a 0, not a line across
-    cutoff = ctx.as_of - dt.timedelta(days=548)
+    horizon = _horizon(ctx)
+    cutoff = horizon - dt.timedelta(days=548)
     for row in table:
         for key in ("filings", "publications", "grants"):
             row[key] = row.get(key) or 0
         row["incomplete"] = dt.date(int(row["year"]), 12, 31) > cutoff
+        row["horizon"] = horizon.isoformat()
     return pa.Table.from_pylist(table)
+
+
+def _horizon(ctx: Context) -> dt.date:
+    """The date the data reaches: the latest publication in the source files the selection came from
+    (an export made in May 2022 ends there, whatever today is), at most the as-of date."""
+    patents = ctx.backend.table("patents")
+    if not ctx.everything:
+        files = ctx.table("documents").select("source_file").distinct()
+        apps = ctx.backend.table("documents").semi_join(files, "source_file").select("app_key").distinct()
+        patents = patents.semi_join(apps, "app_key")
+    latest = patents.first_pub_date.max().to_pyarrow().as_py()
+    return min(latest, ctx.as_of) if latest else ctx.as_of
 
 
 def applicants(ctx: Context, limit: int = 20) -> pa.Table:

@@ -53,7 +53,12 @@ def trends(pack: Pack) -> list[str]:
             )
     incomplete = [r["year"] for r in rows if r["incomplete"]]
     if incomplete:
-        out.append(f"发明专利申请自申请日起18个月公开，{min(incomplete)}年及以后的数据尚不完整。")
+        horizon = rows[-1].get("horizon", "")
+        until = f"数据截至{horizon}（最新公开日），" if horizon else ""
+        out.append(
+            f"发明专利申请自申请日起18个月公开，{until}{min(incomplete)}年及以后的数据尚不完整，"
+            "增长率只比较完整年份。"
+        )
     return out
 
 
