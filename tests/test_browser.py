@@ -143,8 +143,9 @@ def test_a_user_session_end_to_end(server: str, browser: object, tmp_path: Path)
     page.wait_for_selector("#value-score")
     assert page.inner_text("#value-score").strip() != ""
     _shot(page, "03-patent")
-    page.goto(server + "/patents/CN999")
-    assert "CN999" in page.inner_text(".error")
+    page.goto(server + "/patents/CN2126496")
+    assert "本库中没有号码为 CN2126496 的专利" in page.inner_text(".error")  # in the user's language
+    assert page.locator("main ul a").count() > 0  # with close numbers to follow
     _shot(page, "04-not-found")
 
     page.goto(server + "/search?q=" + "ti=电池")

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from ipnav.errors import IpnavError
+from ipnav.errors import IpnavError, RecordNotFound
 from ipnav.web.i18n import translate
 from ipnav.web.render import language_of, render
 from ipnav.web.security import LoginRequired
@@ -23,9 +23,13 @@ async def ipnav_error(request: Request, exc: Exception) -> Response:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
         heading = {404: "not_found", 403: "forbidden"}.get(exc.status, "error")
+        lang = language_of(request)
+        message = str(exc)
+        if isinstance(exc, RecordNotFound) and exc.kind == "patent":  # the user's language, not the log's
+            message = translate("no_such_patent", lang).format(number=exc.number)
         return render(
-            request, "error.html", status_code=exc.status, heading=translate(heading, language_of(request)),
-            message=str(exc), suggestions=getattr(exc, "suggestions", []),
+            request, "error.html", status_code=exc.status, heading=translate(heading, lang),
+            message=message, suggestions=getattr(exc, "suggestions", []),
         )  # fmt: skip
     body: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
     if hasattr(exc, "suggestions"):

@@ -26,6 +26,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app_number": ("申请号", "Application number"),
     "filing_date": ("申请日", "Filing date"),
     "no_number": ("无申请号", "no number"),
+    "no_number_record": ("无（来源未给出申请号）", "none (the source gives no application number)"),
     "navigate": ("专利导航", "Navigation"),
     "topics": ("专题库", "Thematic databases"),
     "indicators": ("指标监测", "Indicators"),
@@ -113,6 +114,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "publications": ("公开文献", "Publications"),
     "not_found": ("未找到该专利", "Patent not found"),
     "did_you_mean": ("您是否要找", "Did you mean"),
+    "cohort": ("对比组(类型 申请年 × WIPO 技术领域)", "Cohort (type, filing year × WIPO field)"),
+    "no_such_patent": ("本库中没有号码为 {number} 的专利", "No patent numbered {number} in this workspace"),
     "selection": ("分析对象", "Selection"),
     "selection_help": ("检索式, topic:专题库名称, 或 all", "a query, topic:NAME, or all"),
     "analyse": ("分析", "Analyse"),
@@ -172,3 +175,47 @@ def translate(key: str, language: str) -> str:
     """The text of a key in a language (the key itself when it has none)."""
     zh, en = STRINGS.get(key, (key, key))
     return en if language == "en" else zh
+
+
+# the model's code values as users read them (the search page's hits and facets, patent pages)
+CODES: dict[str, dict[str, tuple[str, str]]] = {
+    "status": {
+        "valid": ("有效", "in force"),
+        "pending": ("审中", "pending"),
+        "lapsed": ("失效", "lapsed"),
+        "unknown": ("法律状态未知", "status unknown"),
+    },
+    "type": {
+        "invention": ("发明", "invention"),
+        "utility_model": ("实用新型", "utility model"),
+        "design": ("外观设计", "design"),
+        "plant": ("植物专利", "plant patent"),
+        "reissue": ("再颁专利", "reissue"),
+        "other": ("类型未标注", "type not given"),
+    },
+    "role": {
+        "applicant": ("申请人", "applicant"),
+        "assignee": ("专利权人", "assignee"),
+        "inventor": ("发明人", "inventor"),
+        "agent": ("代理人", "agent"),
+        "agency": ("代理机构", "agency"),
+        "examiner": ("审查员", "examiner"),
+    },
+    "etype": {
+        "enterprise": ("企业", "enterprise"),
+        "university": ("高校", "university"),
+        "institute": ("科研院所", "research institute"),
+        "government": ("机关团体", "government"),
+        "individual": ("个人", "individual"),
+        "other": ("其他", "other"),
+    },
+}
+
+
+def label(group: str, value: str, language: str) -> str:
+    """A code value of the model (`valid`, `utility_model`, `applicant` ...) in the user's language; a value
+    the tables do not know is shown as it is."""
+    names = CODES.get(group, {}).get(value)
+    if names is None:
+        return value
+    return names[1] if language == "en" else names[0]
