@@ -136,7 +136,7 @@ def test_every_analysis_has_a_chart_option(nav: tuple[Workspace, dict[str, Paten
     ws, _ = nav
     pack = cli_json("navigate", "-s", "ti=电池 OR ti=battery", "--as-of", AS_OF, workspace=ws.root)
     assert pack["applications"] == len(pack["keys"]) > 0
-    assert len(pack["analyses"]) == 20
+    assert len(pack["analyses"]) == 22
     for kind, result in pack["analyses"].items():
         assert result["option"]["title"]["text"] == result["title_zh"], kind
         if result["rows"]:
@@ -184,9 +184,10 @@ def test_excel_report_has_hit_list_and_native_charts(nav: tuple[Workspace, dict[
     hits = book["命中清单 hits"]
     expected = cli_json("search", "ti=电池", workspace=ws.root)["total"]
     assert hits.max_row == expected + 1
-    graphs = ("合作申请网络", "发明人团队", "申请人引证关系")  # networks are tables in Excel, graphs on the web
+    # networks and matrices are tables in Excel, graphs and heat maps on the web
+    graphs = ("合作申请网络", "发明人团队", "申请人引证关系", "申请人 × 技术领域（IPC小类）", "申请人 × 申请年")
     analyses = book.worksheets[2:]
-    assert len(analyses) == 20
+    assert len(analyses) == 22
     for sheet in analyses:
         has_data = sheet.max_row > 2
         if has_data and not sheet.title.endswith(graphs):

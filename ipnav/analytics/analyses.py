@@ -21,6 +21,7 @@ from ibis import _
 
 from ipnav.analytics.catalog import CATALOG
 from ipnav.analytics.context import Context
+from ipnav.analytics.matrices import applicant_ipc, applicant_years
 from ipnav.normalize.names import APPLICANT_TYPES, canonical_name
 from ipnav.store.regions import BASES, UNPLACED, region_bases
 
@@ -419,8 +420,11 @@ class Analysis:
     record_kind: str = "patent"  # what it analyses (ipnav.kinds)
 
 
-ANALYSES: dict[str, Analysis] = {  # each analysis of the catalogue is the function of its name above
-    info.kind: Analysis(info.kind, info.title_zh, info.title_en, globals()[info.kind], info.record_kind)
+_ELSEWHERE: dict[str, Callable[..., pa.Table]] = {"applicant_ipc": applicant_ipc, "applicant_years": applicant_years}
+ANALYSES: dict[str, Analysis] = {  # each analysis of the catalogue is the function of its name (above or imported)
+    info.kind: Analysis(
+        info.kind, info.title_zh, info.title_en, _ELSEWHERE.get(info.kind) or globals()[info.kind], info.record_kind
+    )
     for info in CATALOG.values()
 }
 

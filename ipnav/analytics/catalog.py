@@ -24,6 +24,8 @@ CATALOG: dict[str, AnalysisInfo] = {
         AnalysisInfo("inventors", "发明人排名", "Top inventors"),
         AnalysisInfo("applicant_types", "申请人类型", "Applicant types"),
         AnalysisInfo("ipc", "技术构成（IPC）", "Technology composition (IPC)"),
+        AnalysisInfo("applicant_ipc", "申请人 × 技术领域（IPC小类）", "Applicants × IPC subclasses"),
+        AnalysisInfo("applicant_years", "申请人 × 申请年", "Applicants × filing years"),
         AnalysisInfo("wipo_fields", "WIPO 35 技术领域", "WIPO 35 technology fields"),
         AnalysisInfo("sei", "战略性新兴产业分布", "Strategic emerging industries"),
         AnalysisInfo("countries", "国家/地区分布", "Applications by country"),

@@ -207,6 +207,35 @@ def _most_cited(kind: str, rows: list[dict[str, Any]]) -> Option:
     return _bar(kind, labelled, "label", "citations")
 
 
+def _heatmap(column: str) -> Callable[[str, list[dict[str, Any]]], Option]:
+    """Applicants (rows) against `column` (IPC subclass, year): a heat map, each cell opening its hits."""
+
+    def chart(kind: str, rows: list[dict[str, Any]]) -> Option:
+        opt = _base(kind)
+        entities = sorted({r["entity"] for r in rows})
+        columns = sorted({r[column] for r in rows})
+        cells = [
+            _item(r, [columns.index(r[column]), entities.index(r["entity"]), r["applications"]])
+            for r in rows
+        ]  # fmt: skip
+        opt.update(
+            {
+                "tooltip": {"position": "top"},
+                "grid": {"left": 180, "right": 40, "top": 70, "bottom": 70},
+                "xAxis": {"type": "category", "data": [str(c) for c in columns],
+                          "axisLabel": {"interval": 0, "rotate": 45}},
+                "yAxis": {"type": "category", "data": entities,
+                          "axisLabel": {"width": 160, "overflow": "truncate", "interval": 0}},
+                "visualMap": {"min": 0, "max": max([r["applications"] for r in rows] or [1]), "calculable": True,
+                              "orient": "horizontal", "left": "center", "bottom": 0},
+                "series": [{"type": "heatmap", "name": "申请量 applications", "data": cells, "label": {"show": True}}],
+            }
+        )  # fmt: skip
+        return opt
+
+    return chart
+
+
 ChartOf = Callable[[str, list[dict[str, Any]]], Option]
 
 # analysis -> the function drawing its chart; a new analysis registers its chart here
@@ -220,6 +249,8 @@ CHARTS: dict[str, ChartOf] = {
     "patent_types": lambda k, rows: _pie(k, rows, "patent_type", "applications"),
     "countries": lambda k, rows: _pie(k, rows, "country", "applications"),
     "ipc": _ipc,
+    "applicant_ipc": _heatmap("code"),
+    "applicant_years": _heatmap("year"),
     "sei": _sei,
     "value": lambda k, rows: _bar(k, rows, "band", "applications", horizontal=False),
     "high_value": lambda k, rows: _bar(k, rows, "measure_zh", "applications"),

@@ -45,6 +45,8 @@ NEEDS: dict[str, Need] = {
     "inventors": _INVENTORS,
     "inventor_teams": _INVENTORS,
     "ipc": _IPC,
+    "applicant_ipc": _IPC,
+    "applicant_years": _OWNERS,
     "wipo_fields": _IPC,
     "sei": _IPC,
     "countries": Need("country", "国别", "country", "patents", lambda t: t.country != ""),

@@ -45,6 +45,8 @@ CLAUSES: dict[str, tuple[Callable[[Row], str | None], str]] = {
     "inventors": (lambda r: f"ine={_q(r['inventor'])}", "applications"),
     "applicant_types": (lambda r: f"atype={r['type']}", "applications"),
     "ipc": (lambda r: f"ipc={r['code']}", "applications"),
+    "applicant_ipc": (lambda r: f"pae={_q(r['entity'])} AND ipc={r['code']}", "applications"),
+    "applicant_years": (lambda r: f"pae={_q(r['entity'])} AND ad={r['year']}", "applications"),
     "wipo_fields": (lambda r: f"wipo={r['field_no']}", "applications"),
     "sei": (lambda r: f"sei={r['sei_code']}", "applications"),
     "countries": (lambda r: f"cc={r['country']}" if r["country"] else None, "applications"),
