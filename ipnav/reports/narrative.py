@@ -56,8 +56,7 @@ def trends(pack: Pack) -> list[str]:
         horizon = rows[-1].get("horizon", "")
         until = f"数据截至{horizon}（最新公开日），" if horizon else ""
         out.append(
-            f"发明专利申请自申请日起18个月公开，{until}{min(incomplete)}年及以后的数据尚不完整，"
-            "增长率只比较完整年份。"
+            f"发明专利申请自申请日起18个月公开，{until}{min(incomplete)}年及以后的数据尚不完整，增长率只比较完整年份。"
         )
     return out
 
