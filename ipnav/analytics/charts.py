@@ -74,6 +74,7 @@ def _graph(kind: str, rows: list[dict[str, Any]], source: str, target: str, weig
     for r in rows:
         degree[r[source]] = degree.get(r[source], 0) + r[weight]
         degree[r[target]] = degree.get(r[target], 0) + r[weight]
+    named = set(sorted(degree, key=lambda n: -degree[n])[:15])  # names of the 15 busiest nodes; the rest on hover
     option["series"] = [
         {
             "type": "graph",
@@ -85,8 +86,17 @@ def _graph(kind: str, rows: list[dict[str, Any]], source: str, target: str, weig
             "right": 10,
             "label": {"show": True, "position": "right", "width": 120, "overflow": "truncate"},
             "labelLayout": {"hideOverlap": True},
-            "force": {"repulsion": 60, "edgeLength": [30, 90], "gravity": 0.2},
-            "data": [{"name": n, "value": d, "symbolSize": min(60, 8 + 4 * d)} for n, d in degree.items()],
+            "force": {"repulsion": 40, "edgeLength": [20, 60], "gravity": 0.6},
+            "zoom": 0.8,
+            "data": [
+                {
+                    "name": n,
+                    "value": d,
+                    "symbolSize": round(min(30.0, 6 + 3 * d**0.5), 1),
+                    "label": {"show": n in named},
+                }
+                for n, d in degree.items()
+            ],
             "links": [
                 {
                     "source": r[source],
@@ -221,13 +231,13 @@ def _heatmap(column: str) -> Callable[[str, list[dict[str, Any]]], Option]:
         opt.update(
             {
                 "tooltip": {"position": "top"},
-                "grid": {"left": 180, "right": 40, "top": 70, "bottom": 70},
+                "grid": {"left": 180, "right": 40, "top": 70, "bottom": 100},
                 "xAxis": {"type": "category", "data": [str(c) for c in columns],
                           "axisLabel": {"interval": 0, "rotate": 45}},
                 "yAxis": {"type": "category", "data": entities,
                           "axisLabel": {"width": 160, "overflow": "truncate", "interval": 0}},
                 "visualMap": {"min": 0, "max": max([r["applications"] for r in rows] or [1]), "calculable": True,
-                              "orient": "horizontal", "left": "center", "bottom": 0},
+                              "orient": "horizontal", "left": "center", "bottom": 0, "itemHeight": 120},
                 "series": [{"type": "heatmap", "name": "申请量 applications", "data": cells, "label": {"show": True}}],
             }
         )  # fmt: skip
