@@ -135,3 +135,15 @@ def test_cited_numbers_keep_their_structure(full_workspace: Workspace) -> None:
     assert cited["JPH02-082707"] == "2-82707"  # Heisei 2 (1990), from the citation's date
     assert "JP2007-146337" in cited and "EM000798897-0021" in cited
     assert "EP08290305.5" in {c["number"] for c in _show(full_workspace, "USD0656296")["citations"]}
+
+
+def test_patent_detail_has_its_family_and_a_dated_timeline(full_workspace: Workspace) -> None:
+    """Two applications claiming the same priority are one family; the event list becomes a timeline."""
+    detail = _show(full_workspace, "CN201310106199")
+    members = {m["app_key"]: m["how"] for m in detail["family"]}
+    assert "shared_priority" in members["CN201310106216"]
+    events = _show(full_workspace, "CN201410725372")["timeline"]
+    dated = [e["date"] for e in events if e["date"]]
+    assert dated == sorted(dated) and events[0]["event"] == "filing"
+    assert any(e["event"] == "legal_event" and "未缴年费" in e["text"] for e in events)
+    assert all(e["source"] for e in events)

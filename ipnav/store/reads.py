@@ -108,7 +108,59 @@ def patent_detail(warehouse: Warehouse, number: str) -> dict[str, Any]:
             "SELECT t.* FROM transactions t JOIN transaction_patents tp USING (key) WHERE tp.app_key = ?", [app_key]
         )
     )
-    return plain(data)
+    data["family"] = family(warehouse, app_key)
+    data = plain(data)
+    data["timeline"] = timeline(data)
+    return data
+
+
+_FAMILY_SQL = """
+WITH me AS (SELECT app_key, app_number, family_id FROM patents WHERE app_key = $1),
+mine AS (SELECT country, number FROM priorities WHERE app_key = $1),
+members AS (
+    SELECT p.app_key, 'family_id' AS how FROM patents p, me
+    WHERE coalesce(me.family_id, '') <> '' AND p.family_id = me.family_id AND p.app_key <> $1
+    UNION SELECT r.app_key, 'shared_priority' FROM priorities r JOIN mine m USING (country, number)
+    WHERE r.app_key <> $1
+    UNION SELECT r.app_key, 'claims_this' FROM priorities r, me
+    WHERE r.app_key <> $1 AND regexp_replace(r.number, '\\D', '', 'g')
+        = regexp_replace(coalesce(me.app_number, ''), '\\D', '', 'g') AND me.app_number <> ''
+    UNION SELECT p.app_key, 'priority_of_this' FROM patents p JOIN mine m
+        ON regexp_replace(p.app_number, '\\D', '', 'g') = regexp_replace(m.number, '\\D', '', 'g')
+    WHERE p.app_key <> $1 AND coalesce(p.app_number, '') <> ''
+)
+SELECT p.app_key, p.app_number, p.country, p.first_pub_number, p.title, p.filing_date, list(DISTINCT m.how) AS how
+FROM members m JOIN patents p USING (app_key) GROUP BY ALL ORDER BY p.filing_date NULLS LAST, p.app_key
+"""
+
+
+def family(warehouse: Warehouse, app_key: str) -> list[dict[str, Any]]:
+    """Family members in the warehouse and how each was found: the same family id, a shared priority, a
+    record claiming this application as priority, or this record's priority."""
+    return _plain_rows(warehouse.query(_FAMILY_SQL, [app_key]))
+
+
+def timeline(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    """A patent's dated history, oldest first: filing, priorities, publications, legal events and
+    transactions, each with the source that states it."""
+    source = detail.get("source_format") or ""
+    events: list[dict[str, Any]] = []
+    if detail.get("filing_date"):
+        events.append({"date": detail["filing_date"], "event": "filing", "text": detail.get("app_number") or ""})
+    for pr in detail.get("priorities") or []:
+        if pr.get("date"):
+            events.append({"date": pr["date"], "event": "priority", "text": f"{pr['country']} {pr['number']}"})
+    for pub in detail.get("publications") or []:
+        if pub.get("date"):
+            events.append({"date": pub["date"], "event": "publication", "text": f"{pub['number']}{pub['kind']}"})
+    for ev in detail.get("legal_events") or []:
+        events.append({"date": ev.get("date"), "event": "legal_event", "text": f"{ev['code']} {ev['description']}"})
+    for tr in detail.get("transactions") or []:
+        text = f"{tr.get('assignors') or ''} → {tr.get('assignees') or ''} {tr.get('conveyance') or ''}".strip()
+        events.append({"date": tr.get("recorded_date") or tr.get("execution_date"), "event": tr["kind"], "text": text})
+    for event in events:
+        event["source"] = source
+    return sorted(events, key=lambda e: (e["date"] is None, str(e["date"] or "")))
 
 
 def citation_links(warehouse: Warehouse, app_key: str) -> dict[str, Any]:
