@@ -358,5 +358,9 @@ def test_search_within_results_and_number_lookup(server: str, browser: object) -
     _shot(page, "14-number-lookup")
     page.locator("#found a").first.click()
     page.wait_for_selector("#value-score")
+    timeline = page.locator("#timeline tbody tr")
+    assert timeline.count() >= 2 and "申请" in timeline.first.inner_text()  # filing first, then publication
+    assert "同族专利" in page.inner_text("#family")
+    _shot(page, "15-patent-timeline")
     assert violations == []
     context.close()
