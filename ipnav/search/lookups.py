@@ -16,6 +16,7 @@ import pyarrow as pa
 from ipnav.config import Settings
 from ipnav.errors import UsageError
 from ipnav.store.warehouse import Warehouse
+from ipnav.value.flags import CRITERIA
 
 _STORED_SCORES: dict[str, tuple[float, str | None, str | None]] = {}  # path -> (checked at, as-of, stamp)
 
@@ -145,7 +146,6 @@ class WarehouseLookup:
 
     def _flagged(self, value: str) -> list[str]:
         """`flag=high_value`, `flag=valid_invention`, `flag=sei` ...: today's official flags (the stored table)."""
-        from ipnav.value import flags
         from ipnav.value.service import flag_policy, flags_for
 
         name = value.strip().lower()
@@ -160,7 +160,6 @@ class WarehouseLookup:
         finally:
             if temporary:
                 self.warehouse.con.execute(f"DROP TABLE IF EXISTS {table}")
-        assert set(FLAG_NAMES) == {"valid_invention", "high_value", *flags.CRITERIA}
         return [r[0] for r in rows]
 
     def _citing(self, value: str) -> list[str]:
@@ -182,7 +181,7 @@ class WarehouseLookup:
         return [r[0] for r in rows]
 
 
-FLAG_NAMES = ("valid_invention", "high_value", "sei", "family", "maintained", "pledge", "award")
+FLAG_NAMES = ("valid_invention", "high_value", *CRITERIA)  # the flags and the criteria of a high value
 
 
 def _entity_sql(lookup: WarehouseLookup, value: str) -> tuple[str, list[Any]]:
@@ -192,9 +191,9 @@ def _entity_sql(lookup: WarehouseLookup, value: str) -> tuple[str, list[Any]]:
 def _region1_sql(_: WarehouseLookup, value: str) -> tuple[str, list[Any]]:
     """The first applicant's region (the regions analysis): an adcode prefix or a province/city/county name."""
     text = value.strip()
-    if text.isdigit():
-        prefix = text.rstrip("0") if len(text) == 6 else text
-        return "SELECT app_key FROM patents WHERE applicant_adcode LIKE ?", [prefix[: max(len(prefix), 2)] + "%"]
+    if text.isdigit():  # 320000 a province, 320400 a city, 320412 a county; 2 or 4 digits a prefix
+        prefix = text[:2] if text.endswith("0000") else text[:4] if text.endswith("00") else text
+        return "SELECT app_key FROM patents WHERE applicant_adcode LIKE ?", [prefix + "%"]
     return (
         "SELECT app_key FROM patents WHERE ? IN (applicant_province, applicant_city, applicant_county)",
         [text],
