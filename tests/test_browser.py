@@ -85,6 +85,15 @@ def _shot(page: object, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
+def _login(page: object, server: str, name: str, password: str) -> None:
+    """Sign in through the login form; the home page follows."""
+    page.goto(server + "/login")  # type: ignore[attr-defined]
+    page.fill("input[name=name]", name)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", password)  # type: ignore[attr-defined]
+    page.click("button[type=submit].primary")  # type: ignore[attr-defined]
+    page.wait_for_url(server + "/")  # type: ignore[attr-defined]
+
+
 def _watch_console(page: object) -> list[str]:
     """CSP violations (Chromium logs each refused script, style, image or frame) and script errors."""
     found: list[str] = []
@@ -249,11 +258,7 @@ def test_home_page_is_the_demo_regions_dashboard(server: str, browser: object) -
     context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
     page = context.new_page()
     violations = _watch_console(page)
-    page.goto(server + "/login")
-    page.fill("input[name=name]", "admin")
-    page.fill("input[name=password]", DEMO["admin_password"])  # as `ipnav demo` printed it
-    page.click("button[type=submit].primary")
-    page.wait_for_url(server + "/")
+    _login(page, server, "admin", DEMO["admin_password"])  # as `ipnav demo` printed it
     assert "重庆市" in page.inner_text("h1")
     figures = page.locator("#headline .figure")
     assert figures.count() == 4
@@ -296,11 +301,7 @@ def test_drill_down_from_a_bar_and_a_map_region(server: str, browser: object) ->
     context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
     page = context.new_page()
     violations = _watch_console(page)
-    page.goto(server + "/login")
-    page.fill("input[name=name]", "ana")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(server + "/")
+    _login(page, server, "ana", PASSWORD)
     page.goto(server + "/navigate?selection=" + quote("ti=虚拟现实"))
     answer = page.request.get(server + "/api/analyze/applicants?selection=" + quote("ti=虚拟现实")).json()
     top = answer["rows"][0]
@@ -331,11 +332,7 @@ def test_search_within_results_and_number_lookup(server: str, browser: object) -
     context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
     page = context.new_page()
     violations = _watch_console(page)
-    page.goto(server + "/login")
-    page.fill("input[name=name]", "ana")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(server + "/")
+    _login(page, server, "ana", PASSWORD)
     page.goto(server + "/search?q=" + quote("ti=虚拟现实"))
     wide = int(page.inner_text("#total").replace(",", ""))
     page.fill("#q", "pa=深圳")
