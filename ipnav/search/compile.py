@@ -44,7 +44,7 @@ class Lookup(Protocol):
         """Keys whose value score lies in the range."""
 
     def keys_where(self, field: str, value: str) -> list[str]:
-        """Keys of a warehouse field's value (`pae`, `flag`, `cites` ...: lookups.WAREHOUSE_FIELDS)."""
+        """Keys of a warehouse field's value (`pae`, `flag`, `cites` ...: schema.WAREHOUSE_FIELDS)."""
 
 
 class Compiler:
