@@ -72,7 +72,14 @@ def _visible(html: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", ["/search?q=ti%3D%E7%94%B5%E6%B1%A0", "/patents/CN202110991218", "/patents/CN2021109912", "/lookup"]
+    "path",
+    [
+        "/search?q=ti%3D%E7%94%B5%E6%B1%A0",
+        "/patents/CN202110991218",
+        "/patents/CN2021109912",
+        "/lookup",
+        "/navigate?selection=ti%3D%E7%94%B5%E6%B1%A0",
+    ],
 )
 def test_chinese_pages_show_no_code_values(client: TestClient, path: str) -> None:
     """Status, type and role codes read as words in the user's language (item 1, first pages)."""

@@ -224,6 +224,65 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "agency": ("代理机构", "agency"),
         "examiner": ("审查员", "examiner"),
     },
+    "column": {  # the columns of the analyses' tables
+        "address": ("本记录地址", "own address"),
+        "app_number": ("申请号", "application number"),
+        "applicant_history": ("同一申请人其他记录", "applicant's other records"),
+        "applicant_name": ("名称中的地名", "place in the name"),
+        "applicant_province": ("省份", "province"),
+        "applicant_city": ("城市", "city"),
+        "applicant_county": ("区县", "county"),
+        "applicant_adcode": ("区划代码", "division code"),
+        "applicants": ("申请人数", "applicants"),
+        "applications": ("申请量", "applications"),
+        "band": ("分值段", "score band"),
+        "category_code": ("产业代码", "industry code"),
+        "category_name": ("产业", "industry"),
+        "citations": ("被引次数", "citations"),
+        "cited": ("被引申请人", "cited applicant"),
+        "cited_app": ("被引专利", "cited patent"),
+        "citing": ("施引申请人", "citing applicant"),
+        "code": ("分类号", "code"),
+        "country": ("国家/地区", "country"),
+        "cr4": ("CR4", "CR4"),
+        "cr8": ("CR8", "CR8"),
+        "entity": ("申请人", "applicant"),
+        "field": ("技术领域", "field"),
+        "field_no": ("领域号", "field no."),
+        "filing_year": ("申请年", "filing year"),
+        "filings": ("申请", "filings"),
+        "first_applicant": ("第一申请人", "first applicant"),
+        "grants": ("授权", "grants"),
+        "hhi": ("HHI", "HHI"),
+        "horizon": ("数据截至", "data until"),
+        "incomplete": ("数据不完整", "incomplete"),
+        "inventor": ("发明人", "inventor"),
+        "legal_status": ("法律状态", "legal status"),
+        "legal_status_reason": ("原因", "reason"),
+        "mean_score": ("平均分", "mean score"),
+        "measure": ("指标", "measure"),
+        "measure_zh": ("指标", "measure"),
+        "new_entrants": ("新进入者", "new entrants"),
+        "patent_type": ("专利类型", "patent type"),
+        "publications": ("公开", "publications"),
+        "sector": ("部门", "sector"),
+        "sei_code": ("产业代码", "SEI code"),
+        "sei_name": ("战略性新兴产业", "strategic emerging industry"),
+        "share": ("占比", "share"),
+        "source": ("节点甲", "source"),
+        "spellings": ("名称写法数", "spellings"),
+        "target": ("节点乙", "target"),
+        "term": ("技术词", "term"),
+        "title": ("名称", "title"),
+        "title_en": ("英文名称", "English title"),
+        "title_zh": ("中文名称", "Chinese title"),
+        "type": ("类型", "type"),
+        "type_zh": ("类型", "type"),
+        "university_enterprise": ("产学研合作", "university-enterprise"),
+        "user_table": ("用户对照表", "user table"),
+        "weight": ("合作次数", "joint applications"),
+        "year": ("年份", "year"),
+    },
     "citation": {
         "examiner": ("审查员引用", "cited by examiner"),
         "applicant": ("申请人引用", "cited by applicant"),
@@ -249,3 +308,20 @@ def label(group: str, value: str, language: str) -> str:
     if names is None:
         return value
     return names[1] if language == "en" else names[0]
+
+
+_CELL_CODES = {"type": "etype", "legal_status": "status", "patent_type": "type"}  # column -> code group
+_SHARES = ("share", "cr4", "cr8")
+
+
+def cell(column: str, value: object, language: str) -> str:
+    """One cell of an analysis table as users read it: shares as percentages, yes/no, code values as words."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if language == "en" else ("是" if value else "否")
+    if column in _SHARES and isinstance(value, int | float):
+        return f"{value * 100:.1f}%"
+    if column in _CELL_CODES:
+        return label(_CELL_CODES[column], str(value), language)
+    return str(value)
