@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import openpyxl
@@ -92,6 +93,15 @@ def _login(page: object, server: str, name: str, password: str) -> None:
     page.fill("input[name=password]", password)  # type: ignore[attr-defined]
     page.click("button[type=submit].primary")  # type: ignore[attr-defined]
     page.wait_for_url(server + "/")  # type: ignore[attr-defined]
+
+
+def _signed_in(browser: object, server: str, name: str, password: str) -> tuple[Any, Any, list[str]]:
+    """A Chinese-locale browser context signed in as `name`: (context, page, console violations)."""
+    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    violations = _watch_console(page)
+    _login(page, server, name, password)
+    return context, page, violations
 
 
 def _watch_console(page: object) -> list[str]:
@@ -255,10 +265,7 @@ def test_plan_monitoring_page(server: str, browser: object, tmp_path: Path) -> N
 
 
 def test_home_page_is_the_demo_regions_dashboard(server: str, browser: object) -> None:
-    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
-    page = context.new_page()
-    violations = _watch_console(page)
-    _login(page, server, "admin", DEMO["admin_password"])  # as `ipnav demo` printed it
+    context, page, violations = _signed_in(browser, server, "admin", DEMO["admin_password"])  # as demo printed it
     assert "重庆市" in page.inner_text("h1")
     figures = page.locator("#headline .figure")
     assert figures.count() == 4
@@ -298,10 +305,7 @@ def _click_chart(page: object, kind: str, point_js: str) -> None:
 
 
 def test_drill_down_from_a_bar_and_a_map_region(server: str, browser: object) -> None:
-    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
-    page = context.new_page()
-    violations = _watch_console(page)
-    _login(page, server, "ana", PASSWORD)
+    context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
     page.goto(server + "/navigate?selection=" + quote("ti=虚拟现实"))
     answer = page.request.get(server + "/api/analyze/applicants?selection=" + quote("ti=虚拟现实")).json()
     top = answer["rows"][0]
@@ -329,10 +333,7 @@ def test_drill_down_from_a_bar_and_a_map_region(server: str, browser: object) ->
 
 
 def test_search_within_results_and_number_lookup(server: str, browser: object) -> None:
-    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
-    page = context.new_page()
-    violations = _watch_console(page)
-    _login(page, server, "ana", PASSWORD)
+    context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
     page.goto(server + "/search?q=" + quote("ti=虚拟现实"))
     wide = int(page.inner_text("#total").replace(",", ""))
     page.fill("#q", "pa=深圳")
