@@ -13,6 +13,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from ipnav.config import Settings
+from ipnav.normalize.numbers import KIND_CODE_RE
 from ipnav.store.warehouse import Warehouse
 
 
@@ -75,9 +76,7 @@ class Context:
         if self._cited is None:
             c = self.table("citations").filter(lambda t: t.kind == "patent")
             pubs = self.backend.table("publications")
-            pubs = pubs.mutate(bare=pubs.number.re_replace(r"[A-Z][0-9]?$", "")).select(
-                cited_app="app_key", bare="bare"
-            )
+            pubs = pubs.mutate(bare=pubs.number.re_replace(KIND_CODE_RE, "")).select(cited_app="app_key", bare="bare")
             links = c.join(pubs, c.number == pubs.bare).select(citing_app=c.app_key, cited_app="cited_app").distinct()
             self._cited = self.backend.create_table(f"{self._sel}_cited", links, temp=True)
         return self._cited

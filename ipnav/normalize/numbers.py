@@ -170,6 +170,15 @@ def structured_number(raw: str, country: str, year: int | None = None) -> str | 
     return None
 
 
+KIND_CODE_RE = r"[A-Z][0-9]?$"  # the kind code a publication number ends with (A, B1, U ...)
+
+
+def bare_number_sql(column: str = "number") -> str:
+    """SQL of a publication number without its kind code, as citations, award lists and users write it
+    (`CN104223352A` -> `CN104223352`)."""
+    return f"regexp_replace({column}, '{KIND_CODE_RE}', '')"
+
+
 def split_number_variants(raw: str) -> list[str]:
     """Keys under which a user-typed number may be stored (application key, publication number)."""
     variants: list[str] = []

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from ipnav.config import Settings
 from ipnav.errors import UsageError
+from ipnav.normalize.numbers import bare_number_sql
 from ipnav.store.warehouse import Warehouse
 from ipnav.value.flags import CRITERIA
 
@@ -172,8 +173,8 @@ class WarehouseLookup:
         except RecordNotFound:
             return []
         rows = self.warehouse.con.execute(
-            """SELECT DISTINCT c.app_key FROM citations c
-            JOIN (SELECT regexp_replace(number, '[A-Z][0-9]?$', '') AS bare FROM publications WHERE app_key = ?) p
+            f"""SELECT DISTINCT c.app_key FROM citations c
+            JOIN (SELECT {bare_number_sql()} AS bare FROM publications WHERE app_key = ?) p
               ON c.number = p.bare
             WHERE c.kind = 'patent'""",
             [cited],

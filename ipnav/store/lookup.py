@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from ipnav.errors import UsageError
-from ipnav.normalize.numbers import split_number_variants
+from ipnav.normalize.numbers import bare_number_sql, split_number_variants
 from ipnav.store.reads import plain, suggest_numbers
 from ipnav.store.warehouse import Warehouse
 
@@ -18,11 +18,11 @@ _SUGGESTED = 50  # not-found numbers that get close-number hints (each costs a q
 _SPLIT = re.compile(r"[\r\n\t;，；、]+|,(?!\d)")  # a comma between digits is part of `US 9,358,892`
 
 # tier 0: an application key; 1: a publication number as stored; 2: a publication number without kind code
-_MATCH_SQL = """
+_MATCH_SQL = f"""
 SELECT c.pos, 0 AS tier, p.app_key FROM lookup_candidates c JOIN patents p ON p.app_key = c.candidate
 UNION SELECT c.pos, 1, b.app_key FROM lookup_candidates c JOIN publications b ON b.number = c.candidate
 UNION SELECT c.pos, 2, b.app_key FROM lookup_candidates c
-    JOIN (SELECT app_key, regexp_replace(number, '[A-Z][0-9]?$', '') AS bare FROM publications) b
+    JOIN (SELECT app_key, {bare_number_sql()} AS bare FROM publications) b
     ON b.bare = c.candidate
 """
 

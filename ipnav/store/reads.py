@@ -11,7 +11,7 @@ import orjson
 
 from ipnav.errors import RecordNotFound, UsageError
 from ipnav.model import Patent
-from ipnav.normalize.numbers import split_number_variants
+from ipnav.normalize.numbers import bare_number_sql, split_number_variants
 from ipnav.store.cells import excel_row, formula_sql
 from ipnav.store.codec import load_document
 from ipnav.store.merge import merge_documents
@@ -52,7 +52,7 @@ def stats(warehouse: Warehouse) -> dict[str, Any]:
 _FIND_SQL = (
     "SELECT app_key FROM patents WHERE app_key = ?",
     "SELECT app_key FROM publications WHERE number = ? LIMIT 1",
-    "SELECT app_key FROM publications WHERE regexp_replace(number, '[A-Z][0-9]?$', '') = ? LIMIT 1",
+    f"SELECT app_key FROM publications WHERE {bare_number_sql()} = ? LIMIT 1",
 )
 
 
@@ -165,10 +165,9 @@ def timeline(detail: dict[str, Any]) -> list[dict[str, Any]]:
 
 def citation_links(warehouse: Warehouse, app_key: str) -> dict[str, Any]:
     """Citations out (each with the cited application when the warehouse has it) and citations in."""
-    bare = "regexp_replace(number, '[A-Z][0-9]?$', '')"
     out = warehouse.query(
         f"""SELECT c.seq, c.kind, c.number, c.kind_code, c.date, c.text, c.category,
-               (SELECT min(pu.app_key) FROM publications pu WHERE {bare.replace("number", "pu.number")} = c.number)
+               (SELECT min(pu.app_key) FROM publications pu WHERE {bare_number_sql("pu.number")} = c.number)
                AS app_key
         FROM citations c WHERE c.app_key = ? ORDER BY c.seq""",
         [app_key],
@@ -177,7 +176,7 @@ def citation_links(warehouse: Warehouse, app_key: str) -> dict[str, Any]:
         f"""SELECT DISTINCT p.app_key, p.app_number, p.title, p.first_applicant, p.filing_date
         FROM citations c JOIN patents p ON p.app_key = c.app_key
         WHERE c.kind = 'patent' AND c.app_key <> ? AND c.number IN (
-            SELECT {bare} FROM publications WHERE app_key = ?)
+            SELECT {bare_number_sql()} FROM publications WHERE app_key = ?)
         ORDER BY p.filing_date, p.app_key""",
         [app_key, app_key],
     )

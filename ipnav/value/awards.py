@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ipnav.errors import InputFileError, RecordError
-from ipnav.normalize.numbers import split_number_variants
+from ipnav.normalize.numbers import bare_number_sql, split_number_variants
 from ipnav.normalize.text import fold_header
 from ipnav.store.warehouse import Warehouse
 
@@ -97,7 +97,7 @@ def load(warehouse: Warehouse, path: Path) -> dict[str, Any]:
     matched = con.execute(
         "SELECT count(DISTINCT row_no) FROM (SELECT row_no, unnest(string_split(key, ' ')) AS k FROM awards "
         "WHERE source_file = ?) WHERE k IN (SELECT app_key FROM patents) "
-        "OR k IN (SELECT regexp_replace(number, '[A-Z][0-9]?$', '') FROM publications)",
+        f"OR k IN (SELECT {bare_number_sql()} FROM publications)",
         [path.name],
     ).fetchall()
     return {

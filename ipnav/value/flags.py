@@ -31,6 +31,7 @@ from typing import Any, Literal
 import duckdb
 
 from ipnav.errors import UsageError
+from ipnav.normalize.numbers import bare_number_sql
 
 CRITERIA: tuple[str, ...] = ("sei", "family", "maintained", "pledge", "award")
 CRITERIA_ZH: dict[str, str] = {
@@ -141,8 +142,8 @@ base AS (
     cand AS (SELECT * FROM flagged WHERE valid AND cnipa AND patent_type = 'invention')"""
 
 
-_BARE_PUBS = """bare_pubs AS (  -- publication numbers without their kind code, as citations and user lists write them
-        SELECT DISTINCT app_key, regexp_replace(number, '[A-Z][0-9]?$', '') AS number FROM publications
+_BARE_PUBS = f"""bare_pubs AS (  -- publication numbers without their kind code, as citations and user lists write them
+        SELECT DISTINCT app_key, {bare_number_sql()} AS number FROM publications
     )"""
 
 
@@ -234,7 +235,7 @@ def _award(policy: FlagPolicy) -> str:
             SELECT x.number, x.award, x.year, coalesce(pu.app_key, x.k) AS app_key
             FROM (SELECT *, unnest(string_split(key, ' ')) AS k FROM awards) x
             LEFT JOIN bare_pubs pu
-                 ON pu.number = x.k OR pu.number = regexp_replace(x.k, '[A-Z][0-9]?$', '')) a
+                 ON pu.number = x.k OR pu.number = {bare_number_sql("x.k")}) a
           ON a.app_key = c.app_key
         WHERE a.year <= {policy.as_of.year}
         GROUP BY c.app_key

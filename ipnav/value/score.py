@@ -32,6 +32,7 @@ from typing import Any
 import duckdb
 
 from ipnav.errors import UsageError
+from ipnav.normalize.numbers import bare_number_sql
 
 COMPONENTS: dict[str, tuple[str, str, int]] = {  # name -> (中文, English, direction)
     "forward_citations": ("被引次数(5年内)", "forward citations (5-year window)", 1),
@@ -120,7 +121,7 @@ def _components_sql(config: ScoreConfig) -> str:
                    AS field_no
         FROM ref_wipo35
     ),
-    pubs AS (SELECT DISTINCT regexp_replace(number, '[A-Z][0-9]?$', '') AS number, app_key FROM publications),
+    pubs AS (SELECT DISTINCT {bare_number_sql()} AS number, app_key FROM publications),
     fwd AS (
         SELECT pu.app_key, count(DISTINCT c.app_key) AS n
         FROM citations c JOIN pubs pu ON pu.number = c.number

@@ -105,16 +105,20 @@ def flags_for(warehouse: Warehouse, policy: FlagPolicy, keys_table: str | None =
     """(table, temporary) of flags under `policy`: the stored table when it was stored under this very
     policy (ingest stores today's), else computed now for the applications of `keys_table` (all without
     it) into a temporary table the caller drops."""
-    stamp = _flags_stamp(warehouse, policy)
-    if memo(warehouse, ("flags_stored", stamp), lambda: _flags_stored_as(warehouse, stamp)):
+    if _flags_current(warehouse, policy):
         return FLAGS_TABLE, False
     return flags.compute(warehouse.con, policy, keys_table=keys_table), True
 
 
+def _flags_current(warehouse: Warehouse, policy: FlagPolicy) -> bool:
+    """Were the stored flags stored under this very policy (as of the same day)? Asked once per snapshot."""
+    stamp = _flags_stamp(warehouse, policy)
+    return bool(memo(warehouse, ("flags_stored", stamp), lambda: _flags_stored_as(warehouse, stamp)))
+
+
 def _stored_flags(warehouse: Warehouse, policy: FlagPolicy, app_key: str) -> list[dict[str, Any]] | None:
     """The patent's stored flags when they were stored under this very policy (as of the same day)."""
-    stamp = _flags_stamp(warehouse, policy)
-    if not memo(warehouse, ("flags_stored", stamp), lambda: _flags_stored_as(warehouse, stamp)):
+    if not _flags_current(warehouse, policy):
         return None
     return warehouse.query(f"SELECT * FROM {FLAGS_TABLE} WHERE app_key = ?", [app_key])
 
