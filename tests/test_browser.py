@@ -168,7 +168,7 @@ def test_a_user_session_end_to_end(server: str, browser: object, tmp_path: Path)
     _shot(page, "04-not-found")
 
     page.goto(server + "/search?q=" + "ti=电池")
-    page.fill("input[name=name][placeholder]", "电池专题")
+    page.fill(".savetopic input[name=name]", "电池专题")
     page.click("#save-topic")
     page.wait_for_url(server + "/navigate?selection=*")
     page.wait_for_selector(".chart canvas")
@@ -361,5 +361,74 @@ def test_search_within_results_and_number_lookup(server: str, browser: object) -
     assert timeline.count() >= 2 and timeline.first.get_attribute("class") == "event-filing"
     assert page.locator("#family li").count() >= 1
     _shot(page, "15-patent-timeline")
+    assert violations == []
+    context.close()
+
+
+def test_hit_table_selection_export_and_topic_curation(server: str, browser: object, tmp_path: Path) -> None:
+    context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
+    page.goto(server + "/topics")
+    page.fill("#topic-create input[name=name]", "浏览器专题")
+    page.fill("#topic-create input[name=query]", "ti=区块链")
+    page.click("#topic-create button[type=submit]")
+    page.wait_for_url(server + "/navigate?selection=*")
+
+    page.goto(server + "/search?q=" + quote("ti=电池"))
+    page.click("#columns summary")  # the hit table's columns as the user wants them, kept after a reload
+    page.uncheck("input.col-choice[value=value]")
+    page.check("input.col-choice[value=main_ipc]")
+    assert page.locator("th[data-col=main_ipc]").is_visible() and not page.locator("th[data-col=value]").is_visible()
+    page.reload()
+    assert page.locator("th[data-col=main_ipc]").is_visible() and not page.locator("th[data-col=value]").is_visible()
+    picks = page.locator("#hit-table input.pick")
+    picks.nth(0).check()
+    picks.nth(1).check()
+    page.click("#next-page")  # the choice is kept across pages of the same query
+    page.wait_for_selector("#hit-table")
+    page.locator("#hit-table input.pick").nth(0).check()
+    assert page.inner_text("#selected-count") == "3"
+    _shot(page, "16-hit-table-selection")
+    with page.expect_download() as download:
+        page.click("#export-selected")
+    target = tmp_path / "selected.xlsx"
+    download.value.save_as(target)
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None and sheet.max_row == 4  # the header and the three chosen hits
+
+    page.select_option("#topic-target", "浏览器专题")
+    page.click("#add-to-topic")
+    page.wait_for_selector("#search-notice")
+    assert "浏览器专题" in page.inner_text("#search-notice")
+
+    page.goto(server + "/topics")
+    page.click("text=浏览器专题")
+    page.wait_for_selector("#member-list")
+    log = page.locator("#topic-log tbody tr")
+    assert log.count() == 2  # created from the query, then three added by hand
+    size = int(page.inner_text("#topic-size").replace(",", ""))
+    page.fill("#add-numbers", "ZL201410408762.5\nCN999999")
+    page.click("#topic-add button[type=submit]")
+    page.wait_for_selector("#topic-change")
+    assert "CN999999" in page.inner_text("#topic-change .error")  # the number not found is named
+    assert int(page.inner_text("#topic-size").replace(",", "")) == size + 1
+    first = page.locator("#member-list tbody tr").first
+    first.locator("td.note input").fill("竞争对手核心专利")
+    first.locator("button.save-note").click()
+    page.wait_for_selector("#member-list td.note small")  # the note with its author and date
+    rows = page.locator("#member-list tbody tr")
+    rows.nth(1).locator("input.pick").check()
+    rows.nth(2).locator("input.pick").check()
+    page.click("#remove-selected")
+    page.wait_for_selector("#topic-change")
+    assert int(page.inner_text("#topic-size").replace(",", "")) == size - 1
+    assert page.locator("#topic-log tbody tr").count() == 4
+    assert page.locator("#member-list td.note input").first.input_value() == "竞争对手核心专利"
+    _shot(page, "17-topic-curation")
+
+    page.goto(server + "/search")  # the history re-runs a search in one click
+    page.locator("#my-searches ol.history a").first.click()
+    page.wait_for_selector("#total")
+    assert "q=" in page.url
+    _shot(page, "18-search-history")
     assert violations == []
     context.close()

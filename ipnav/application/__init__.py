@@ -29,6 +29,7 @@ from ipnav.errors import UsageError, WorkspaceError
 
 if TYPE_CHECKING:  # the CLI starts fast: the warehouse, parsers and accounts load when an operation needs them
     from ipnav.accounts import Accounts
+    from ipnav.accounts.searches import Searches
     from ipnav.ingest.run import IngestSummary
     from ipnav.model import Reject
     from ipnav.store.snapshot import SnapshotReader
@@ -93,6 +94,13 @@ class Ipnav(TopicOperations, PlanOperations):
         from ipnav.accounts import Accounts
 
         return Accounts(self.workspace.create().accounts_path)
+
+    @functools.cached_property
+    def searches(self) -> Searches:
+        """Each user's search history and saved searches."""
+        from ipnav.accounts.searches import Searches
+
+        return Searches(self.accounts)
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -301,6 +309,22 @@ class Ipnav(TopicOperations, PlanOperations):
         with self.reading(wh) as reader:
             keys = list(service.matching_keys(self.workspace, reader, query, self.settings))
             return reads.export(reader, fmt, target, keys=keys)
+
+    def export_selected(
+        self, numbers: list[str], fmt: str, target: Path, wh: Warehouse | None = None
+    ) -> dict[str, Any]:
+        """Chosen patents (numbers in any spelling or application keys, up to 10,000) to an xlsx or csv file,
+        one row each as in the export of every hit; the numbers not found are reported."""
+        from ipnav.store import reads
+        from ipnav.store.lookup import lookup
+
+        with self.reading(wh) as reader:
+            found = lookup(reader, numbers)
+            if not found["keys"]:
+                raise UsageError("none of the chosen numbers is in this workspace / 所选号码均未找到")
+            rows = reads.export(reader, fmt, target, keys=found["keys"])
+        return {"rows": rows, "path": str(target), "not_found": [r["input"] for r in found["not_found"]],
+                "ambiguous": [r["input"] for r in found["ambiguous"]]}  # fmt: skip
 
     def export(self, fmt: str, target: Path | None = None) -> dict[str, Any]:
         """One row per application to parquet, csv (UTF-8 with BOM) or xlsx."""

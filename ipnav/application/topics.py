@@ -51,8 +51,9 @@ class Audited:
 
 
 def topic_change(data: dict[str, Any]) -> dict[str, Any]:
-    """What a topic refresh changed, for the audit log and the page."""
-    return {k: data.get(k) for k in ("added", "removed", "size")}
+    """What a topic change did (how many came in and went out, the size after), for the audit log and the page."""
+    return {"name": data.get("name"), "added": len(data.get("came_in") or []),
+            "removed": len(data.get("went_out") or []), "size": data.get("size")}  # fmt: skip
 
 
 class TopicOperations(Audited):
@@ -77,7 +78,8 @@ class TopicOperations(Audited):
         from ipnav.analytics import topics
 
         return self.audited(
-            "topic.create", name, lambda wh: topics.create(self.workspace, wh, self.settings, name, query, description),
+            "topic.create", name,
+            lambda wh: topics.create(self.workspace, wh, self.settings, name, query, description, actor=actor),
             actor=actor, client=client, detail=lambda data: {"query": query, "size": data.get("size")},
         )  # fmt: skip
 
@@ -86,7 +88,7 @@ class TopicOperations(Audited):
         from ipnav.analytics import topics
 
         return self.audited(
-            "topic.refresh", name, lambda wh: topics.refresh(self.workspace, wh, self.settings, name),
+            "topic.refresh", name, lambda wh: topics.refresh(self.workspace, wh, self.settings, name, actor=actor),
             actor=actor, client=client, detail=topic_change,
         )  # fmt: skip
 
@@ -95,8 +97,8 @@ class TopicOperations(Audited):
         from ipnav.analytics import topics
 
         return self.audited(
-            "topic.add", name, lambda wh: topics.add(wh, name, numbers), actor=actor, client=client,
-            detail=lambda _: {"numbers": numbers[:100]},
+            "topic.add", name, lambda wh: topics.add(wh, name, numbers, actor=actor), actor=actor, client=client,
+            detail=topic_change,
         )  # fmt: skip
 
     def topic_remove(self, name: str, numbers: list[str], *, actor: str, client: str = "") -> Any:
@@ -104,8 +106,33 @@ class TopicOperations(Audited):
         from ipnav.analytics import topics
 
         return self.audited(
-            "topic.remove", name, lambda wh: topics.remove(wh, name, numbers), actor=actor, client=client,
-            detail=lambda _: {"numbers": numbers[:100]},
+            "topic.remove", name, lambda wh: topics.remove(wh, name, numbers, actor=actor), actor=actor,
+            client=client, detail=topic_change,
+        )  # fmt: skip
+
+    def topic_members(
+        self, name: str, *, offset: int = 0, limit: int = 50, order: str = "added", wh: Warehouse | None = None
+    ) -> dict[str, Any]:
+        """One page of a topic's members with origin, date added and note."""
+        from ipnav.analytics import topics
+
+        with self.reading(wh) as reader:
+            return topics.members(reader, name, offset=offset, limit=limit, order=order)
+
+    def topic_changes(self, name: str, limit: int = 50, wh: Warehouse | None = None) -> list[dict[str, Any]]:
+        """A topic's change log, newest first."""
+        from ipnav.analytics import topics
+
+        with self.reading(wh) as reader:
+            return topics.changes(reader, name, limit)
+
+    def topic_note(self, name: str, number: str, text: str, *, actor: str, client: str = "") -> Any:
+        """Keep a note on one member of a topic (empty clears it)."""
+        from ipnav.analytics import topics
+
+        return self.audited(
+            "topic.note", name, lambda wh: topics.note(wh, name, number, text, actor=actor), actor=actor,
+            client=client, detail=lambda data: {"app_key": data["app_key"], "note": data["note"][:200]},
         )  # fmt: skip
 
     def topic_delete(self, name: str, *, actor: str, client: str = "") -> dict[str, str]:

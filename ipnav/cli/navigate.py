@@ -140,3 +140,44 @@ def topic_refresh(name: str, as_json: JsonOption = False) -> None:
 def topic_delete(name: str, as_json: JsonOption = False) -> None:
     """Delete a thematic database (the patents stay in the warehouse)."""
     respond(application().topic_delete(name, actor=actor()), as_json, f"专题库 {name} deleted")
+
+
+@topic_app.command("members")
+def topic_members(
+    name: str,
+    page: Annotated[int, typer.Option("--page", min=1, help="Page of 50 members.")] = 1,
+    order: Annotated[str, typer.Option("--order", help="added (newest first), filed or number.")] = "added",
+    as_json: JsonOption = False,
+) -> None:
+    """List a thematic database's members page by page: origin, date added, note."""
+    data = application().topic_members(name, offset=(page - 1) * 50, limit=50, order=order)
+    respond(
+        data, as_json,
+        lambda d: table(
+            ["申请号 number", "名称 title", "申请人 applicant", "来源 origin", "备注 note"],
+            [(r["app_number"] or r["app_key"], (r["title"] or "")[:40], r["first_applicant"] or "", r["origin"],
+              r["note"] or "") for r in d["rows"]],
+            title=f"专题库 {name}: {d['total']} members · page {page} of {max(1, -(-d['total'] // 50))}",
+        ),
+    )  # fmt: skip
+
+
+@topic_app.command("note")
+def topic_note(name: str, number: str, note: str, as_json: JsonOption = False) -> None:
+    """Keep a note on one member of a thematic database (an empty note clears it)."""
+    data = application().topic_note(name, number, note, actor=actor())
+    respond(data, as_json, f"专题库 {name}: note on {data['app_key']} {'kept' if data['note'] else 'cleared'}")
+
+
+@topic_app.command("log")
+def topic_log(name: str, as_json: JsonOption = False) -> None:
+    """A thematic database's change log: each create, refresh, add and remove with what came in and went out."""
+    respond(
+        application().topic_changes(name),
+        as_json,
+        lambda rows: table(
+            ["时间 at", "操作 action", "用户 actor", "新增 in", "移出 out", "件数 size"],
+            [(r["at"][:19], r["action"], r["actor"] or "-", len(r["came_in"] or []), len(r["went_out"] or []),
+              r["size"]) for r in rows],
+        ),
+    )  # fmt: skip

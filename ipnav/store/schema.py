@@ -55,6 +55,14 @@ CREATE TABLE IF NOT EXISTS topics (
     name VARCHAR, description VARCHAR, query VARCHAR, created_at TIMESTAMP, refreshed_at TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS topic_members (topic VARCHAR, app_key VARCHAR, origin VARCHAR, added_at TIMESTAMP);
+-- an analyst's note on one member (the latest one counts) and the change log of every topic
+CREATE TABLE IF NOT EXISTS topic_notes (
+    topic VARCHAR, app_key VARCHAR, note VARCHAR, author VARCHAR, noted_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS topic_log (
+    topic VARCHAR, logged_at TIMESTAMP, action VARCHAR, actor VARCHAR, came_in VARCHAR[], went_out VARCHAR[],
+    size INTEGER
+);
 CREATE TABLE IF NOT EXISTS legal_events (app_key VARCHAR, date DATE, code VARCHAR, description VARCHAR);
 CREATE TABLE IF NOT EXISTS transactions (
     key VARCHAR, kind VARCHAR, execution_date DATE, recorded_date DATE, assignors VARCHAR, assignees VARCHAR,

@@ -93,6 +93,14 @@ def current_user(request: Request) -> User:
     raise LoginRequired("please log in / 请先登录")
 
 
+def signed_in(request: Request) -> User:
+    """The logged-in user (401 for a guest): for what belongs to one person, such as a search history."""
+    user = session_user(request)
+    if user is None:
+        raise LoginRequired("please log in / 请先登录")
+    return user
+
+
 async def check_csrf(request: Request) -> None:
     """Refuse a change without the session's CSRF token (403)."""
     expected = request.session.get("csrf")
@@ -134,6 +142,8 @@ def read_warehouse(request: Request, _: Annotated[User, Depends(current_user)]) 
 
 WarehouseDep = Annotated[Warehouse, Depends(read_warehouse)]
 UserDep = Annotated[User, Depends(current_user)]
+SignedInDep = Annotated[User, Depends(signed_in)]
+MemberDep = Annotated[User, Depends(require("viewer"))]  # signed in, with the CSRF token: a change of one's own
 AnalystDep = Annotated[User, Depends(require("analyst"))]
 AdminDep = Annotated[User, Depends(require("admin"))]
 AppDep = Annotated[Ipnav, Depends(application)]

@@ -1,5 +1,5 @@
 """The JSON API, one router per feature (OpenAPI at /docs)."""
 
-from ipnav.web.api import auth, indicators, navigation, patents, plans
+from ipnav.web.api import auth, indicators, navigation, patents, plans, searches
 
-ROUTERS = (auth.router, patents.router, navigation.router, indicators.router, plans.router)
+ROUTERS = (auth.router, patents.router, searches.router, navigation.router, indicators.router, plans.router)

@@ -78,6 +78,44 @@ async def api_topic_add(
     )
 
 
+@router.get("/api/topics/{name}/members", summary="A topic's members page by page / 专题库专利清单")
+async def api_topic_members(
+    name: str,
+    ipnav: AppDep,
+    wh: WarehouseDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    order: Annotated[str, Query(pattern="^(added|filed|number)$")] = "added",
+) -> dict[str, Any]:
+    """One page of a topic's members with how each came in, when, and its note."""
+    return await run_in_threadpool(lambda: ipnav.topic_members(name, offset=offset, limit=limit, order=order, wh=wh))
+
+
+@router.get("/api/topics/{name}/log", summary="A topic's change log / 专题库变更记录")
+async def api_topic_log(
+    name: str, ipnav: AppDep, wh: WarehouseDep, limit: Annotated[int, Query(ge=1, le=1000)] = 50
+) -> list[dict[str, Any]]:
+    """Each create, refresh, add and remove with what came in and went out, newest first."""
+    return await run_in_threadpool(ipnav.topic_changes, name, limit, wh)
+
+
+class NoteBody(BaseModel):
+    """A note on one member of a topic (empty clears it)."""
+
+    number: str = Field(min_length=1, max_length=200)
+    note: str = Field("", max_length=2000)
+
+
+@router.put("/api/topics/{name}/notes", summary="Keep a note on a topic member / 专利备注")
+async def api_topic_note(
+    request: Request, name: str, body: NoteBody, ipnav: AppDep, user: AnalystDep
+) -> dict[str, Any]:
+    """Keep a note on one member of a topic (analysts)."""
+    return await run_in_threadpool(
+        lambda: ipnav.topic_note(name, body.number, body.note, actor=user.name, client=client_of(request))
+    )
+
+
 @router.post("/api/topics/{name}/remove", summary="Remove patents from a topic / 移出专利")
 async def api_topic_remove(
     request: Request, name: str, body: NumbersBody, ipnav: AppDep, user: AnalystDep

@@ -1,21 +1,18 @@
-"""Patent navigation pages: the navigation pack of a selection, its report, and the thematic databases."""
+"""Patent navigation pages: the navigation pack of a selection and its report."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from ipnav.application.options import SelectionOptions
-from ipnav.application.topics import topic_change
 from ipnav.web import lanes
 from ipnav.web.render import download, render, script_json
-from ipnav.web.security import AnalystDep, AppDep, UserDep, WarehouseDep, client_of
+from ipnav.web.security import AppDep, UserDep, WarehouseDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,41 +51,3 @@ async def navigate_report(
         ipnav.report(SelectionOptions(selection=selection), format, out, wh=wh)
 
     return await download(request, "report", format, work)
-
-
-@router.get("/topics")
-async def topics_page(request: Request, ipnav: AppDep, wh: WarehouseDep, user: UserDep) -> HTMLResponse:
-    """The thematic databases, with what the last refresh changed."""
-    rows = await run_in_threadpool(ipnav.topics, wh)
-    return render(request, "topics.html", topics=rows, changed=request.session.pop("topic_change", None))
-
-
-@router.post("/topics")
-async def topics_create(
-    request: Request,
-    ipnav: AppDep,
-    user: AnalystDep,
-    name: Annotated[str, Form(min_length=1, max_length=100)],
-    query: Annotated[str, Form(min_length=1, max_length=4000)],
-    description: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    """Create a topic from the form and open its navigation."""
-    await run_in_threadpool(
-        lambda: ipnav.topic_create(name, query, description, actor=user.name, client=client_of(request))
-    )
-    return RedirectResponse(f"/navigate?{urlencode({'selection': f'topic:{name}'})}", status_code=303)
-
-
-@router.post("/topics/{name}/refresh")
-async def topics_refresh(request: Request, name: str, ipnav: AppDep, user: AnalystDep) -> Response:
-    """Refresh a topic from the form."""
-    data = await run_in_threadpool(lambda: ipnav.topic_refresh(name, actor=user.name, client=client_of(request)))
-    request.session["topic_change"] = {"name": name, **topic_change(data)}
-    return RedirectResponse("/topics", status_code=303)
-
-
-@router.post("/topics/{name}/delete")
-async def topics_delete(request: Request, name: str, ipnav: AppDep, user: AnalystDep) -> Response:
-    """Delete a topic from the form."""
-    await run_in_threadpool(lambda: ipnav.topic_delete(name, actor=user.name, client=client_of(request)))
-    return RedirectResponse("/topics", status_code=303)

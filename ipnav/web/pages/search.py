@@ -9,7 +9,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from ipnav.application import Ipnav
 from ipnav.application.options import SearchOptions, ValueOptions
 from ipnav.errors import IpnavError
 from ipnav.normalize.region import short_name
@@ -17,7 +19,7 @@ from ipnav.store.snapshot import memo
 from ipnav.web import lanes
 from ipnav.web.pages.assets import map_names
 from ipnav.web.render import download, render, script_json
-from ipnav.web.security import AppDep, UserDep, WarehouseDep
+from ipnav.web.security import AppDep, UserDep, WarehouseDep, session_user
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,6 +39,21 @@ SEARCH_FIELDS = (
     ("status", "法律状态", "legal status"),
     ("sei", "战略性新兴产业", "strategic emerging industry"),
     ("value", "价值度", "value score"),
+)
+# the hit table's columns: (key, i18n key, shown unless the user chose otherwise)
+HIT_COLUMNS = (
+    ("app_number", "app_number", True),
+    ("first_pub_number", "pub_number", True),
+    ("filing_date", "filing_date", True),
+    ("first_pub_date", "pub_date", False),
+    ("applicants", "applicant", True),
+    ("main_ipc", "main_ipc", False),
+    ("patent_type", "patent_type", False),
+    ("legal_status", "legal_status", True),
+    ("grant_number", "grant_number", False),
+    ("region", "region", False),
+    ("country", "country", False),
+    ("value", "value_score", True),
 )
 
 
@@ -83,12 +100,28 @@ async def search_page(
             if exc.status >= 500:
                 raise
             error = {"message": str(exc), "position": getattr(exc, "position", None)}
+    mine = await run_in_threadpool(_mine, request, ipnav, q if data is not None and not cursor else "", data)
     return render(
         request, "search.html", q=q, typed=typed if within.strip() else q, within=within.strip(), sort=sort,
-        data=data, error=error, fields=SEARCH_FIELDS,
+        data=data, error=error, fields=SEARCH_FIELDS, columns=HIT_COLUMNS, **mine,
+        notice=request.session.pop("search_notice", None),
+        back=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         next_url=(f"/search?{urlencode({'q': q, 'sort': sort, 'cursor': data['cursor']})}"
                   if data and data.get("cursor") else None),
     )  # fmt: skip
+
+
+def _mine(request: Request, ipnav: Ipnav, ran: str, data: dict[str, Any] | None) -> dict[str, Any]:
+    """The signed-in user's history (with this search remembered), saved searches, and the topics an
+    analyst can add hits to."""
+    user = session_user(request)
+    if user is None:
+        return {"history": [], "saved": [], "topic_names": []}
+    if ran and data is not None:
+        ipnav.searches.remember(user.name, ran, data["total"])
+    topic_names = [t["name"] for t in ipnav.topics()] if user.can("analyst") and data else []
+    return {"history": ipnav.searches.history(user.name, 10), "saved": ipnav.searches.saved(user.name),
+            "topic_names": topic_names}  # fmt: skip
 
 
 @router.get("/search/export")

@@ -85,5 +85,78 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { charts(); builder(); confirmations(); });
+  function selectAll() {  // a header checkbox ticks every row checkbox of its table
+    document.querySelectorAll("input.select-all").forEach(function (all) {
+      all.addEventListener("change", function () {
+        all.closest("table").querySelectorAll("input.pick").forEach(function (box) {
+          if (box.checked !== all.checked) { box.checked = all.checked; box.dispatchEvent(new Event("change")); }
+        });
+      });
+    });
+  }
+  function columns() {  // the hit table's columns as the user chose them, remembered in this browser
+    var choices = document.querySelectorAll("input.col-choice");
+    if (!choices.length) return;
+    var stored = null;
+    try { stored = JSON.parse(localStorage.getItem("ipnav.columns") || "null"); } catch (e) { stored = null; }
+    function apply() {
+      choices.forEach(function (box) {
+        document.querySelectorAll('[data-col="' + box.value + '"]').forEach(function (cell) { cell.hidden = !box.checked; });
+      });
+    }
+    if (Array.isArray(stored)) choices.forEach(function (box) { box.checked = stored.indexOf(box.value) >= 0; });
+    apply();
+    choices.forEach(function (box) {
+      box.addEventListener("change", function () {
+        apply();
+        var shown = [];
+        choices.forEach(function (b) { if (b.checked) shown.push(b.value); });
+        localStorage.setItem("ipnav.columns", JSON.stringify(shown));
+      });
+    });
+  }
+  function selection() {  // hits chosen across the pages of one query, kept for this browser tab
+    var form = document.getElementById("selection-form");
+    if (!form) return;
+    var q = new URLSearchParams(location.search).get("q") || "";
+    var key = "ipnav.selection:" + q;
+    var chosen = [];
+    try { chosen = JSON.parse(sessionStorage.getItem(key) || "[]"); } catch (e) { chosen = []; }
+    var boxes = document.querySelectorAll("input.pick[form=selection-form]");
+    var count = document.getElementById("selected-count");
+    function save() {
+      sessionStorage.setItem(key, JSON.stringify(chosen));
+      count.textContent = chosen.length;
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = !chosen.length; });
+    }
+    boxes.forEach(function (box) {
+      box.checked = chosen.indexOf(box.value) >= 0;
+      box.addEventListener("change", function () {
+        var at = chosen.indexOf(box.value);
+        if (box.checked && at < 0) chosen.push(box.value);
+        if (!box.checked && at >= 0) chosen.splice(at, 1);
+        save();
+      });
+    });
+    form.addEventListener("submit", function () {  // the chosen hits of other pages go along
+      form.querySelectorAll("input.carried").forEach(function (el) { el.remove(); });
+      var here = {};
+      boxes.forEach(function (box) { here[box.value] = true; });
+      chosen.forEach(function (value) {
+        if (here[value]) return;
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = "numbers"; input.value = value; input.className = "carried";
+        form.appendChild(input);
+      });
+    });
+    document.getElementById("clear-selection").addEventListener("click", function () {
+      chosen = [];
+      boxes.forEach(function (box) { box.checked = false; });
+      save();
+    });
+    save();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    charts(); builder(); confirmations(); selectAll(); columns(); selection();
+  });
 })();

@@ -119,12 +119,12 @@ class Accounts:
         path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, timeout=10)) as con:
             con.executescript(_DDL)
-        with self._connect() as con:
+        with self.transaction() as con:
             if "disabled" not in {r["name"] for r in con.execute("PRAGMA table_info(users)")}:
                 con.execute("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0")
 
     @contextmanager
-    def _connect(self, *, immediate: bool = False) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, immediate: bool = False) -> Iterator[sqlite3.Connection]:
         """A connection in one transaction; `immediate` takes the write lock first (check-then-write)."""
         con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
@@ -147,7 +147,7 @@ class Accounts:
         name = _check_name(name)
         _check_role(role)
         _check_password(password)
-        with self._connect() as con:
+        with self.transaction() as con:
             if con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
                 raise UsageError(f"user {name!r} exists; use `ipnav user passwd {name}` to change the password")
             now = _now()
@@ -161,7 +161,7 @@ class Accounts:
     def passwd(self, name: str, password: str, *, actor: str = "cli") -> None:
         """Set a user's password; the user's sessions end (audited)."""
         _check_password(password)
-        with self._connect() as con:
+        with self.transaction() as con:
             changed = con.execute(
                 "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE name = ?",
                 [_HASHER.hash(password), _now(), name],
@@ -174,7 +174,7 @@ class Accounts:
     def set_role(self, name: str, role: str, *, actor: str) -> None:
         """Change a user's role; the user's sessions end (audited)."""
         _check_role(role)
-        with self._connect() as con:
+        with self.transaction() as con:
             if not con.execute("UPDATE users SET role = ? WHERE name = ?", [role, name]).rowcount:
                 raise UsageError(f"no user {name!r}")
             self._end_sessions(con, name)
@@ -182,7 +182,7 @@ class Accounts:
 
     def set_disabled(self, name: str, disabled: bool, *, actor: str) -> None:
         """Disable (no login, every session ended) or enable a user."""
-        with self._connect() as con:
+        with self.transaction() as con:
             if not con.execute("UPDATE users SET disabled = ? WHERE name = ?", [int(disabled), name]).rowcount:
                 raise UsageError(f"no user {name!r}; `ipnav user list` shows them")
             if disabled:
@@ -191,7 +191,7 @@ class Accounts:
 
     def unlock(self, name: str, *, client: str | None = None, actor: str) -> int:
         """Forget the failed logins of a user name (from one address, or from all); returns how many."""
-        with self._connect() as con:
+        with self.transaction() as con:
             sql, params = "DELETE FROM login_attempts WHERE name = ? AND coalesce(ok, 0) = 0", [name]
             if client:
                 sql, params = sql + " AND client = ?", [*params, client]
@@ -201,12 +201,12 @@ class Accounts:
 
     def set_language(self, name: str, language: str) -> None:
         """Remember the user's page language."""
-        with self._connect() as con:
+        with self.transaction() as con:
             con.execute("UPDATE users SET language = ? WHERE name = ?", [language, name])
 
     def list(self) -> list[dict[str, Any]]:
         """Every user with role, language, dates and whether disabled."""
-        with self._connect() as con:
+        with self.transaction() as con:
             rows = con.execute(
                 "SELECT name, role, language, created_at, password_changed_at, disabled FROM users ORDER BY name"
             ).fetchall()
@@ -214,7 +214,7 @@ class Accounts:
 
     def get(self, name: str) -> User | None:
         """A user by name, None when there is none."""
-        with self._connect() as con:
+        with self.transaction() as con:
             row = con.execute("SELECT name, role, language FROM users WHERE name = ?", [name]).fetchone()
         return User(row["name"], row["role"], row["language"]) if row else None
 
@@ -224,7 +224,7 @@ class Accounts:
         """A new session of `user`: its id, which the signed cookie carries."""
         sid = secrets.token_urlsafe(32)
         now = dt.datetime.now(dt.UTC)
-        with self._connect() as con:
+        with self.transaction() as con:
             con.execute("DELETE FROM sessions WHERE expires_at < ?", [_iso(now)])
             con.execute(
                 "INSERT INTO sessions (id, name, created_at, expires_at, client) VALUES (?, ?, ?, ?, ?)",
@@ -234,7 +234,7 @@ class Accounts:
 
     def session_user(self, sid: str) -> User | None:
         """The user of a live session (None when it ended, expired, or its user is disabled or gone)."""
-        with self._connect() as con:
+        with self.transaction() as con:
             row = con.execute(
                 "SELECT u.name, u.role, u.language FROM sessions s JOIN users u USING (name) "
                 "WHERE s.id = ? AND s.expires_at >= ? AND u.disabled = 0",
@@ -244,7 +244,7 @@ class Accounts:
 
     def end_session(self, sid: str) -> None:
         """End one server-side session (logout)."""
-        with self._connect() as con:
+        with self.transaction() as con:
             con.execute("DELETE FROM sessions WHERE id = ?", [sid])
 
     @staticmethod
@@ -255,7 +255,7 @@ class Accounts:
 
     def authenticate(self, name: str, password: str, client: str) -> User:
         """The user, or AuthError; TooManyAttempts while (name, client) or the client is locked out."""
-        with self._connect(immediate=True) as con:  # count and reserve the attempt in one write transaction
+        with self.transaction(immediate=True) as con:  # count and reserve the attempt in one write transaction
             wait = _lockout(con, name, client, dt.datetime.now(dt.UTC))
             if wait is None:
                 attempt = con.execute(
@@ -281,7 +281,7 @@ class Accounts:
         else:
             _HASHER.hash(password)  # same work for unknown names: no timing hint that a name exists
         disabled = ok and row is not None and bool(row["disabled"])
-        with self._connect() as con:
+        with self.transaction() as con:
             con.execute("UPDATE login_attempts SET ok = ? WHERE rowid = ?", [int(ok), attempt])
             if ok:  # a success forgets this pair's failures
                 con.execute(
@@ -302,7 +302,7 @@ class Accounts:
     def audit(self, actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None,
               client: str = "") -> None:  # fmt: skip
         """Record who did what to which target, with details and the client address."""
-        with self._connect() as con:
+        with self.transaction() as con:
             self._audit(con, actor, action, target, detail or {}, client)
 
     @staticmethod
@@ -316,7 +316,7 @@ class Accounts:
 
     def audit_log(self, limit: int = 200) -> builtins.list[dict[str, Any]]:
         """The latest audit entries, newest first."""
-        with self._connect() as con:
+        with self.transaction() as con:
             rows = con.execute(
                 "SELECT at, actor, action, target, detail, client FROM audit_log ORDER BY id DESC LIMIT ?", [limit]
             ).fetchall()
