@@ -21,7 +21,7 @@ BEGIN, END = "<!-- layers:begin (scripts/layers.py writes this) -->", "<!-- laye
 
 # lowest first; "ipnav" is the package's own __init__ (its version)
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("vocabulary", ("ipnav", "model", "errors", "config", "kinds")),
+    ("vocabulary", ("ipnav", "model", "errors", "config", "kinds", "vocabulary")),
     ("rules", ("normalize", "reference")),
     ("warehouse", ("store",)),
     ("domains", ("ingest", "search", "analytics", "value", "kpi", "plan", "reports", "accounts")),

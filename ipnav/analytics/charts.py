@@ -1,7 +1,8 @@
 """ECharts options for every analysis: one function of a table to an option dict.
 
 The web page renders these options in the browser (echarts from npm, served locally) and
-the reports draw the same data; nothing here depends on where the chart is shown.
+the reports draw the same data; nothing here depends on where the chart is shown. Every word a chart
+shows (title, axis names, legends, slice names) is in the language asked for: Chinese or English.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import pyarrow as pa
 
 from ipnav.analytics.analyses import ANALYSES
 from ipnav.normalize.region import short_name
+from ipnav.vocabulary import label as code_label
 
 Option = dict[str, Any]
+ChartOf = Callable[[str, list[dict[str, Any]], str], Option]  # (analysis, rows, language) -> option
 
 
 def _item(row: dict[str, Any], value: Any, **extra: Any) -> Any:
@@ -26,50 +29,74 @@ def _item(row: dict[str, Any], value: Any, **extra: Any) -> Any:
     return {**extra, "value": value, **({"drill": drill} if drill else {})}
 
 
-def _base(kind: str) -> Option:
+def _w(zh: str, en: str, lang: str) -> str:
+    """A chart's word in its language."""
+    return en if lang == "en" else zh
+
+
+APPLICATIONS = ("申请量", "applications")
+MEASURES_EN = {
+    "valid_invention": "valid invention patents (CNIPA)",
+    "high_value": "high-value invention patents",
+    "sei": "in strategic emerging industries",
+    "family": "with a family abroad",
+    "maintained": "maintained over 10 years",
+    "pledge": "pledged for a high amount",
+    "award": "national science or patent award",
+}
+
+
+def _base(kind: str, lang: str) -> Option:
     meta = ANALYSES[kind]
+    title = {"text": meta.title_zh, "subtext": meta.title_en} if lang != "en" else {"text": meta.title_en}
     return {
-        "title": {"text": meta.title_zh, "subtext": meta.title_en, "left": "center"},
+        "title": {**title, "left": "center"},
         "tooltip": {"trigger": "item"},
         "toolbox": {"feature": {"saveAsImage": {}, "dataView": {"readOnly": True}}},
     }
 
 
-def _bar(kind: str, rows: list[dict[str, Any]], label: str, value: str, *, horizontal: bool = True) -> Option:
-    option = _base(kind)
+def _bar(
+    kind: str, rows: list[dict[str, Any]], label: str, value: str, lang: str, *, horizontal: bool = True
+) -> Option:
+    option = _base(kind, lang)
     labels = [str(r[label]) for r in rows][:: -1 if horizontal else 1]
     values = [_item(r, r[value]) for r in rows][:: -1 if horizontal else 1]
     # every bar labelled (interval 0), long names cut with an ellipsis; the tooltip shows them whole
     category = {"type": "category", "data": labels, "axisLabel": {"width": 160, "overflow": "truncate", "interval": 0}}
-    number = {"type": "value", "name": "申请量"}
+    number = {"type": "value", "name": _w(*APPLICATIONS, lang)}
     option.update(
         {
             "tooltip": {"trigger": "axis"},
             "grid": {"left": 180 if horizontal else 60, "right": 40, "top": 70, "bottom": 40},
             "xAxis": number if horizontal else category,
             "yAxis": category if horizontal else number,
-            "series": [{"type": "bar", "name": "申请量 applications", "data": values, "label": {"show": True}}],
+            "series": [{"type": "bar", "name": _w(*APPLICATIONS, lang), "data": values, "label": {"show": True}}],
         }
     )
     return option
 
 
-def _pie(kind: str, rows: list[dict[str, Any]], label: str, value: str) -> Option:
-    option = _base(kind)
+def _pie(kind: str, rows: list[dict[str, Any]], label: str, value: str, lang: str, codes: str = "") -> Option:
+    """A pie; `codes` names the vocabulary group of the label column (its codes shown as words)."""
+    option = _base(kind, lang)
     option["legend"] = {"orient": "vertical", "left": "left", "top": 60}
     option["series"] = [
         {
             "type": "pie",
             "radius": ["35%", "65%"],
             "top": 40,
-            "data": [_item(r, r[value], name=str(r[label])) for r in rows],
+            "data": [
+                _item(r, r[value], name=code_label(codes, str(r[label]), lang) if codes else str(r[label]))
+                for r in rows
+            ],
         }
     ]
     return option
 
 
-def _graph(kind: str, rows: list[dict[str, Any]], source: str, target: str, weight: str) -> Option:
-    option = _base(kind)
+def _graph(kind: str, rows: list[dict[str, Any]], source: str, target: str, weight: str, lang: str) -> Option:
+    option = _base(kind, lang)
     degree: dict[str, int] = {}
     for r in rows:
         degree[r[source]] = degree.get(r[source], 0) + r[weight]
@@ -114,8 +141,8 @@ def _graph(kind: str, rows: list[dict[str, Any]], source: str, target: str, weig
     return option
 
 
-def _trends(kind: str, rows: list[dict[str, Any]]) -> Option:
-    opt = _base(kind)
+def _trends(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
+    opt = _base(kind, lang)
     years = [str(r["year"]) + ("*" if r["incomplete"] else "") for r in rows]
     opt.update(
         {
@@ -125,31 +152,31 @@ def _trends(kind: str, rows: list[dict[str, Any]]) -> Option:
             "xAxis": {
                 "type": "category",
                 "data": years,
-                "name": "年份（* 数据不完整 incomplete）",
+                "name": _w("年份（* 数据不完整）", "year (* incomplete)", lang),
                 "nameLocation": "middle",
                 "nameGap": 30,
             },
-            "yAxis": {"type": "value", "name": "件数"},
+            "yAxis": {"type": "value", "name": _w("件数", "applications", lang)},
             "series": [
-                {"type": "line", "name": name, "data": [_item(r, r[key]) if key == "filings" else r[key] for r in rows]}
-                for key, name in (
-                    ("filings", "申请 filings"),
-                    ("publications", "公开 publications"),
-                    ("grants", "授权 grants"),
-                )
+                {
+                    "type": "line",
+                    "name": _w(zh, key, lang),
+                    "data": [_item(r, r[key]) if key == "filings" else r[key] for r in rows],
+                }
+                for key, zh in (("filings", "申请"), ("publications", "公开"), ("grants", "授权"))
             ],
         }
     )
     return opt
 
 
-def _lifecycle(kind: str, rows: list[dict[str, Any]]) -> Option:
-    opt = _base(kind)
+def _lifecycle(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
+    opt = _base(kind, lang)
     opt.update(
         {
             "tooltip": {"trigger": "item"},
-            "xAxis": {"type": "value", "name": "申请人数 applicants"},
-            "yAxis": {"type": "value", "name": "申请量 applications"},
+            "xAxis": {"type": "value", "name": _w("申请人数", "applicants", lang)},
+            "yAxis": {"type": "value", "name": _w(*APPLICATIONS, lang)},
             "series": [
                 {
                     "type": "line",
@@ -162,15 +189,16 @@ def _lifecycle(kind: str, rows: list[dict[str, Any]]) -> Option:
     return opt
 
 
-def _ipc(kind: str, rows: list[dict[str, Any]]) -> Option:
-    opt = _base(kind)
-    data = [_item(r, r["applications"], name=f"{r['code']} {r['title_zh'] or r['title_en'] or ''}"[:40]) for r in rows]
+def _ipc(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
+    opt = _base(kind, lang)
+    titles = ("title_en", "title_zh") if lang == "en" else ("title_zh", "title_en")
+    data = [_item(r, r["applications"], name=f"{r['code']} {r[titles[0]] or r[titles[1]] or ''}"[:40]) for r in rows]
     opt["series"] = [{"type": "treemap", "data": data}]
     return opt
 
 
-def _sei(kind: str, rows: list[dict[str, Any]]) -> Option:
-    opt = _base(kind)
+def _sei(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
+    opt = _base(kind, lang)
     categories: dict[str, dict[str, Any]] = {}
     for r in rows:
         cat = categories.setdefault(r["category_code"], {"name": r["category_name"], "children": []})
@@ -179,8 +207,8 @@ def _sei(kind: str, rows: list[dict[str, Any]]) -> Option:
     return opt
 
 
-def _regions(kind: str, rows: list[dict[str, Any]]) -> Option:
-    opt = _base(kind)
+def _regions(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
+    opt = _base(kind, lang)
     # the map data (ECharts' china.json from npm, registered as "china") names provinces briefly
     values = [_item(r, r["applications"], name=short_name(r["applicant_province"])) for r in rows]
     opt.update(
@@ -189,7 +217,7 @@ def _regions(kind: str, rows: list[dict[str, Any]]) -> Option:
                 "min": 0,
                 "max": max([v["value"] for v in values] or [1]),
                 "left": "left",
-                "text": ["高", "低"],
+                "text": [_w("高", "high", lang), _w("低", "low", lang)],
                 "calculable": True,
             },
             "series": [{"type": "map", "map": "china", "roam": True, "data": values}],
@@ -198,9 +226,9 @@ def _regions(kind: str, rows: list[dict[str, Any]]) -> Option:
     return opt
 
 
-def _concentration(kind: str, rows: list[dict[str, Any]]) -> Option:
+def _concentration(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
     row = rows[0] if rows else {"cr4": 0, "cr8": 0, "hhi": 0}
-    opt = _base(kind)
+    opt = _base(kind, lang)
     opt.update(
         {
             "xAxis": {"type": "category", "data": ["CR4", "CR8"]},
@@ -212,16 +240,16 @@ def _concentration(kind: str, rows: list[dict[str, Any]]) -> Option:
     return opt
 
 
-def _most_cited(kind: str, rows: list[dict[str, Any]]) -> Option:
+def _most_cited(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
     labelled = [{"label": f"{r['app_number'] or r['cited_app']}", "citations": r["citations"]} for r in rows]
-    return _bar(kind, labelled, "label", "citations")
+    return _bar(kind, labelled, "label", "citations", lang)
 
 
-def _heatmap(column: str) -> Callable[[str, list[dict[str, Any]]], Option]:
+def _heatmap(column: str) -> ChartOf:
     """Applicants (rows) against `column` (IPC subclass, year): a heat map, each cell opening its hits."""
 
-    def chart(kind: str, rows: list[dict[str, Any]]) -> Option:
-        opt = _base(kind)
+    def chart(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
+        opt = _base(kind, lang)
         entities = sorted({r["entity"] for r in rows})
         columns = sorted({r[column] for r in rows})
         cells = [
@@ -238,7 +266,8 @@ def _heatmap(column: str) -> Callable[[str, list[dict[str, Any]]], Option]:
                           "axisLabel": {"width": 160, "overflow": "truncate", "interval": 0}},
                 "visualMap": {"min": 0, "max": max([r["applications"] for r in rows] or [1]), "calculable": True,
                               "orient": "horizontal", "left": "center", "bottom": 0, "itemHeight": 120},
-                "series": [{"type": "heatmap", "name": "申请量 applications", "data": cells, "label": {"show": True}}],
+                "series": [{"type": "heatmap", "name": _w(*APPLICATIONS, lang), "data": cells,
+                            "label": {"show": True}}],
             }
         )  # fmt: skip
         return opt
@@ -246,35 +275,36 @@ def _heatmap(column: str) -> Callable[[str, list[dict[str, Any]]], Option]:
     return chart
 
 
-ChartOf = Callable[[str, list[dict[str, Any]]], Option]
-
 # analysis -> the function drawing its chart; a new analysis registers its chart here
 CHARTS: dict[str, ChartOf] = {
     "trends": _trends,
     "lifecycle": _lifecycle,
-    "applicants": lambda k, rows: _bar(k, rows, "entity", "applications"),
-    "inventors": lambda k, rows: _bar(k, rows, "inventor", "applications"),
-    "applicant_types": lambda k, rows: _pie(k, rows, "type_zh", "applications"),
-    "legal_status": lambda k, rows: _pie(k, rows, "legal_status", "applications"),
-    "patent_types": lambda k, rows: _pie(k, rows, "patent_type", "applications"),
-    "countries": lambda k, rows: _pie(k, rows, "country", "applications"),
+    "applicants": lambda k, rows, lang: _bar(k, rows, "entity", "applications", lang),
+    "inventors": lambda k, rows, lang: _bar(k, rows, "inventor", "applications", lang),
+    "applicant_types": lambda k, rows, lang: _pie(k, rows, "type", "applications", lang, "etype"),
+    "legal_status": lambda k, rows, lang: _pie(k, rows, "legal_status", "applications", lang, "status"),
+    "patent_types": lambda k, rows, lang: _pie(k, rows, "patent_type", "applications", lang, "type"),
+    "countries": lambda k, rows, lang: _pie(k, rows, "country", "applications", lang),
     "ipc": _ipc,
     "applicant_ipc": _heatmap("code"),
     "applicant_years": _heatmap("year"),
     "sei": _sei,
-    "value": lambda k, rows: _bar(k, rows, "band", "applications", horizontal=False),
-    "high_value": lambda k, rows: _bar(k, rows, "measure_zh", "applications"),
-    "wipo_fields": lambda k, rows: _bar(k, rows, "field", "applications"),
+    "value": lambda k, rows, lang: _bar(k, rows, "band", "applications", lang, horizontal=False),
+    "high_value": lambda k, rows, lang: _bar(
+        k, [{**r, "name": MEASURES_EN.get(r["measure"], r["measure_zh"]) if lang == "en" else r["measure_zh"]}
+            for r in rows], "name", "applications", lang),
+    "wipo_fields": lambda k, rows, lang: _bar(k, rows, "field", "applications", lang),
     "regions": _regions,
     "concentration": _concentration,
-    "network": lambda k, rows: _graph(k, rows, "source", "target", "weight"),
-    "inventor_teams": lambda k, rows: _graph(k, rows, "source", "target", "weight"),
-    "citation_flows": lambda k, rows: _graph(k, rows, "citing", "cited", "citations"),
+    "network": lambda k, rows, lang: _graph(k, rows, "source", "target", "weight", lang),
+    "inventor_teams": lambda k, rows, lang: _graph(k, rows, "source", "target", "weight", lang),
+    "citation_flows": lambda k, rows, lang: _graph(k, rows, "citing", "cited", "citations", lang),
     "most_cited": _most_cited,
-    "terms": lambda k, rows: _bar(k, rows[:30], "term", "applications"),
-}
+    "terms": lambda k, rows, lang: _bar(k, rows[:30], "term", "applications", lang),
+}  # fmt: skip
 
 
-def option(kind: str, table: pa.Table | list[dict[str, Any]]) -> Option:
-    """The ECharts option of one analysis result (its table, or its rows with their drill queries)."""
-    return CHARTS[kind](kind, table if isinstance(table, list) else table.to_pylist())
+def option(kind: str, table: pa.Table | list[dict[str, Any]], lang: str = "zh") -> Option:
+    """The ECharts option of one analysis result (its table, or its rows with their drill queries), its
+    words in Chinese (`zh`) or English (`en`)."""
+    return CHARTS[kind](kind, table if isinstance(table, list) else table.to_pylist(), lang)

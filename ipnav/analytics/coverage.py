@@ -99,8 +99,9 @@ def missing(ctx: Context, kind: str) -> dict[str, Any] | None:
     }
 
 
-def empty_option(option: dict[str, Any], lacking: dict[str, Any] | None) -> dict[str, Any]:
-    """The chart of an analysis with no rows: its title and a sentence saying why, no axes."""
+def empty_option(option: dict[str, Any], lacking: dict[str, Any] | None, lang: str = "zh") -> dict[str, Any]:
+    """The chart of an analysis with no rows: its title and a sentence saying why (in `lang`; both
+    languages under `empty`), no axes."""
     if lacking and lacking["lacking"]:
         why_zh = f"这些记录没有{lacking['field_zh']}（{lacking['of']:,} 件中 {lacking['lacking']:,} 件）"
         why_en = f"These records have no {lacking['field_en']} ({lacking['lacking']:,} of {lacking['of']:,})"
@@ -116,7 +117,12 @@ def empty_option(option: dict[str, Any], lacking: dict[str, Any] | None) -> dict
                 "type": "text",
                 "left": "center",
                 "top": "middle",
-                "style": {"text": f"{why_zh}\n{why_en}", "fontSize": 14, "fill": "#888", "textAlign": "center"},
+                "style": {
+                    "text": why_en if lang == "en" else why_zh,
+                    "fontSize": 14,
+                    "fill": "#888",
+                    "textAlign": "center",
+                },
             }
         ],
         "empty": {"zh": why_zh, "en": why_en},

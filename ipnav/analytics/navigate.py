@@ -34,14 +34,8 @@ def result(ctx: Context, selection: Selection, kind: str, **options: Any) -> dic
     rows = run(ctx, kind, **options).to_pylist()
     drill.attach(kind, rows, selection, options.get("level"))
     meta = ANALYSES[kind]
-    option = charts.option(kind, rows)
-    for series in option.get("series", []):
-        if series.get("type") == "graph":  # nodes open the applicant's (inventor's) applications
-            for node in series["data"]:
-                node["drill"] = drill.node_drill(kind, node["name"], selection)
     lacking = coverage.missing(ctx, kind)
-    if not rows:  # say why instead of drawing empty axes
-        option = coverage.empty_option(option, lacking)
+    option = chart(kind, rows, selection, lacking)
     out = {
         "kind": kind,
         "title_zh": meta.title_zh,
@@ -54,6 +48,29 @@ def result(ctx: Context, selection: Selection, kind: str, **options: Any) -> dic
     if kind == "regions":  # how many applications rest on each region basis, and how many have none
         out["region_basis"] = region_basis_summary(ctx)
     return out
+
+
+def chart(
+    kind: str, rows: list[dict[str, Any]], selection: Selection, lacking: dict[str, Any] | None, lang: str = "zh"
+) -> dict[str, Any]:
+    """The ECharts option of an analysis's rows in a language: network nodes open their applications, and
+    a chart with nothing to draw says why instead of showing empty axes."""
+    option = charts.option(kind, rows, lang)
+    for series in option.get("series", []):
+        if series.get("type") == "graph":  # nodes open the applicant's (inventor's) applications
+            for node in series["data"]:
+                node["drill"] = drill.node_drill(kind, node["name"], selection)
+    if not rows:
+        option = coverage.empty_option(option, lacking, lang)
+    return option
+
+
+def localized(pack: dict[str, Any], selection: Selection, lang: str) -> dict[str, dict[str, Any]]:
+    """The charts of a navigation pack in another language, from the rows it already holds."""
+    return {
+        kind: chart(kind, result["rows"], selection, result["missing"], lang) if lang != "zh" else result["option"]
+        for kind, result in pack["analyses"].items()
+    }
 
 
 def analyze(

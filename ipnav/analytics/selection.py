@@ -38,12 +38,12 @@ class Selection:
         return cls("query", text)
 
     def describe(self) -> str:
-        """The selection in words, for titles and reports."""
+        """The selection in words, for titles and reports: `中文 / English`."""
         return {
-            "all": "全部数据 all records",
-            "topic": f"专题库 topic {self.value}",
-            "numbers": f"号码清单 numbers {self.value}",
-            "query": f"检索式 query {self.value}",
+            "all": "全部数据 / all records",
+            "topic": f"专题库 {self.value} / topic {self.value}",
+            "numbers": f"号码清单 {self.value} / numbers {self.value}",
+            "query": f"检索式 {self.value} / query {self.value}",
         }[self.kind]
 
 

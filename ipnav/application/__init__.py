@@ -393,16 +393,33 @@ class Ipnav(TopicOperations, PlanOperations):
                 self.workspace, reader, self.settings, Selection.parse(options.selection), as_of=options.as_of
             )
 
+    def localized_charts(self, pack: dict[str, Any], selection: str, lang: str) -> dict[str, dict[str, Any]]:
+        """The charts of a navigation pack in a language (`zh` as computed, or `en`), from its rows."""
+        from ipnav.analytics.navigate import localized
+        from ipnav.analytics.selection import Selection
+
+        return localized(pack, Selection.parse(selection), lang)
+
     def report(
-        self, options: SelectionOptions, fmt: str, target: Path | None = None, wh: Warehouse | None = None
+        self,
+        options: SelectionOptions,
+        fmt: str,
+        target: Path | None = None,
+        wh: Warehouse | None = None,
+        lang: str = "zh",
     ) -> dict[str, Any]:
-        """A navigation report (xlsx with native charts, docx, pdf or html) of a selection."""
+        """A navigation report (xlsx with native charts, docx, pdf or html) of a selection; its tables and
+        charts name everything in `lang` (the written findings are in Chinese)."""
         from ipnav.reports.navigation import write_report
 
         path = target or self.workspace.create().exports_dir / f"navigation-report.{fmt}"
         with self.reading(wh) as reader:
             pack = self.navigate(options, wh=reader)
-            write_report(pack, reader, fmt, path, font=self.settings.cjk_font)
+            if lang != "zh":
+                charts = self.localized_charts(pack, options.selection, lang)
+                for kind, result in pack["analyses"].items():
+                    result["option"] = charts[kind]
+            write_report(pack, reader, fmt, path, font=self.settings.cjk_font, lang=lang)
         return {"path": str(path), "applications": pack["applications"], "analyses": len(pack["analyses"])}
 
     def indicator_request(self, name: str, options: IndicatorOptions) -> Any:

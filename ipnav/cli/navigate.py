@@ -13,6 +13,7 @@ from ipnav.cli.context import actor, application
 from ipnav.cli.options import with_options
 from ipnav.cli.output import JsonOption, out, respond, table
 from ipnav.cli.root import app
+from ipnav.errors import UsageError
 
 
 @app.command()
@@ -56,12 +57,17 @@ def navigate(as_json: JsonOption = False, *, options: SelectionOptions) -> None:
 def report(
     fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx, docx, pdf or html")] = "xlsx",
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Output file.")] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="zh (default) or en: the language of table headers, values and charts.")
+    ] = "zh",
     as_json: JsonOption = False,
     *,
     options: SelectionOptions,
 ) -> None:
     """Write a navigation report: Excel (hit list + native charts), Word, PDF or HTML (GB/T 39551 structure)."""
-    data = application().report(options, fmt, out_path)
+    if lang not in ("zh", "en"):
+        raise UsageError(f"--lang {lang!r}: use zh or en")
+    data = application().report(options, fmt, out_path, lang=lang)
     respond(
         data,
         as_json,

@@ -14,6 +14,7 @@ from ipnav.reports.document import Block, Chart, Document, Sheet, fmt_cell
 from ipnav.reports.images import render
 from ipnav.store.reads import export_cursor
 from ipnav.store.warehouse import Warehouse
+from ipnav.vocabulary import cell, label
 
 TABLE_ROWS = 15
 
@@ -39,16 +40,24 @@ CHARTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
-def document(pack: dict[str, Any], warehouse: Warehouse) -> Document:
-    """The report of a navigation pack in every format (the hit list is read from `warehouse`)."""
+def document(pack: dict[str, Any], warehouse: Warehouse, lang: str = "zh") -> Document:
+    """The report of a navigation pack in every format (the hit list is read from `warehouse`); tables name
+    their columns and code values in `lang`."""
     return Document(
         title="专利导航分析报告",
-        blocks=lambda workdir, font: blocks(pack, workdir, font),
-        sheets=lambda: sheets(pack, warehouse),
+        blocks=lambda workdir, font: blocks(pack, workdir, font, lang),
+        sheets=lambda: sheets(pack, warehouse, lang),
     )
 
 
-def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None) -> list[Block]:
+def table_cell(column: str, value: Any, lang: str) -> str:
+    """A cell of a report table: code values as words, shares as percentages, numbers as `fmt_cell` does."""
+    if isinstance(value, bool | str) or column in ("share", "cr4", "cr8"):
+        return cell(column, value, lang)
+    return fmt_cell(value)
+
+
+def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None, lang: str = "zh") -> list[Block]:
     """Blocks of the report; chart images are rendered into `workdir`."""
     analyses = pack["analyses"]
     charts = {kind: (kind, result["option"], result["rows"]) for kind, result in analyses.items() if result["rows"]}
@@ -71,14 +80,14 @@ def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None) -> lis
             result = analyses.get(kind)
             if not result or not result["rows"]:
                 continue
-            out.append(Block("h2", f"{result['title_zh']}（{result['title_en']}）"))
+            out.append(Block("h2", result["title_en"] if lang == "en" else result["title_zh"]))
             if kind in images:
                 out.append(
                     Block("chart", result["title_zh"], image=Path(images[kind]["png"]), svg=Path(images[kind]["svg"]))
                 )
-            columns = [c for c in result["rows"][0] if c != "drill"]  # the query stays in Excel and JSON
-            rows = [[fmt_cell(row.get(c)) for c in columns] for row in result["rows"][:TABLE_ROWS]]
-            out.append(Block("table", columns=columns, rows=rows))
+            columns = _shown(result["rows"][0])
+            rows = [[table_cell(c, row.get(c), lang) for c in columns] for row in result["rows"][:TABLE_ROWS]]
+            out.append(Block("table", columns=[label("column", c, lang) for c in columns], rows=rows))
     out.append(Block("h1", "七、结论与建议"))
     out.append(Block("h2", "主要结论"))
     out += [Block("p", f"{i}. {s}") for i, s in enumerate(narrative.conclusions(pack), 1)]
@@ -87,26 +96,40 @@ def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None) -> lis
     return out
 
 
-def _analysis_sheet(index: int, kind: str, result: dict[str, Any]) -> Sheet:
+def _shown(row: dict[str, Any]) -> list[str]:
+    """The columns a report table shows: the drill query stays in Excel and JSON, a column with the Chinese
+    name of a code shows instead of the code (`type_zh` for `type`, `measure_zh` for `measure`)."""
+    return [c for c in row if c != "drill" and f"{c}_zh" not in row]
+
+
+_CODED = {"legal_status", "patent_type", "type", "legal_status_reason"}  # cells shown as words in Excel
+
+
+def _analysis_sheet(index: int, kind: str, result: dict[str, Any], lang: str) -> Sheet:
     rows = result["rows"]
-    columns = list(rows[0]) if rows else []
+    columns = _shown(rows[0]) if rows else []
     charts = []
     if rows and kind in CHARTS:
-        chart_kind, label, values = CHARTS[kind]
-        charts.append(Chart(chart_kind, result["title_zh"], label, values))
+        chart_kind, label_column, values = CHARTS[kind]
+        charts.append(Chart(chart_kind, result["title_zh"], label("column", label_column, lang),
+                            tuple(label("column", v, lang) for v in values)))  # fmt: skip
+
+    def shown(row: dict[str, Any]) -> list[Any]:
+        return [cell(c, row.get(c), lang) if c in _CODED else row.get(c) for c in columns]
+
     return Sheet(
         title=f"{index:02d} {result['title_zh']}"[:31].replace("/", "／"),
-        columns=columns,
-        rows=([row.get(c) for c in columns] for row in rows),
+        columns=[label("column", c, lang) for c in columns],
+        rows=(shown(row) for row in rows),
         heading=[[result["title_zh"], result["title_en"]]],
         charts=charts,
         widths={i: 14.0 if i > 1 else 28.0 for i in range(1, len(columns) + 1)},
     )
 
 
-def sheets(pack: dict[str, Any], warehouse: Warehouse) -> Iterator[Sheet]:
+def sheets(pack: dict[str, Any], warehouse: Warehouse, lang: str = "zh") -> Iterator[Sheet]:
     """The overview, the hit list (streamed from the warehouse) and one sheet per analysis."""
-    analysis_sheets = [_analysis_sheet(i, kind, r) for i, (kind, r) in enumerate(pack["analyses"].items(), 1)]
+    analysis_sheets = [_analysis_sheet(i, kind, r, lang) for i, (kind, r) in enumerate(pack["analyses"].items(), 1)]
     yield Sheet(
         title="概览 overview",
         columns=["分析 analysis", "工作表 sheet"],
@@ -133,8 +156,10 @@ def sheets(pack: dict[str, Any], warehouse: Warehouse) -> Iterator[Sheet]:
     yield from analysis_sheets
 
 
-def write_report(pack: dict[str, Any], warehouse: Warehouse, fmt: str, out: Path, font: Path | None = None) -> Path:
+def write_report(
+    pack: dict[str, Any], warehouse: Warehouse, fmt: str, out: Path, font: Path | None = None, lang: str = "zh"
+) -> Path:
     """Write the navigation report of a pack in xlsx, docx, pdf or html; returns the path."""
     from ipnav.reports import write
 
-    return write(document(pack, warehouse), fmt, out, font=font)
+    return write(document(pack, warehouse, lang), fmt, out, font=font)

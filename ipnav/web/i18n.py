@@ -1,6 +1,11 @@
-"""User-facing strings of the web pages: Chinese first, English available."""
+"""User-facing strings of the web pages: Chinese first, English available. The model's code values as
+words (`label`, `cell`) live in `ipnav.vocabulary`, shared with the reports."""
 
 from __future__ import annotations
+
+from ipnav.vocabulary import CODES, cell, label
+
+__all__ = ["CODES", "LANGUAGES", "STRINGS", "cell", "label", "pick", "translate"]
 
 LANGUAGES = ("zh", "en")
 
@@ -217,6 +222,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rerun": ("重新检索", "Run again"),
     "saved_as": ("已保存检索式", "Saved search"),
     "owner": ("创建人", "Owner"),
+    "query_help_lead": ("示例:", "e.g."),
+    "query_help_example": (
+        "ti=锂电池 AND ad>=2020; pa=(华为 OR 中兴); ipc=H01M; region=常州; value>=60",
+        "ti=battery AND ad>=2020; pa=(Huawei OR ZTE); ipc=H01M; region=常州; value>=60",
+    ),
+    "run_start": ("开始时间", "Started"),
+    "run_files": ("文件数", "Files"),
+    "run_records": ("记录数", "Records"),
+    "run_new": ("新增", "New"),
+    "run_updated": ("更新", "Updated"),
+    "run_unchanged": ("未变", "Unchanged"),
+    "run_rejected": ("拒收", "Rejected"),
+    "run_seconds": ("用时(秒)", "Seconds"),
+    "run_status": ("状态", "Status"),
+    "line": ("行号", "Line"),
+    "created_at": ("创建时间", "Created"),
+    "audit_target": ("对象", "Target"),
+    "audit_detail": ("详情", "Detail"),
+    "audit_client": ("客户端地址", "Client"),
+    "division_code": ("区划代码", "Division code"),
+    "population": ("常住人口", "Population"),
     # thematic database page
     "by_hand": ("人工维护", "Curated by hand"),
     "added_by_hand": ("人工加入", "added"),
@@ -249,134 +275,15 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+def pick(text: str, language: str) -> str:
+    """The user's half of a message written `中文 / English` (the whole text when it has no such halves)."""
+    zh, sep, en = text.partition(" / ")
+    if not sep:
+        return text
+    return en if language == "en" else zh
+
+
 def translate(key: str, language: str) -> str:
     """The text of a key in a language (the key itself when it has none)."""
     zh, en = STRINGS.get(key, (key, key))
     return en if language == "en" else zh
-
-
-# the model's code values as users read them (the search page's hits and facets, patent pages)
-CODES: dict[str, dict[str, tuple[str, str]]] = {
-    "status": {
-        "valid": ("有效", "in force"),
-        "pending": ("审中", "pending"),
-        "lapsed": ("失效", "lapsed"),
-        "unknown": ("法律状态未知", "status unknown"),
-    },
-    "type": {
-        "invention": ("发明", "invention"),
-        "utility_model": ("实用新型", "utility model"),
-        "design": ("外观设计", "design"),
-        "plant": ("植物专利", "plant patent"),
-        "reissue": ("再颁专利", "reissue"),
-        "other": ("类型未标注", "type not given"),
-    },
-    "role": {
-        "applicant": ("申请人", "applicant"),
-        "assignee": ("专利权人", "assignee"),
-        "inventor": ("发明人", "inventor"),
-        "agent": ("代理人", "agent"),
-        "agency": ("代理机构", "agency"),
-        "examiner": ("审查员", "examiner"),
-    },
-    "column": {  # the columns of the analyses' tables
-        "address": ("本记录地址", "own address"),
-        "app_number": ("申请号", "application number"),
-        "applicant_history": ("同一申请人其他记录", "applicant's other records"),
-        "applicant_name": ("名称中的地名", "place in the name"),
-        "applicant_province": ("省份", "province"),
-        "applicant_city": ("城市", "city"),
-        "applicant_county": ("区县", "county"),
-        "applicant_adcode": ("区划代码", "division code"),
-        "applicants": ("申请人数", "applicants"),
-        "applications": ("申请量", "applications"),
-        "band": ("分值段", "score band"),
-        "category_code": ("产业代码", "industry code"),
-        "category_name": ("产业", "industry"),
-        "citations": ("被引次数", "citations"),
-        "cited": ("被引申请人", "cited applicant"),
-        "cited_app": ("被引专利", "cited patent"),
-        "citing": ("施引申请人", "citing applicant"),
-        "code": ("分类号", "code"),
-        "country": ("国家/地区", "country"),
-        "cr4": ("CR4", "CR4"),
-        "cr8": ("CR8", "CR8"),
-        "entity": ("申请人", "applicant"),
-        "field": ("技术领域", "field"),
-        "field_no": ("领域号", "field no."),
-        "filing_year": ("申请年", "filing year"),
-        "filings": ("申请", "filings"),
-        "first_applicant": ("第一申请人", "first applicant"),
-        "grants": ("授权", "grants"),
-        "hhi": ("HHI", "HHI"),
-        "horizon": ("数据截至", "data until"),
-        "incomplete": ("数据不完整", "incomplete"),
-        "inventor": ("发明人", "inventor"),
-        "legal_status": ("法律状态", "legal status"),
-        "legal_status_reason": ("原因", "reason"),
-        "mean_score": ("平均分", "mean score"),
-        "measure": ("指标", "measure"),
-        "measure_zh": ("指标", "measure"),
-        "new_entrants": ("新进入者", "new entrants"),
-        "patent_type": ("专利类型", "patent type"),
-        "publications": ("公开", "publications"),
-        "sector": ("部门", "sector"),
-        "sei_code": ("产业代码", "SEI code"),
-        "sei_name": ("战略性新兴产业", "strategic emerging industry"),
-        "share": ("占比", "share"),
-        "source": ("节点甲", "source"),
-        "spellings": ("名称写法数", "spellings"),
-        "target": ("节点乙", "target"),
-        "term": ("技术词", "term"),
-        "title": ("名称", "title"),
-        "title_en": ("英文名称", "English title"),
-        "title_zh": ("中文名称", "Chinese title"),
-        "type": ("类型", "type"),
-        "type_zh": ("类型", "type"),
-        "university_enterprise": ("产学研合作", "university-enterprise"),
-        "user_table": ("用户对照表", "user table"),
-        "weight": ("合作次数", "joint applications"),
-        "year": ("年份", "year"),
-    },
-    "citation": {
-        "examiner": ("审查员引用", "cited by examiner"),
-        "applicant": ("申请人引用", "cited by applicant"),
-        "other": ("其他引用", "cited by others"),
-        "third_party": ("第三方引用", "cited by a third party"),
-        "search_report": ("检索报告引用", "search report"),
-    },
-    "etype": {
-        "enterprise": ("企业", "enterprise"),
-        "university": ("高校", "university"),
-        "institute": ("科研院所", "research institute"),
-        "government": ("机关团体", "government"),
-        "individual": ("个人", "individual"),
-        "other": ("其他", "other"),
-    },
-}
-
-
-def label(group: str, value: str, language: str) -> str:
-    """A code value of the model (`valid`, `utility_model`, `applicant` ...) in the user's language; a value
-    the tables do not know is shown as it is."""
-    names = CODES.get(group, {}).get(value)
-    if names is None:
-        return value
-    return names[1] if language == "en" else names[0]
-
-
-_CELL_CODES = {"type": "etype", "legal_status": "status", "patent_type": "type"}  # column -> code group
-_SHARES = ("share", "cr4", "cr8")
-
-
-def cell(column: str, value: object, language: str) -> str:
-    """One cell of an analysis table as users read it: shares as percentages, yes/no, code values as words."""
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return ("yes" if value else "no") if language == "en" else ("是" if value else "否")
-    if column in _SHARES and isinstance(value, int | float):
-        return f"{value * 100:.1f}%"
-    if column in _CELL_CODES:
-        return label(_CELL_CODES[column], str(value), language)
-    return str(value)

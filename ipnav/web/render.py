@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from ipnav.accounts import ROLE_ZH
 from ipnav.web import lanes
-from ipnav.web.i18n import LANGUAGES, cell, label, translate
+from ipnav.web.i18n import LANGUAGES, cell, label, pick, translate
 from ipnav.web.security import application, csrf_token, session_user
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -48,6 +48,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "t": lambda key: translate(key, lang),
             "label": lambda group, value: label(group, value or "", lang),
             "cell": lambda column, value: cell(column, value, lang),
+            "bi": lambda text: pick(str(text or ""), lang),
             "user": session_user(request),
             "role_zh": ROLE_ZH,
             "public": application(request).settings.public,

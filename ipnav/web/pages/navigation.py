@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ipnav.application.options import SelectionOptions
 from ipnav.web import lanes
-from ipnav.web.render import download, render, script_json
+from ipnav.web.render import download, language_of, render, script_json
 from ipnav.web.security import AppDep, UserDep, WarehouseDep
 
 router = APIRouter(include_in_schema=False)
@@ -28,12 +28,11 @@ async def navigate_page(
 ) -> HTMLResponse:
     """The navigation pack of a selection with its charts."""
     pack = None
+    charts: dict[str, Any] = {}
     if selection.strip():
         pack = await lanes.apart(ipnav.settings, "navigate", SelectionOptions(selection=selection, as_of=as_of))
-    return render(
-        request, "navigate.html", selection=selection, pack=pack,
-        charts=script_json({k: a["option"] for k, a in pack["analyses"].items()}) if pack else "{}",
-    )  # fmt: skip
+        charts = ipnav.localized_charts(pack, selection, language_of(request))
+    return render(request, "navigate.html", selection=selection, pack=pack, charts=script_json(charts))
 
 
 @router.get("/navigate/report")
@@ -47,7 +46,9 @@ async def navigate_report(
 ) -> Response:
     """The navigation report of a selection as xlsx, docx, pdf or html."""
 
+    lang = language_of(request)
+
     def work(out: Path) -> None:
-        ipnav.report(SelectionOptions(selection=selection), format, out, wh=wh)
+        ipnav.report(SelectionOptions(selection=selection), format, out, wh=wh, lang=lang)
 
     return await download(request, "report", format, work)
