@@ -74,6 +74,8 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "sei_name": ("战略性新兴产业", "strategic emerging industry"),
         "share": ("占比", "share"),
         "source": ("节点甲", "source"),
+        "source_type": ("节点甲类型", "source type"),
+        "target_type": ("节点乙类型", "target type"),
         "spellings": ("名称写法数", "spellings"),
         "target": ("节点乙", "target"),
         "term": ("技术词", "term"),
@@ -174,7 +176,9 @@ def label(group: str, value: str, language: str) -> str:
 
 _CELL_CODES = {  # column -> code group
     "type": "etype", "legal_status": "status", "patent_type": "type", "legal_status_reason": "status_reason",
+    "source_type": "etype", "target_type": "etype",
 }  # fmt: skip
+CODED_COLUMNS = frozenset(_CELL_CODES)  # the columns whose cells are code values
 _SHARES = ("share", "cr4", "cr8")
 
 

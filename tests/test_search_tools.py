@@ -57,3 +57,13 @@ def test_search_within_results_narrows_and_can_be_undone(client: TestClient, ful
     page = client.get("/search", params={"q": "cc=CN", "within": "ti=电池"})
     assert 'id="within-trail"' in page.text and 'id="within-undo"' in page.text
     assert "/search/export?q=" in page.text and "%28ti%3D%E7%94%B5%E6%B1%A0%29%20AND%20%28cc%3DCN%29" in page.text
+
+
+def test_patent_page_titles_every_ipc_symbol(client: TestClient) -> None:
+    """Chinese titles from IPC 2026.01; symbols it no longer has (H01L) with the CPC English title, said so."""
+    old = client.get("/api/search", params={"q": "ipc=H01L*", "limit": 1}).json()["hits"][0]["app_key"]
+    page = client.get(f"/patents/{old}").text
+    assert 'id="ipc-titles"' in page and "SEMICONDUCTOR DEVICES" in page
+    assert "IPC 2026.01 已无此分类号, 显示 CPC 2022.08 英文名称" in page
+    current = client.get("/api/search", params={"q": "ipc=H01M10/0525", "limit": 1}).json()["hits"][0]["app_key"]
+    assert "锂离子电池" in client.get(f"/patents/{current}").text

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from ipnav.analytics.catalog import CATALOG
 from ipnav.analytics.context import Context
 from ipnav.analytics.matrices import applicant_ipc, applicant_years
 from ipnav.normalize.names import APPLICANT_TYPES, canonical_name
+from ipnav.store.ipc import clean_en, clean_zh
 from ipnav.store.regions import BASES, UNPLACED, region_bases
 
 
@@ -145,13 +145,9 @@ def ipc(ctx: Context, level: str = "subclass", limit: int = 20) -> pa.Table:
         .select("code", "applications", "title_zh", "title_en")
     )
     table = _to_arrow(out.order_by([ibis.desc("applications"), "code"])).to_pylist()
-    for row in table:  # the CNIPA titles carry references (…入A01D46/00) after the heading: keep the heading
-        title = re.split(r"[（(][^）)]*入", row["title_zh"] or "")[0].replace(" ", "")
-        reference = re.search(r"入[A-H]\d\d", title)
-        if reference:  # an unbracketed reference: keep the heading before the clause that holds it
-            title = title[: max(title.rfind("；", 0, reference.start()), 0)] or title[: reference.start()]
-        row["title_zh"] = title.strip("；;，, ")
-        row["title_en"] = re.sub(r"\s*\{[^}]*\}", "", row["title_en"] or "").strip()
+    for row in table:  # the headings without their references
+        row["title_zh"] = clean_zh(row["title_zh"])
+        row["title_en"] = clean_en(row["title_en"])
     schema = pa.schema(
         [("code", pa.string()), ("applications", pa.int64()), ("title_zh", pa.string()), ("title_en", pa.string())]
     )
@@ -307,7 +303,10 @@ def network(ctx: Context, min_weight: int = 1, limit: int = 200) -> pa.Table:
     university_enterprise = (pairs.a_etype.isin(["university", "institute"]) & (pairs.b_etype == "enterprise")) | (
         pairs.b_etype.isin(["university", "institute"]) & (pairs.a_etype == "enterprise")
     )
-    out = pairs.select(source="a", target="b", weight="weight", university_enterprise=university_enterprise)
+    out = pairs.select(
+        source="a", target="b", weight="weight", university_enterprise=university_enterprise,
+        source_type="a_etype", target_type="b_etype",
+    )  # fmt: skip
     return _to_arrow(out.order_by([ibis.desc("weight"), "source", "target"]).limit(limit))
 
 

@@ -95,49 +95,61 @@ def _pie(kind: str, rows: list[dict[str, Any]], label: str, value: str, lang: st
     return option
 
 
-def _graph(kind: str, rows: list[dict[str, Any]], source: str, target: str, weight: str, lang: str) -> Option:
+def _graph(
+    kind: str, rows: list[dict[str, Any]], source: str, target: str, weight: str, lang: str, *, typed: bool = False
+) -> Option:
+    """A force graph bounded to its card; `typed` rows carry `source_type`/`target_type` (entity types), shown
+    as node colours with a legend that hides or shows a type."""
     option = _base(kind, lang)
     degree: dict[str, int] = {}
+    node_type: dict[str, str] = {}
     for r in rows:
         degree[r[source]] = degree.get(r[source], 0) + r[weight]
         degree[r[target]] = degree.get(r[target], 0) + r[weight]
+        if typed:
+            node_type.setdefault(r[source], r.get("source_type") or "other")
+            node_type.setdefault(r[target], r.get("target_type") or "other")
+    types = sorted(set(node_type.values()))
     named = set(sorted(degree, key=lambda n: -degree[n])[:15])  # names of the 15 busiest nodes; the rest on hover
-    option["series"] = [
-        {
-            "type": "graph",
-            "layout": "force",
-            "roam": True,
-            "top": 70,  # below the title, inside the card
-            "bottom": 10,
-            "left": 10,
-            "right": 10,
-            "label": {"show": True, "position": "right", "width": 120, "overflow": "truncate"},
-            "labelLayout": {"hideOverlap": True},
-            "force": {"repulsion": 40, "edgeLength": [20, 60], "gravity": 0.6},
-            "zoom": 0.8,
-            "data": [
-                {
-                    "name": n,
-                    "value": d,
-                    "symbolSize": round(min(30.0, 6 + 3 * d**0.5), 1),
-                    "label": {"show": n in named},
-                }
-                for n, d in degree.items()
-            ],
-            "links": [
-                {
-                    "source": r[source],
-                    "target": r[target],
-                    "value": r[weight],
-                    "lineStyle": {
-                        "width": min(8, r[weight]),
-                        "color": "#d94e5d" if r.get("university_enterprise") else "#aaa",
-                    },
-                }
-                for r in rows
-            ],
-        }
-    ]
+    series: dict[str, Any] = {
+        "type": "graph",
+        "layout": "force",
+        "roam": True,
+        "top": 90 if typed else 70,  # below the title (and legend), inside the card
+        "bottom": 10,
+        "left": 10,
+        "right": 10,
+        "label": {"show": True, "position": "right", "width": 120, "overflow": "truncate"},
+        "labelLayout": {"hideOverlap": True},
+        "force": {"repulsion": 40, "edgeLength": [20, 60], "gravity": 0.6},
+        "zoom": 0.8,
+        "data": [
+            {
+                "name": n,
+                "value": d,
+                "symbolSize": round(min(30.0, 6 + 3 * d**0.5), 1),
+                "label": {"show": n in named},
+                **({"category": types.index(node_type[n])} if typed else {}),
+            }
+            for n, d in degree.items()
+        ],
+        "links": [
+            {
+                "source": r[source],
+                "target": r[target],
+                "value": r[weight],
+                "lineStyle": {
+                    "width": min(8, r[weight]),
+                    "color": "#d94e5d" if r.get("university_enterprise") else "#aaa",
+                },
+            }
+            for r in rows
+        ],
+    }
+    if typed:
+        series["categories"] = [{"name": code_label("etype", t, lang)} for t in types]
+        option["legend"] = {"top": 50, "data": [c["name"] for c in series["categories"]]}
+    option["series"] = [series]
     return option
 
 
@@ -296,7 +308,7 @@ CHARTS: dict[str, ChartOf] = {
     "wipo_fields": lambda k, rows, lang: _bar(k, rows, "field", "applications", lang),
     "regions": _regions,
     "concentration": _concentration,
-    "network": lambda k, rows, lang: _graph(k, rows, "source", "target", "weight", lang),
+    "network": lambda k, rows, lang: _graph(k, rows, "source", "target", "weight", lang, typed=True),
     "inventor_teams": lambda k, rows, lang: _graph(k, rows, "source", "target", "weight", lang),
     "citation_flows": lambda k, rows, lang: _graph(k, rows, "citing", "cited", "citations", lang),
     "most_cited": _most_cited,

@@ -286,6 +286,13 @@ class Ipnav(TopicOperations, PlanOperations):
         with self.reading(wh) as reader:
             return lookup(reader, numbers)
 
+    def ipc_titles(self, symbols: list[str], wh: Warehouse | None = None) -> list[dict[str, Any]]:
+        """IPC symbols with their titles: Chinese from IPC 2026.01, else English from CPC 2022.08 (said so)."""
+        from ipnav.store.ipc import titles
+
+        with self.reading(wh) as reader:
+            return titles(reader, symbols)
+
     def citations(self, app_key: str, wh: Warehouse | None = None) -> dict[str, Any]:
         """The patents one application cites and the patents citing it, linked when in the warehouse."""
         from ipnav.store import reads

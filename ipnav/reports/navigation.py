@@ -14,7 +14,7 @@ from ipnav.reports.document import Block, Chart, Document, Sheet, fmt_cell
 from ipnav.reports.images import render
 from ipnav.store.reads import export_cursor
 from ipnav.store.warehouse import Warehouse
-from ipnav.vocabulary import cell, label
+from ipnav.vocabulary import CODED_COLUMNS, cell, label
 
 TABLE_ROWS = 15
 
@@ -102,9 +102,6 @@ def _shown(row: dict[str, Any]) -> list[str]:
     return [c for c in row if c != "drill" and f"{c}_zh" not in row]
 
 
-_CODED = {"legal_status", "patent_type", "type", "legal_status_reason"}  # cells shown as words in Excel
-
-
 def _analysis_sheet(index: int, kind: str, result: dict[str, Any], lang: str) -> Sheet:
     rows = result["rows"]
     columns = _shown(rows[0]) if rows else []
@@ -115,7 +112,7 @@ def _analysis_sheet(index: int, kind: str, result: dict[str, Any], lang: str) ->
                             tuple(label("column", v, lang) for v in values)))  # fmt: skip
 
     def shown(row: dict[str, Any]) -> list[Any]:
-        return [cell(c, row.get(c), lang) if c in _CODED else row.get(c) for c in columns]
+        return [cell(c, row.get(c), lang) if c in CODED_COLUMNS else row.get(c) for c in columns]
 
     return Sheet(
         title=f"{index:02d} {result['title_zh']}"[:31].replace("/", "／"),

@@ -243,6 +243,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit_client": ("客户端地址", "Client"),
     "division_code": ("区划代码", "Division code"),
     "population": ("常住人口", "Population"),
+    "ipc_fallback": (
+        "IPC 2026.01 已无此分类号, 显示 CPC 2022.08 英文名称",
+        "not in IPC 2026.01: the CPC 2022.08 English title",
+    ),
     # thematic database page
     "by_hand": ("人工维护", "Curated by hand"),
     "added_by_hand": ("人工加入", "added"),

@@ -154,7 +154,9 @@ async def patent_page(request: Request, number: str, ipnav: AppDep, wh: Warehous
             alike = memo(wh, ("similar", key, 8), lambda: ipnav.similar(key, limit=8, wh=wh))
         except IpnavError:
             alike = {"hits": []}
-        return {"p": detail, "links": links, "value": value, "similar": alike["hits"]}
+        ipc = [c["symbol"] for c in detail.get("classifications") or [] if c.get("scheme") == "ipc"]
+        return {"p": detail, "links": links, "value": value, "similar": alike["hits"],
+                "ipc": ipnav.ipc_titles(ipc, wh)}  # fmt: skip
 
     return render(request, "patent.html", **await lanes.quick(work))
 
