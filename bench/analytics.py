@@ -41,6 +41,11 @@ KEYED = (
     "patent_sei",
     "patent_terms",
     "patent_owners",
+    "patent_entities",
+    "entity_pairs",
+    "patent_subclasses",
+    "patent_wipo",
+    "patent_sei_codes",
     "inventor_pairs",
 )
 

@@ -43,7 +43,8 @@ PATENT = register_kind(
         model="ipnav.model.Patent",
         tables=(
             "patents", "publications", "parties", "classifications", "priorities", "citations", "legal_events",
-            "patent_sei", "patent_terms", "patent_owners", "inventor_pairs",
+            "patent_sei", "patent_terms", "patent_owners", "inventor_pairs", "patent_entities", "entity_pairs",
+            "patent_subclasses", "patent_wipo", "patent_sei_codes",
         ),
         document_kind="patent",
     )

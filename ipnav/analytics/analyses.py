@@ -63,10 +63,10 @@ def trends(ctx: Context) -> pa.Table:
 def _horizon(ctx: Context) -> dt.date:
     """The date the data reaches: the latest publication in the source files the selection came from
     (an export made in May 2022 ends there, whatever today is), at most the as-of date."""
-    patents = ctx.backend.table("patents")
+    patents = ctx.source("patents")
     if not ctx.everything:
         files = ctx.table("documents").select("source_file").distinct()
-        apps = ctx.backend.table("documents").semi_join(files, "source_file").select("app_key").distinct()
+        apps = ctx.source("documents").semi_join(files, "source_file").select("app_key").distinct()
         patents = patents.semi_join(apps, "app_key")
     latest = patents.first_pub_date.max().to_pyarrow().as_py()
     return min(latest, ctx.as_of) if latest else ctx.as_of
@@ -74,11 +74,11 @@ def _horizon(ctx: Context) -> dt.date:
 
 def applicants(ctx: Context, limit: int = 20) -> pa.Table:
     """Applicant ranking by applications, names merged (全/半角, 有限公司/股份有限公司, Co., Ltd./Inc., case)."""
-    parties = ctx.names()
-    counts = parties.group_by("entity").aggregate(applications=parties.app_key.nunique(), type=parties.etype.mode())
+    counts = ctx.ranking().select("entity", "applications", type="etype")
+    top = counts.order_by([ibis.desc("applications"), "entity"]).limit(limit)
     spellings = ctx.spellings()
     ranked = (
-        counts.left_join(spellings, "entity")
+        top.left_join(spellings, "entity")
         .select("entity", "applications", "spellings", "type")
         .order_by([ibis.desc("applications"), "entity"])
         .limit(limit)
@@ -117,17 +117,21 @@ _IPC_LEVEL = {"section": 1, "class": 3, "subclass": 4}
 
 def ipc(ctx: Context, level: str = "subclass", limit: int = 20) -> pa.Table:
     """Technology composition by IPC section, class, subclass or main group, with Chinese titles."""
-    c = ctx.table("classifications").filter(lambda t: t.scheme == "ipc")
-    if level == "main_group":
-        code = c.symbol.split("/")[0]
-    elif level in _IPC_LEVEL:
-        code = c.symbol.substr(0, _IPC_LEVEL[level])
+    if level == "subclass":  # one row per application and subclass (ingest): no DISTINCT needed
+        sc = ctx.table("patent_subclasses")
+        grouped = sc.group_by(code=sc.subclass).aggregate(applications=sc.count())
     else:
-        raise ValueError(f"level must be section, class, subclass or main_group, not {level!r}")
-    grouped = c.mutate(code=code).group_by("code").aggregate(applications=c.app_key.nunique())
+        c = ctx.table("classifications").filter(lambda t: t.scheme == "ipc")
+        if level == "main_group":
+            code = c.symbol.split("/")[0]
+        elif level in _IPC_LEVEL:
+            code = c.symbol.substr(0, _IPC_LEVEL[level])
+        else:
+            raise ValueError(f"level must be section, class, subclass or main_group, not {level!r}")
+        grouped = c.mutate(code=code).group_by("code").aggregate(applications=c.app_key.nunique())
 
     def titles_of(table: str, code_column: str, title_column: str, name: str) -> ir.Table:
-        ref = ctx.backend.table(table)
+        ref = ctx.source(table)
         symbol = ref[code_column]
         if level == "main_group":
             ref = ref.filter(symbol.endswith("/00")).mutate(code=symbol.split("/")[0])
@@ -156,28 +160,20 @@ def ipc(ctx: Context, level: str = "subclass", limit: int = 20) -> pa.Table:
 
 def wipo_fields(ctx: Context) -> pa.Table:
     """WIPO's 35 technology fields (IPC-technology concordance), applications per field."""
-    c = ctx.table("classifications").filter(lambda t: t.scheme == "ipc")
-    w = ctx.backend.table("ref_wipo35")
-    w = w.mutate(pattern=w.IPC_code.re_replace(r"\s+", "")).select(
-        "pattern", field_no=w.Field_number, field=w.Field_en, sector=w.Sector_en
-    )
-    symbols = c.select("symbol").distinct()  # match the patterns once per distinct symbol, not per row
-    fields = symbols.join(w, symbols.symbol.like(w.pattern)).select("symbol", "field_no", "field", "sector")
-    joined = c.join(fields, "symbol")
-    out = (
-        joined.group_by(["field_no", "field", "sector"])
-        .aggregate(applications=joined.app_key.nunique())
-        .order_by([ibis.desc("applications"), "field_no"])
-    )
-    return _to_arrow(out)
+    w = ctx.table("patent_wipo")  # one row per application and field, matched at ingest
+    counts = w.group_by("field_no").aggregate(applications=w.count())
+    ref = ctx.source("ref_wipo35")
+    names = ref.select(field_no=ref.Field_number.cast("int32"), field=ref.Field_en, sector=ref.Sector_en).distinct()
+    out = counts.join(names, "field_no").select("field_no", "field", "sector", "applications")
+    return _to_arrow(out.order_by([ibis.desc("applications"), "field_no"]))
 
 
 def sei(ctx: Context) -> pa.Table:
     """Strategic emerging industries (2021 SEI↔IPC concordance), applications per industry."""
-    s = ctx.table("patent_sei")
+    s = ctx.table("patent_sei_codes")  # one row per application and industry (ingest)
     out = (
         s.group_by(["category_code", "category_name", "sei_code", "sei_name"])
-        .aggregate(applications=s.app_key.nunique())
+        .aggregate(applications=s.count())
         .order_by([ibis.desc("applications"), "sei_code"])
     )
     return _to_arrow(out)
@@ -242,14 +238,15 @@ def patent_types(ctx: Context) -> pa.Table:
 
 def lifecycle(ctx: Context) -> pa.Table:
     """Technology life cycle: applicants and applications per filing year, and new entrants."""
-    parties = ctx.names()
-    p = ctx.table("patents")
-    joined = parties.join(p.select("app_key", "filing_year"), "app_key").filter(lambda t: t.filing_year.notnull())
-    per_year = joined.group_by("filing_year").aggregate(
-        applicants=joined.entity.nunique(), applications=joined.app_key.nunique()
-    )
-    first = joined.group_by("entity").aggregate(first_year=joined.filing_year.min())
+    p = ctx.table("patents").filter(lambda t: t.filing_year.notnull())
+    joined = ctx.names().join(p.select("app_key", "filing_year"), "app_key")
+    pairs = joined.select("entity", "filing_year").distinct()  # who filed in which year
+    applicants = pairs.group_by("filing_year").aggregate(applicants=pairs.count())
+    owned = p.filter(p.has_owner)  # the applications with an applicant, one row each
+    applications = owned.group_by("filing_year").aggregate(applications=owned.count())
+    first = pairs.group_by("entity").aggregate(first_year=pairs.filing_year.min())
     entrants = first.group_by(filing_year=first.first_year).aggregate(new_entrants=first.count())
+    per_year = applicants.join(applications, "filing_year")
     out = per_year.left_join(entrants, "filing_year").select(
         per_year.filing_year, "applicants", "applications", entrants.new_entrants
     )
@@ -261,8 +258,7 @@ def lifecycle(ctx: Context) -> pa.Table:
 
 def concentration(ctx: Context) -> pa.Table:
     """Market concentration of applicants: CR4, CR8 (share of the top 4/8) and HHI (0-10000)."""
-    members = ctx.names()
-    counts = members.group_by("entity").aggregate(n=members.count())
+    counts = ctx.ranking().select("entity", n="applications")
     total = counts.n.sum()
     ranked = counts.mutate(share=counts.n / total, rank=ibis.row_number().over(order_by=ibis.desc(counts.n)))
     stats = ranked.aggregate(
@@ -297,8 +293,11 @@ def _pairs(members: ir.Table, name: str, extra: tuple[str, ...] = ()) -> ir.Tabl
 def network(ctx: Context, min_weight: int = 1, limit: int = 200) -> pa.Table:
     """Co-applicant network: pairs of applicants on the same application, with weights;
     university-enterprise links flagged (产学研合作)."""
-    members = ctx.names().select("app_key", "entity", "etype").distinct()
-    pairs = _pairs(members, "entity", ("etype",))
+    if ctx.merges:  # the user's merge table changes the entities: pair them again
+        pairs = _pairs(ctx.names(), "entity", ("etype",))
+    else:  # pairs derived at ingest
+        derived = ctx.table("entity_pairs")
+        pairs = derived.group_by(["a", "b", "a_etype", "b_etype"]).aggregate(weight=derived.count())
     pairs = pairs.filter(pairs.weight >= min_weight)
     university_enterprise = (pairs.a_etype.isin(["university", "institute"]) & (pairs.b_etype == "enterprise")) | (
         pairs.b_etype.isin(["university", "institute"]) & (pairs.a_etype == "enterprise")
@@ -320,7 +319,7 @@ def inventor_teams(ctx: Context, limit: int = 50) -> pa.Table:
 def most_cited(ctx: Context, limit: int = 20) -> pa.Table:
     """Most cited applications of the selection, by citations from anywhere in the warehouse."""
     links = ctx.cited()
-    p = ctx.backend.table("patents")
+    p = ctx.source("patents")
     counts = links.group_by("cited_app").aggregate(citations=links.count())
     out = counts.join(p, counts.cited_app == p.app_key).select(
         "cited_app", "citations", p.app_number, p.title, p.first_applicant
@@ -331,7 +330,7 @@ def most_cited(ctx: Context, limit: int = 20) -> pa.Table:
 def citation_flows(ctx: Context, limit: int = 50) -> pa.Table:
     """Citations between applicants (first applicant of the citing and of the cited application)."""
     links = ctx.cited()
-    p = ctx.backend.table("patents").select("app_key", "first_applicant")
+    p = ctx.source("patents").select("app_key", "first_applicant")
     citing = p.select(citing_app="app_key", citing="first_applicant")
     cited = p.select(cited_app="app_key", cited="first_applicant")
     named = links.join(citing, "citing_app").join(cited, "cited_app")

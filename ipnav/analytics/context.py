@@ -35,39 +35,56 @@ class Context:
         if not self.everything:  # the whole warehouse needs no key table to filter by
             self.warehouse.con.register(self._sel, pa.table({"app_key": pa.array(self.keys, pa.string())}))
         self._names: ir.Table | None = None
-        self._owners: ir.Table | None = None
+        self._ranking: ir.Table | None = None
+        self._sources: dict[str, ir.Table] = {}
         self._cited: ir.Table | None = None
+
+    def source(self, name: str) -> ir.Table:
+        """A warehouse table as it is (reference tables, lookups beyond the selection); its schema is read
+        once per context (ibis asks DuckDB for it at every `backend.table`)."""
+        if name not in self._sources:
+            self._sources[name] = self.backend.table(name)
+        return self._sources[name]
 
     def table(self, name: str) -> ir.Table:
         """A warehouse table restricted to the selection."""
         if self.everything:
-            return self.backend.table(name)
-        sel = self.backend.table(self._sel)
-        return self.backend.table(name).semi_join(sel, "app_key")
+            return self.source(name)
+        return self.source(name).semi_join(self.source(self._sel), "app_key")
 
     def names(self) -> ir.Table:
-        """Owners (applicants, assignees) as merged entities: `entity` (canonical spelling, then the
-        user's merge table) and `etype` (read from the full spelling), one row per application and
-        entity. Both come from ingest (`patent_owners`); materialised once per context."""
+        """Owners (applicants, assignees) as merged entities, one row per application and entity: `entity`
+        (canonical spelling, then the user's merge table) and `etype` (read from its first spelling). Ingest
+        derives them (`patent_entities`); with a merge table they are merged again and materialised once."""
         if self._names is None:
-            owners = self.table("patent_owners")
-            if self.merges:
-                merges = pa.table({"entity": list(self.merges), "merged": list(self.merges.values())})
-                self.warehouse.con.register(f"{self._sel}_merges", merges)
-                joined = owners.left_join(self.backend.table(f"{self._sel}_merges"), "entity")
-                owners = joined.select(
-                    "app_key", "name", entity=joined.merged.fill_null(joined.entity), etype=joined.etype
-                )
-            self._owners = owners
-            members = owners.select("app_key", "entity", "etype").distinct()
+            if not self.merges:
+                self._names = self.table("patent_entities")
+                return self._names
+            merges = pa.table({"entity": list(self.merges), "merged": list(self.merges.values())})
+            self.warehouse.con.register(f"{self._sel}_merges", merges)
+            entities = self.table("patent_entities")
+            joined = entities.left_join(self.source(f"{self._sel}_merges"), "entity")
+            merged = joined.select("app_key", entity=joined.merged.fill_null(joined.entity), etype=joined.etype)
+            members = merged.group_by(["app_key", "entity"]).aggregate(etype=merged.etype.min())
             self._names = self.backend.create_table(f"{self._sel}_names", members, temp=True)
         return self._names
 
+    def ranking(self) -> ir.Table:
+        """Applications per merged entity (`entity`, `applications`, `etype` the type most of them read as),
+        materialised once per context: the applicant ranking, the matrices and the concentration share it."""
+        if self._ranking is None:
+            names = self.names()
+            counts = names.group_by("entity").aggregate(applications=names.count(), etype=names.etype.mode())
+            self._ranking = self.backend.create_table(f"{self._sel}_ranking", counts, temp=True)
+        return self._ranking
+
     def spellings(self) -> ir.Table:
         """How many source spellings each merged entity has."""
-        self.names()
-        owners = self._owners
-        assert owners is not None
+        owners = self.table("patent_owners")
+        if self.merges:
+            self.names()  # registers the merge table
+            joined = owners.left_join(self.source(f"{self._sel}_merges"), "entity")
+            owners = joined.select("name", entity=joined.merged.fill_null(joined.entity))
         return owners.group_by("entity").aggregate(spellings=owners.name.nunique())
 
     def cited(self) -> ir.Table:
@@ -75,7 +92,7 @@ class Context:
         without its kind code), `citing_app` and `cited_app` distinct; materialised once per context."""
         if self._cited is None:
             c = self.table("citations").filter(lambda t: t.kind == "patent")
-            pubs = self.backend.table("publications")
+            pubs = self.source("publications")
             pubs = pubs.mutate(bare=pubs.number.re_replace(KIND_CODE_RE, "")).select(cited_app="app_key", bare="bare")
             links = c.join(pubs, c.number == pubs.bare).select(citing_app=c.app_key, cited_app="cited_app").distinct()
             self._cited = self.backend.create_table(f"{self._sel}_cited", links, temp=True)
@@ -87,7 +104,8 @@ class Context:
             self.warehouse.con.unregister(self._sel)
         if self._cited is not None:
             self.warehouse.con.execute(f"DROP TABLE IF EXISTS {self._sel}_cited")
-        if self._names is not None:
+        if self._ranking is not None:
+            self.warehouse.con.execute(f"DROP TABLE IF EXISTS {self._sel}_ranking")
+        if self._names is not None and self.merges:
             self.warehouse.con.execute(f"DROP TABLE IF EXISTS {self._sel}_names")
-            if self.merges:
-                self.warehouse.con.unregister(f"{self._sel}_merges")
+            self.warehouse.con.unregister(f"{self._sel}_merges")

@@ -15,28 +15,27 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Need:
-    """The field an analysis needs: its name in both languages, and which rows of which table show that a
-    record of the selection has it."""
+    """The field an analysis needs: its name in both languages, and the condition on the patents table that
+    a record of the selection has it (its own columns, or the `has_*` columns ingest sets for its parts)."""
 
     field: str
     zh: str
     en: str
-    table: str
-    where: Callable[[ir.Table], Any] | None = None
+    where: Callable[[ir.Table], Any]
     rest_zh: str = "其余记录没有可统计的项"  # why nothing shows although some records have the field
     rest_en: str = "the others give nothing to count"
 
 
-_IPC = Need("ipc", "IPC 分类号", "IPC classification", "classifications", lambda t: t.scheme == "ipc")
-_OWNERS = Need("applicant", "申请人", "applicant", "patent_owners")
-_INVENTORS = Need("inventor", "发明人", "inventor", "parties", lambda t: t.role == "inventor")
+_IPC = Need("ipc", "IPC 分类号", "IPC classification", lambda t: t.has_ipc)
+_OWNERS = Need("applicant", "申请人", "applicant", lambda t: t.has_owner)
+_INVENTORS = Need("inventor", "发明人", "inventor", lambda t: t.has_inventor)
 _CITATIONS = Need(
-    "citations", "引证专利", "patent citations", "citations", lambda t: t.kind == "patent",
+    "citations", "引证专利", "patent citations", lambda t: t.has_citation,
     "其余记录引用的专利不在库中", "the others cite patents that are not in the warehouse",
 )  # fmt: skip
 
 NEEDS: dict[str, Need] = {
-    "trends": Need("filing_date", "申请日", "filing date", "patents", lambda t: t.filing_date.notnull()),
+    "trends": Need("filing_date", "申请日", "filing date", lambda t: t.filing_date.notnull()),
     "lifecycle": _OWNERS,
     "applicants": _OWNERS,
     "applicant_types": _OWNERS,
@@ -49,32 +48,24 @@ NEEDS: dict[str, Need] = {
     "applicant_years": _OWNERS,
     "wipo_fields": _IPC,
     "sei": _IPC,
-    "countries": Need("country", "国别", "country", "patents", lambda t: t.country != ""),
-    "regions": Need("region", "申请人地区", "applicant region", "patents", lambda t: t.applicant_adcode != ""),
-    "legal_status": Need("legal_status", "法律状态", "legal status", "patents", lambda t: t.legal_status != "unknown"),
-    "patent_types": Need("patent_type", "专利类型", "patent type", "patents", lambda t: t.patent_type != "other"),
+    "countries": Need("country", "国别", "country", lambda t: t.country != ""),
+    "regions": Need("region", "申请人地区", "applicant region", lambda t: t.applicant_adcode != ""),
+    "legal_status": Need("legal_status", "法律状态", "legal status", lambda t: t.legal_status != "unknown"),
+    "patent_types": Need("patent_type", "专利类型", "patent type", lambda t: t.patent_type != "other"),
     "most_cited": _CITATIONS,
     "citation_flows": _CITATIONS,
-    "terms": Need("terms", "标题或摘要", "title or abstract", "patent_terms"),
+    "terms": Need("terms", "标题或摘要", "title or abstract", lambda t: t.has_text),
 }
 
 
 def _having(ctx: Context, need: Need) -> int:
-    """Records of the selection that have the field. The patents table answers all its needs in one scan
-    (one row per application); other tables count their distinct applications."""
-    if need.field in ctx.counts:
-        return ctx.counts[need.field]
-    if need.table == "patents":
+    """Records of the selection that have the field: every field counted in one scan of the patents table
+    (one row per application), once per selection."""
+    if need.field not in ctx.counts:
         p = ctx.table("patents")
-        own = {n.field: n.where for n in NEEDS.values() if n.table == "patents" and n.where is not None}
-        counts = {f: p.count(where=where(p)) for f, where in own.items()}
+        counts = {n.field: p.count(where=n.where(p)) for n in NEEDS.values()}
         row = p.aggregate(**counts).to_pyarrow().to_pylist()[0]
         ctx.counts.update({f: int(v or 0) for f, v in row.items()})
-    else:
-        t = ctx.table(need.table)
-        if need.where is not None:
-            t = t.filter(need.where(t))
-        ctx.counts[need.field] = int(t.app_key.nunique().to_pyarrow().as_py())
     return ctx.counts[need.field]
 
 

@@ -12,13 +12,13 @@ from ipnav.analytics.context import Context
 
 def _top_entities(ctx: Context, limit: int) -> tuple[ir.Table, ir.Table]:
     names = ctx.names()
-    counts = names.group_by("entity").aggregate(n=names.app_key.nunique())
-    top = counts.order_by([ibis.desc("n"), "entity"]).limit(limit)
+    ranking = ctx.ranking()
+    top = ranking.order_by([ibis.desc("applications"), "entity"]).limit(limit).select("entity")
     return names.semi_join(top, "entity").select("app_key", "entity"), top
 
 
 def _matrix(pairs: ir.Table, column: str, limit: int | None) -> pa.Table:
-    cells = pairs.group_by(["entity", column]).aggregate(applications=pairs.app_key.nunique())
+    cells = pairs.group_by(["entity", column]).aggregate(applications=pairs.count())  # pairs are distinct
     if limit is not None:  # the columns most of the leading applicants' applications fall in
         top = cells.group_by(column).aggregate(s=cells.applications.sum()).order_by([ibis.desc("s"), column])
         cells = cells.semi_join(top.limit(limit), column)
@@ -28,8 +28,8 @@ def _matrix(pairs: ir.Table, column: str, limit: int | None) -> pa.Table:
 def applicant_ipc(ctx: Context, limit: int = 10) -> pa.Table:
     """Applications of the leading applicants per IPC subclass (the top `limit` of each)."""
     owners, _ = _top_entities(ctx, limit)
-    c = ctx.table("classifications").filter(lambda t: t.scheme == "ipc")
-    codes = c.select("app_key", code=c.symbol.substr(0, 4)).distinct()
+    sc = ctx.table("patent_subclasses")
+    codes = sc.select("app_key", code=sc.subclass)
     return _matrix(owners.join(codes, "app_key"), "code", limit)
 
 

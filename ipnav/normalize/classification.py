@@ -176,3 +176,20 @@ def sei_codes(symbols: list[str]) -> list[str]:
             if code not in codes:
                 codes.append(code)
     return codes
+
+
+@functools.lru_cache(maxsize=1)
+def _wipo_prefixes() -> dict[str, list[tuple[str, int]]]:
+    """WIPO's IPC-technology concordance as (symbol prefix, field number) by subclass: its patterns are SQL
+    LIKE prefixes with spaces for alignment (`G01N   1/%` is every symbol starting G01N1/)."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for row in reference.rows("wipo35"):
+        prefix = row["IPC_code"].replace(" ", "").rstrip("%").upper()
+        index.setdefault(prefix[:4], []).append((prefix, int(row["Field_number"])))
+    return index
+
+
+def wipo_fields(symbols: list[str]) -> list[int]:
+    """The WIPO technology fields (1-35) a patent's IPC symbols fall in, each once, in order."""
+    index = _wipo_prefixes()
+    return sorted({field for s in symbols for prefix, field in index.get(s[:4], ()) if s.startswith(prefix)})

@@ -204,14 +204,7 @@ def _region1_sql(_: WarehouseLookup, value: str) -> tuple[str, list[Any]]:
 def _wipo_sql(_: WarehouseLookup, value: str) -> tuple[str, list[Any]]:
     if not value.strip().isdigit():
         raise UsageError(f"wipo={value!r}: give a WIPO technology field number, 1-35")
-    return (
-        """WITH symbols AS (
-            SELECT DISTINCT s.symbol FROM (SELECT DISTINCT symbol FROM classifications WHERE scheme = 'ipc') s
-            JOIN ref_wipo35 w ON s.symbol LIKE regexp_replace(w.IPC_code, '\\s+', '', 'g') WHERE w.Field_number = ?
-        )
-        SELECT DISTINCT c.app_key FROM classifications c JOIN symbols USING (symbol) WHERE c.scheme = 'ipc'""",
-        [int(value)],
-    )
+    return "SELECT app_key FROM patent_wipo WHERE field_no = ?", [int(value)]
 
 
 _FIELD_SQL: dict[str, Callable[[WarehouseLookup, str], tuple[str, list[Any]]]] = {

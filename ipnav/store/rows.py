@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from ipnav.model import Patent, Transaction
 from ipnav.normalize import text as analysis
-from ipnav.normalize.classification import sei_matches
+from ipnav.normalize.classification import sei_matches, wipo_fields
 from ipnav.normalize.names import applicant_type, canonical_name
 
 _GRANT_KINDS = ("B", "C", "U", "Y", "S", "E", "P")
@@ -174,6 +174,12 @@ def _patent_row(p: Patent, doc_counts: dict[str, int], formats: dict[str, str]) 
         "source_formats": formats.get(p.app_key, p.source_format),
         "doc_count": doc_counts.get(p.app_key, 1),
         "extra": orjson.dumps(p.extra).decode() if p.extra else "",
+        # what the record gives, so the analyses say how many records lack what they count in one scan
+        "has_ipc": any(c.scheme == "ipc" for c in p.classifications),
+        "has_owner": any(x.role in ("applicant", "assignee") for x in p.parties),
+        "has_inventor": any(x.role == "inventor" for x in p.parties),
+        "has_text": bool(title or abstract),
+        "has_citation": any(c.kind == "patent" for c in p.citations),
     }
 
 
@@ -216,13 +222,30 @@ def _child_rows(cols: Columns, p: Patent) -> None:
         ],
     )
     ipc = [c.symbol for c in p.classifications if c.scheme == "ipc"]
+    _extend(cols["patent_subclasses"], _SUBCLASS, [(k, sc) for sc in dict.fromkeys(s[:4] for s in ipc if len(s) >= 4)])
+    _extend(cols["patent_wipo"], _WIPO, [(k, field) for field in wipo_fields(ipc)])
+    matches = sei_matches(ipc)
     _extend(
         cols["patent_sei"],
         _SEI,
-        [(k, m.code, m.name, m.category_code, m.category_name, m.pattern, m.symbol) for m in sei_matches(ipc)],
+        [(k, m.code, m.name, m.category_code, m.category_name, m.pattern, m.symbol) for m in matches],
     )
-    owners = dict.fromkeys(x.name for x in p.parties if x.role in ("applicant", "assignee"))
-    _extend(cols["patent_owners"], _OWNER, [(k, n, canonical_name(n), applicant_type(n)) for n in owners])
+    industries = {m.code: (k, m.code, m.name, m.category_code, m.category_name) for m in reversed(matches)}
+    _extend(cols["patent_sei_codes"], _SEI_CODE, sorted(industries.values()))
+    owners = [
+        (k, n, canonical_name(n), applicant_type(n))
+        for n in dict.fromkeys(x.name for x in p.parties if x.role in ("applicant", "assignee"))
+    ]
+    _extend(cols["patent_owners"], _OWNER, owners)
+    entities: dict[str, str] = {}  # one row per merged entity: the type its first spelling reads as
+    for _, _, entity, etype in owners:
+        entities.setdefault(entity, etype)
+    _extend(cols["patent_entities"], _ENTITY, [(k, e, t) for e, t in entities.items()])
+    named = sorted(entities)[:30]  # co-applicant pairs; 30 bound a pathological record
+    _extend(
+        cols["entity_pairs"], _ENTITY_PAIR,
+        [(k, a, b, entities[a], entities[b]) for i, a in enumerate(named) for b in named[i + 1 :]],
+    )  # fmt: skip
     inventors = sorted({x.name for x in p.parties if x.role == "inventor"})[:30]  # 30 bound a pathological record
     _extend(cols["inventor_pairs"], _PAIR, [(k, a, b) for i, a in enumerate(inventors) for b in inventors[i + 1 :]])
     _extend(cols["patent_terms"], _TERM, [(k, t) for t in title_terms(p)])
@@ -274,6 +297,11 @@ _PRIORITY = ("app_key", "country", "number", "date")
 _CITATION = ("app_key", "seq", "kind", "number", "country", "kind_code", "date", "text", "category", "number_raw")
 _SEI = ("app_key", "sei_code", "sei_name", "category_code", "category_name", "pattern", "symbol")
 _OWNER = ("app_key", "name", "entity", "etype")
+_ENTITY = ("app_key", "entity", "etype")
+_ENTITY_PAIR = ("app_key", "a", "b", "a_etype", "b_etype")
+_SUBCLASS = ("app_key", "subclass")
+_SEI_CODE = ("app_key", "sei_code", "sei_name", "category_code", "category_name")
+_WIPO = ("app_key", "field_no")
 _PAIR = ("app_key", "a", "b")
 _TERM = ("app_key", "term")
 _EVENT = ("app_key", "date", "code", "description")

@@ -50,6 +50,17 @@ CREATE TABLE IF NOT EXISTS patent_sei (
 );
 CREATE TABLE IF NOT EXISTS patent_terms (app_key VARCHAR, term VARCHAR);
 CREATE TABLE IF NOT EXISTS patent_owners (app_key VARCHAR, name VARCHAR, entity VARCHAR, etype VARCHAR);
+-- one row per application and merged entity (the analyses count applications per entity without DISTINCT)
+CREATE TABLE IF NOT EXISTS patent_entities (app_key VARCHAR, entity VARCHAR, etype VARCHAR);
+-- co-applicants: every pair of merged entities on one application (a < b), with their types
+CREATE TABLE IF NOT EXISTS entity_pairs (app_key VARCHAR, a VARCHAR, b VARCHAR, a_etype VARCHAR, b_etype VARCHAR);
+-- one row per application and IPC subclass, and per application and WIPO technology field (1-35)
+CREATE TABLE IF NOT EXISTS patent_subclasses (app_key VARCHAR, subclass VARCHAR);
+CREATE TABLE IF NOT EXISTS patent_wipo (app_key VARCHAR, field_no INTEGER);
+-- one row per application and strategic emerging industry (patent_sei holds every matching symbol)
+CREATE TABLE IF NOT EXISTS patent_sei_codes (
+    app_key VARCHAR, sei_code VARCHAR, sei_name VARCHAR, category_code VARCHAR, category_name VARCHAR
+);
 CREATE TABLE IF NOT EXISTS inventor_pairs (app_key VARCHAR, a VARCHAR, b VARCHAR);
 CREATE TABLE IF NOT EXISTS topics (
     name VARCHAR, description VARCHAR, query VARCHAR, created_at TIMESTAMP, refreshed_at TIMESTAMP
@@ -91,6 +102,12 @@ ALTER TABLE patents ADD COLUMN IF NOT EXISTS applicant_region_basis VARCHAR;
 -- applications whose derived rows changed without a new document (a region inferred, a record linked)
 CREATE TABLE IF NOT EXISTS touched_apps (run_id INTEGER, app_key VARCHAR);
 ALTER TABLE citations ADD COLUMN IF NOT EXISTS number_raw VARCHAR;
+-- what each record gives (store.rows): the analyses' coverage counts come from one scan of patents
+ALTER TABLE patents ADD COLUMN IF NOT EXISTS has_ipc BOOLEAN;
+ALTER TABLE patents ADD COLUMN IF NOT EXISTS has_owner BOOLEAN;
+ALTER TABLE patents ADD COLUMN IF NOT EXISTS has_inventor BOOLEAN;
+ALTER TABLE patents ADD COLUMN IF NOT EXISTS has_text BOOLEAN;
+ALTER TABLE patents ADD COLUMN IF NOT EXISTS has_citation BOOLEAN;
 CREATE TABLE IF NOT EXISTS ingest_runs (
     run_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, paths VARCHAR, files INTEGER, records INTEGER,
     inserted INTEGER, updated INTEGER, unchanged INTEGER, rejected INTEGER, seconds DOUBLE, status VARCHAR
@@ -112,6 +129,11 @@ DERIVED_TABLES = (
     "patent_sei",
     "patent_terms",
     "patent_owners",
+    "patent_entities",
+    "entity_pairs",
+    "patent_subclasses",
+    "patent_wipo",
+    "patent_sei_codes",
     "inventor_pairs",
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -79,6 +80,28 @@ WHERE f.app_key LIKE 'K:%' AND g.numbered <= 1 AND f.app_key <> target
 """
 
 
+# derived tables added after warehouses were built: (table, table it derives from, SQL that fills it)
+_BACKFILLS = (
+    ("patent_entities", "patent_owners",
+     "INSERT INTO patent_entities SELECT app_key, entity, first(etype ORDER BY name) FROM patent_owners "
+     "GROUP BY app_key, entity"),
+    ("entity_pairs", "patent_entities",
+     "INSERT INTO entity_pairs SELECT x.app_key, x.entity, y.entity, x.etype, y.etype FROM patent_entities x "
+     "JOIN patent_entities y ON x.app_key = y.app_key AND x.entity < y.entity"),
+    ("patent_subclasses", "classifications",
+     "INSERT INTO patent_subclasses SELECT DISTINCT app_key, substr(symbol, 1, 4) FROM classifications "
+     "WHERE scheme = 'ipc' AND length(symbol) >= 4"),
+    ("patent_sei_codes", "patent_sei",
+     "INSERT INTO patent_sei_codes SELECT DISTINCT app_key, sei_code, sei_name, category_code, category_name "
+     "FROM patent_sei"),
+    ("patent_wipo", "classifications",  # the patterns matched once per distinct symbol, then joined back
+     "INSERT INTO patent_wipo SELECT DISTINCT c.app_key, f.field_no FROM classifications c JOIN ("
+     "SELECT DISTINCT s.symbol, w.Field_number AS field_no FROM (SELECT DISTINCT symbol FROM classifications "
+     "WHERE scheme = 'ipc') s JOIN ref_wipo35 w ON s.symbol LIKE regexp_replace(w.IPC_code, '\\s+', '', 'g')"
+     ") f USING (symbol) WHERE c.scheme = 'ipc'"),
+)  # fmt: skip
+
+
 class Warehouse:
     """DuckDB warehouse at `path` (":memory:" for tests)."""
 
@@ -106,6 +129,28 @@ class Warehouse:
             self.con.execute(DDL)
             if not self.con.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone():
                 self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            self._backfill()
+
+    def _backfill(self) -> None:
+        """Fill derived tables and columns added after this warehouse was built from what they derive from."""
+        con = self.con
+        if con.execute("SELECT 1 FROM patents WHERE has_ipc IS NULL LIMIT 1").fetchone():
+            con.execute(
+                """UPDATE patents SET
+                    has_ipc = app_key IN (SELECT app_key FROM classifications WHERE scheme = 'ipc'),
+                    has_owner = app_key IN (SELECT app_key FROM patent_owners),
+                    has_inventor = app_key IN (SELECT app_key FROM parties WHERE role = 'inventor'),
+                    has_text = coalesce(title, '') <> '' OR coalesce(abstract, '') <> '',
+                    has_citation = app_key IN (SELECT app_key FROM citations WHERE kind = 'patent')
+                WHERE has_ipc IS NULL"""
+            )
+        present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        for table, source, fill in _BACKFILLS:
+            needs = {source, *re.findall(r"\bref_\w+", fill)}
+            if not needs <= present or not con.execute(f"SELECT 1 FROM {source} LIMIT 1").fetchone():
+                continue
+            if not con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+                con.execute(fill)
 
     @classmethod
     def cursor_of(
