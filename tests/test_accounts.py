@@ -112,7 +112,7 @@ def test_admin_pages_manage_users_and_ingest_uploads(ws: Path) -> None:
     admin = TestClient(create_app(Settings(workspace=ws)))
     token = _login(admin, "admin1")
     page = admin.get("/admin")
-    assert page.status_code == 200 and "ana" in page.text and "user.add" in page.text  # users and audit log
+    assert page.status_code == 200 and "ana" in page.text and "新增用户" in page.text  # users, audit log in words
     added = admin.post(
         "/admin/users", data={"name": "newbie", "role": "viewer", "password": PASSWORD, "csrf_token": token}
     )
