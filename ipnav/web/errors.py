@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from ipnav.errors import IpnavError, RecordNotFound
-from ipnav.web.i18n import translate
+from ipnav.web.i18n import pick, translate
 from ipnav.web.render import language_of, render
 from ipnav.web.security import LoginRequired
 
@@ -24,9 +24,12 @@ async def ipnav_error(request: Request, exc: Exception) -> Response:
             return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
         heading = {404: "not_found", 403: "forbidden"}.get(exc.status, "error")
         lang = language_of(request)
-        message = str(exc)
-        if isinstance(exc, RecordNotFound) and exc.kind == "patent":  # the user's language, not the log's
-            message = translate("no_such_patent", lang).format(number=exc.number)
+        message = pick(str(exc), lang)  # a message written `English / 中文`: the user's half
+        if isinstance(exc, RecordNotFound):  # the user's language, not the log's
+            what = translate(f"kind_{exc.kind.replace(' ', '_')}", lang)
+            message = translate("no_such_record", lang).format(kind=what, number=exc.number)
+            if exc.kind == "patent":
+                message = translate("no_such_patent", lang).format(number=exc.number)
         return render(
             request, "error.html", status_code=exc.status, heading=translate(heading, lang),
             message=message, suggestions=getattr(exc, "suggestions", []),

@@ -3,11 +3,14 @@ words (`label`, `cell`) live in `ipnav.vocabulary`, shared with the reports."""
 
 from __future__ import annotations
 
+import re
+
 from ipnav.vocabulary import CODES, cell, label
 
 __all__ = ["CODES", "LANGUAGES", "STRINGS", "cell", "label", "pick", "translate"]
 
 LANGUAGES = ("zh", "en")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app": ("ipnav 知识产权大数据公共服务平台", "ipnav IP big-data public service platform"),
@@ -143,6 +146,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "family_claims_this": ("以本申请为优先权", "claims this as priority"),
     "family_priority_of_this": ("本申请的优先权", "priority of this"),
     "cohort": ("对比组(类型 申请年 × WIPO 技术领域)", "Cohort (type, filing year × WIPO field)"),
+    "no_such_record": ("本库中没有{kind} {number}", "No {kind} {number} in this workspace"),
+    "kind_thematic_database": ("专题库", "thematic database"),
+    "kind_saved_search": ("检索式", "saved search"),
+    "kind_plan": ("规划", "plan"),
+    "kind_patent": ("专利", "patent"),
     "no_such_patent": ("本库中没有号码为 {number} 的专利", "No patent numbered {number} in this workspace"),
     "selection": ("分析对象", "Selection"),
     "selection_help": ("检索式, topic:专题库名称, 或 all", "a query, topic:NAME, or all"),
@@ -280,10 +288,12 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 
 def pick(text: str, language: str) -> str:
-    """The user's half of a message written `中文 / English` (the whole text when it has no such halves)."""
-    zh, sep, en = text.partition(" / ")
-    if not sep:
+    """The user's half of a message written in both languages, `中文 / English` or `English / 中文` (the
+    whole text when it has no such halves)."""
+    first, sep, second = text.rpartition(" / ") if _CJK.search(text.rpartition(" / ")[2]) else text.partition(" / ")
+    if not sep or bool(_CJK.search(first)) == bool(_CJK.search(second)):
         return text
+    zh, en = (first, second) if _CJK.search(first) else (second, first)
     return en if language == "en" else zh
 
 
