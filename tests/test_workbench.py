@@ -137,6 +137,9 @@ def test_topic_curated_by_hand_with_notes_and_change_log(ws: Path) -> None:
     assert 'id="topic-add"' not in read_only.text and 'id="remove-selected"' not in read_only.text
     refused = viewer.put("/api/topics/电池/notes", json={"number": "CN104223352A", "note": "x"}, headers=viewer_headers)
     assert refused.status_code == 403
+    start = ana.get("/navigate").text  # the navigation start page: examples from the data, the topics, history
+    assert 'id="navigate-start"' in start and "/navigate?selection=topic%3A%E7%94%B5%E6%B1%A0" in start
+    assert "/navigate?selection=ipc%3D" in start and "/navigate?selection=pae%3D" in start
     text = run_cli("topic", "log", "电池", workspace=ws)
     assert text.returncode == 0 and "remove" in text.stdout and "ana" in text.stdout
     cli_json("topic", "delete", "电池", workspace=ws)

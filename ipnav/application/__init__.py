@@ -238,6 +238,29 @@ class Ipnav(TopicOperations, PlanOperations):
         with self.reading(wh) as reader:
             return reads.stats(reader)
 
+    def navigation_examples(self, limit: int = 4, wh: Warehouse | None = None) -> list[dict[str, Any]]:
+        """Selections to start a navigation with, from what the warehouse holds: everything, its busiest IPC
+        subclasses (with their titles) and its leading applicants, each with its size."""
+        from ipnav.store.ipc import titles
+
+        with self.reading(wh) as reader:
+            total = reader.con.execute("SELECT count(*) FROM patents").fetchone()
+            out = [
+                {"selection": "all", "label_zh": "全部数据", "label_en": "everything", "size": total[0] if total else 0}
+            ]
+            fields = reader.con.execute(
+                "SELECT subclass, count(*) AS n FROM patent_subclasses GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?", [limit]
+            ).fetchall()
+            named = {t["symbol"]: t for t in titles(reader, [code for code, _ in fields])}
+            for code, n in fields:
+                out.append({"selection": f"ipc={code}", "label_zh": named[code]["title"] or code,
+                            "label_en": code, "size": n})  # fmt: skip
+            for entity, n in reader.con.execute(
+                "SELECT entity, count(*) AS n FROM patent_entities GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?", [limit]
+            ).fetchall():
+                out.append({"selection": f'pae="{entity}"', "label_zh": entity, "label_en": entity, "size": n})
+        return out
+
     def dashboard(self, as_of: dt.date | None = None, wh: Warehouse | None = None) -> dict[str, Any]:
         """The home region's dashboard: headline indicators with their change and plan target, sub-regions,
         top applicants and IPC fields, plan status, last ingest, and the shares without region or status."""

@@ -199,10 +199,19 @@ SECTIONS: list[tuple[str, str, list[Any], list[str]]] = [
         "四、创新主体分析",
         "Applicants",
         [applicants, applicant_types, concentration, network],
-        ["applicants", "applicant_types", "concentration", "network", "inventors", "inventor_teams"],
+        [
+            "applicants",
+            "applicant_types",
+            "applicant_ipc",
+            "applicant_years",
+            "concentration",
+            "network",
+            "inventors",
+            "inventor_teams",
+        ],
     ),
     ("五、区域分布分析", "Geography", [geography], ["countries", "regions"]),
-    ("六、技术影响力分析", "Citations", [citations], ["most_cited", "citation_flows"]),
+    ("六、技术影响力分析", "Citations", [citations], ["most_cited", "citation_flows", "value", "high_value"]),
 ]
 
 

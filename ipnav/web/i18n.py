@@ -255,6 +255,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "IPC 2026.01 已无此分类号, 显示 CPC 2022.08 英文名称",
         "not in IPC 2026.01: the CPC 2022.08 English title",
     ),
+    "nav_examples": ("从这里开始", "Start here"),
+    "no_topics_yet": ("还没有专题库: 在检索结果页保存一个", "No databases yet: save one from a search"),
     # thematic database page
     "by_hand": ("人工维护", "Curated by hand"),
     "added_by_hand": ("人工加入", "added"),
