@@ -59,3 +59,13 @@ TRANSACTION = register_kind(
         document_kind="transaction",
     )
 )
+TRADEMARK = register_kind(
+    RecordKind(
+        name="trademark",
+        title_zh="商标",
+        title_en="Trademarks",
+        model="ipnav.trademarks.model.Trademark",
+        tables=("trademarks", "tm_classes", "tm_parties", "tm_events"),
+        document_kind="trademark",
+    )
+)

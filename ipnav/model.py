@@ -235,7 +235,16 @@ def _revive(cls: type, data: dict[str, Any]) -> Any:
 
 
 def record_from_dict(data: dict[str, Any]) -> Record:
-    """Rebuild a Patent or Transaction from its JSON dict (see `store`)."""
+    """Rebuild a record from its JSON dict (see `store`): a Patent, a Transaction, or a record of another
+    kind (its `record_kind` names it in `ipnav.kinds`, whose model class has `from_dict`)."""
+    kind = data.get("record_kind")
+    if kind:
+        import importlib
+
+        from ipnav.kinds import KINDS
+
+        module, _, name = KINDS[kind].model.rpartition(".")
+        return getattr(importlib.import_module(module), name).from_dict(data)  # type: ignore[no-any-return]
     if "app_key" in data:
         return _revive(Patent, data)  # type: ignore[no-any-return]
     return _revive(Transaction, data)  # type: ignore[no-any-return]

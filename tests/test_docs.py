@@ -37,6 +37,6 @@ def test_readme_holds_the_two_setup_commands_and_ci_runs_the_test_one() -> None:
 
 
 def test_an_unknown_command_is_a_usage_error_not_a_crash() -> None:
-    result = run_cli("tm", "search", "x")
-    assert result.returncode == 2 and "No such command 'tm'" in result.stderr
+    result = run_cli("nosuch", "search", "x")
+    assert result.returncode == 2 and "No such command 'nosuch'" in result.stderr
     assert "Usage:" in result.stderr and "unexpected" not in result.stderr

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ipnav.application.options import AnalysisOptions, IndicatorOptions, SearchOptions, SelectionOptions, ValueOptions
 from ipnav.application.plans import PlanOperations
 from ipnav.application.topics import TopicOperations
+from ipnav.application.trademarks import TrademarkOperations
 from ipnav.config import Settings, Workspace
 from ipnav.errors import UsageError, WorkspaceError
 
@@ -38,7 +39,7 @@ if TYPE_CHECKING:  # the CLI starts fast: the warehouse, parsers and accounts lo
 __all__ = ["AnalysisOptions", "IndicatorOptions", "Ipnav", "SearchOptions", "SelectionOptions", "ValueOptions"]
 
 
-class Ipnav(TopicOperations, PlanOperations):
+class Ipnav(TopicOperations, PlanOperations, TrademarkOperations):
     """A workspace and everything users do with it (see the module docstring)."""
 
     def __init__(self, settings: Settings, *, create: bool = False, check: bool = True) -> None:

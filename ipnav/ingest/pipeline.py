@@ -18,7 +18,7 @@ from ipnav.errors import RecordError
 from ipnav.ingest import registry, table
 from ipnav.ingest.sources import Source
 from ipnav.ingest.xmlutil import local, parse_xml, strip_namespaces
-from ipnav.model import Patent, Record, Reject
+from ipnav.model import Patent, Record, Reject, Transaction
 from ipnav.normalize.region import resolve_addresses
 
 Item = Record | Reject
@@ -72,12 +72,17 @@ def parse_document(name: str, ordinal: int, line: int, data: bytes) -> list[Item
         if fmt is None and root_name in registry.IGNORED_ROOTS:
             return []
         if fmt is None:
-            raise RecordError("format", f"<{root_name}> is not a patent document type ipnav reads")
+            raise RecordError("format", f"<{root_name}> is not a document type ipnav reads")
         if fmt.needs_plain_names:
             root = strip_namespaces(root)
         items: list[Item] = []
         for record in fmt.parse_element(root):
-            record.source_file, record.source_position = name, ordinal
+            record.source_file = name
+            if not isinstance(record, Reject) and not record.source_position:
+                record.source_position = ordinal  # one record per document: its ordinal in the file
+            elif isinstance(record, Reject):
+                record.position = record.position or ordinal
+                record.line = record.line or line
             items.append(record)
         return items
     except RecordError as exc:
@@ -134,17 +139,19 @@ def _parse_stream(source: Source, header_map: Path | None) -> Iterator[Item]:
 def with_regions(items: Iterable[Item]) -> list[Item]:
     """Fill adcode and province/city/county for parties with a Chinese address (batched)."""
     items = list(items)
-    targets = [
+    targets = [  # parties of patents, owners of other kinds (trademarks ...)
         party
         for item in items
-        if isinstance(item, Patent)
-        for party in item.parties
+        if not isinstance(item, Reject | Transaction)
+        for party in (item.parties if isinstance(item, Patent) else getattr(item, "owners", []))
         if party.address and (party.country in ("", "CN")) and not party.adcode
     ]
     if targets:
         for party, region in zip(targets, resolve_addresses([p.address for p in targets]), strict=True):
             party.adcode, party.province_name = region.adcode, region.province
-            party.city_name, party.county_name, party.region_flag = region.city, region.county, region.flag
+            party.city_name, party.county_name = region.city, region.county
+            if hasattr(party, "region_flag"):
+                party.region_flag = region.flag
             if region.flag == "matched":
                 party.country = "CN"
     return items

@@ -14,10 +14,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from lxml import etree
-
-from ipnav.model import Record
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class XmlFormat:
 
     name: str
     roots: tuple[str, ...]
-    parse_element: Callable[[etree._Element], Iterator[Record]]
+    parse_element: Callable[[etree._Element], Iterator[Any]]  # records of its kind, and Rejects
     needs_plain_names: bool = False  # strip namespaces before parsing
     kind: str = "patent"  # the record kind it yields (ipnav.kinds)
 
@@ -55,10 +54,16 @@ def _xml_formats() -> list[XmlFormat]:
         (exchange, True),
         (st96, True),
     ]
-    return [
+    patent = [
         XmlFormat(m.FORMAT, tuple(m.ROOTS), m.parse_element, plain, getattr(m, "RECORD_KIND", "patent"))
         for m, plain in modules
     ]
+    import importlib  # other record kinds' formats: their packages import this one, not the other way
+
+    return patent + [f for name in KIND_FORMAT_MODULES for f in importlib.import_module(name).XML_FORMATS]
+
+
+KIND_FORMAT_MODULES = ("ipnav.trademarks.formats",)  # modules of other kinds listing their XML_FORMATS
 
 
 _BY_ROOT: dict[str, XmlFormat] = {}
@@ -78,7 +83,7 @@ class TableFormat:
     kind: str  # the record kind it yields (ipnav.kinds)
     headers: dict[str, tuple[str, ...]]
     signature: tuple[str, ...]
-    records: Callable[[dict[str, str], dict[str, str]], Iterator[Record]]
+    records: Callable[[dict[str, str], dict[str, str]], Iterator[Any]]  # records of its kind
 
     def fields(self, cells: list[str]) -> list[str | None] | None:
         """The field of each header cell when this layout claims the header row, else None."""
@@ -90,7 +95,7 @@ class TableFormat:
 
 
 _TABLES: list[TableFormat] = []
-TABLE_MODULES = ("ipnav.ingest.google_patents",)  # modules that register table layouts when imported
+TABLE_MODULES = ("ipnav.ingest.google_patents", "ipnav.trademarks.cn_table")  # modules registering layouts
 
 
 def register_table(layout: TableFormat) -> TableFormat:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from ipnav.model import Patent, Record
+from ipnav.model import Patent, Record, Transaction
 from ipnav.store.codec import load_document, pack
 from ipnav.store.rows import Columns, patent_columns
 
@@ -24,7 +24,7 @@ class Prepared:
 
     doc_key: str
     app_key: str
-    kind: str  # "patent" | "transaction"
+    kind: str  # "patent" | "transaction" | another record kind (ipnav.kinds): "trademark" ...
     digest: str  # content hash: body + description, leaving out where it was read from
     body: bytes  # the record as JSON without description and source location, zstd-compressed
     description: bytes  # zstd-compressed
@@ -49,15 +49,29 @@ def prepare(record: Record, *, with_rows: bool = True) -> Prepared:
     text = description.encode("utf-8")
     digest = hashlib.blake2b(body + text, digest_size=16).hexdigest()
     is_patent = isinstance(record, Patent)
+    kind = (
+        "patent"
+        if is_patent
+        else "transaction"
+        if isinstance(record, Transaction)
+        else str(
+            getattr(record, "record_kind")  # noqa: B009  (a kind of its own package: trademark, ...)
+        )
+    )
+    columns: Columns | None = None
+    if with_rows and is_patent:
+        columns = patent_columns([record], {}, {})  # type: ignore[list-item]
+    elif with_rows and kind != "transaction":  # another kind derives its own rows
+        columns = record.columns()  # type: ignore[union-attr]
     return Prepared(
         doc_key=record.doc_key,
-        app_key=record.app_key if is_patent else record.doc_key,  # type: ignore[union-attr]
-        kind="patent" if is_patent else "transaction",
+        app_key=record.app_key if kind != "transaction" else record.doc_key,  # type: ignore[union-attr]
+        kind=kind,
         digest=digest,
         body=pack(body),
         description=pack(text),
         size=len(body) + len(text),
-        columns=patent_columns([record], {}, {}) if is_patent and with_rows else None,  # type: ignore[list-item]
+        columns=columns,
         source_file=record.source_file,
         source_position=record.source_position,
         source_format=record.source_format,

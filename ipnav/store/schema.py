@@ -62,6 +62,23 @@ CREATE TABLE IF NOT EXISTS patent_sei_codes (
     app_key VARCHAR, sei_code VARCHAR, sei_name VARCHAR, category_code VARCHAR, category_name VARCHAR
 );
 CREATE TABLE IF NOT EXISTS inventor_pairs (app_key VARCHAR, a VARCHAR, b VARCHAR);
+-- trademarks (ipnav.trademarks): one row per mark, its classes, owners and agents, events; keyed `TM:` + number
+CREATE TABLE IF NOT EXISTS trademarks (
+    app_key VARCHAR, office VARCHAR, number VARCHAR, registration_number VARCHAR, text VARCHAR,
+    text_fold VARCHAR, text_pinyin VARCHAR, mark_type VARCHAR, kind VARCHAR, image VARCHAR, filing_date DATE,
+    publication_date DATE, registration_date DATE, expiry_date DATE, status VARCHAR, status_raw VARCHAR,
+    status_date DATE, classes INTEGER[], groups VARCHAR[], vienna VARCHAR[], first_owner VARCHAR, owner_entity VARCHAR,
+    owner_type VARCHAR, owner_country VARCHAR, owner_adcode VARCHAR, owner_province VARCHAR, owner_city VARCHAR,
+    owner_county VARCHAR, international_registration VARCHAR, madrid VARCHAR[], source_format VARCHAR
+);
+CREATE TABLE IF NOT EXISTS tm_classes (
+    app_key VARCHAR, class_no INTEGER, groups VARCHAR[], goods_zh VARCHAR, goods_en VARCHAR
+);
+CREATE TABLE IF NOT EXISTS tm_parties (
+    app_key VARCHAR, role VARCHAR, seq INTEGER, name VARCHAR, entity VARCHAR, etype VARCHAR, address VARCHAR,
+    country VARCHAR, adcode VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR
+);
+CREATE TABLE IF NOT EXISTS tm_events (app_key VARCHAR, date DATE, kind VARCHAR, code VARCHAR, description VARCHAR);
 CREATE TABLE IF NOT EXISTS topics (
     name VARCHAR, description VARCHAR, query VARCHAR, created_at TIMESTAMP, refreshed_at TIMESTAMP
 );
@@ -134,6 +151,10 @@ DERIVED_TABLES = (
     "patent_subclasses",
     "patent_wipo",
     "patent_sei_codes",
+    "trademarks",
+    "tm_classes",
+    "tm_parties",
+    "tm_events",
     "inventor_pairs",
 )
 

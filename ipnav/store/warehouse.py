@@ -287,6 +287,9 @@ class Warehouse:
                 rows.extend(columns, docs[0].columns)
                 continue
             records = [d.record() if isinstance(d, Prepared) else d for d in docs]
+            for other in records:  # records of other kinds (trademarks ...) derive their own rows
+                if not isinstance(other, Patent | Transaction):
+                    rows.extend(columns, other.columns())
             patents = [r for r in records if isinstance(r, Patent)]
             if patents:
                 merged.append(merge_documents(patents))

@@ -1,0 +1,33 @@
+"""Trademark operations of `Ipnav`: one mark by any spelling of its number, and search."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ipnav.store.warehouse import Warehouse
+
+
+class TrademarkOperations:
+    """Read trademarks (ingest loads them with the patents: `ipnav ingest` sniffs every format)."""
+
+    def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
+        """The warehouse to read (the application object provides it)."""
+        raise NotImplementedError
+
+    def trademark(self, number: str, wh: Warehouse | None = None) -> dict[str, Any]:
+        """One mark in full by its application or registration number (any spelling)."""
+        from ipnav.trademarks import reads
+
+        with self.reading(wh) as reader:
+            return reads.show(reader, number)
+
+    def trademark_search(
+        self, query: str, *, limit: int = 20, offset: int = 0, wh: Warehouse | None = None
+    ) -> dict[str, Any]:
+        """One page of marks matching a query (mark words, pinyin, fuzzy, fields), with facets."""
+        from ipnav.trademarks import reads
+
+        with self.reading(wh) as reader:
+            return reads.search(reader, query, limit=limit, offset=offset)

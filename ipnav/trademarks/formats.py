@@ -1,0 +1,357 @@
+"""Trademark source formats, sniffed from content and parsed by pure functions into `Trademark` records:
+
+* USPTO Trademark Applications Daily/Annual XML v2.0: `<case-file>` fragments (no XML declaration) and bulk
+  files (`<trademark-applications-daily>` wrapping many, after the prolog with its DTD);
+* EUIPO EM-TM XML V3-4 (`<Transaction>`, one mark per file, goods in up to 23 languages, Vienna codes);
+* TIPO (Taiwan) registration gazette (`<RegContentList>`, dates in the ROC calendar) and application records
+  (`<tmarkcontent>`/`<TmarkAppl>` with TIPO's goods groups); their external `ftp://` DTD is never read.
+
+A record that cannot be read becomes a `Reject` naming file, record and field; the file goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from ipnav.errors import RecordError
+from ipnav.ingest.registry import XmlFormat
+from ipnav.ingest.xmlutil import local, parse_xml, strip_namespaces
+from ipnav.model import Reject
+from ipnav.trademarks.model import TmClass, TmEvent, TmOwner, Trademark, canonical_number, roc_date
+from ipnav.trademarks.status import euipo_status, uspto_status
+
+_ROOT_RE = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)[\s>/]")
+
+
+def _text(node: etree._Element | None, path: str = ".") -> str:
+    if node is None:
+        return ""
+    found = node.find(path) if path != "." else node
+    return " ".join((found.text or "").split()) if found is not None and found.text else ""
+
+
+def _ymd(text: str, field: str) -> dt.date | None:
+    """`20240925` or `2024-09-25` (None when empty or zero); RecordError naming the field when malformed."""
+    digits = text.strip().replace("-", "")
+    if not digits or set(digits) == {"0"}:
+        return None
+    try:
+        return dt.datetime.strptime(digits, "%Y%m%d").date()
+    except ValueError:
+        raise RecordError(field, f"not a date: {text!r}") from None
+
+
+# ---- USPTO XML v2.0 -------------------------------------------------------------------------------
+
+_USPTO_DRAWING = {"1": "word", "4": "word", "2": "figurative", "3": "combined", "5": "combined", "6": "other"}
+
+
+def uspto_case_file(case: etree._Element) -> Trademark:
+    """One `<case-file>` of the USPTO daily/annual XML."""
+    header = case.find("case-file-header")
+    serial = _text(case, "serial-number")
+    if not serial:
+        raise RecordError("serial-number", "missing")
+    status_code = _text(header, "status-code")
+    status, description = uspto_status(status_code) if status_code else ("unknown", "")
+    registration = _text(case, "registration-number").lstrip("0")
+    flags = {local(e.tag): (e.text or "").strip() for e in (header if header is not None else [])}
+    kind = "ordinary"
+    if flags.get("certification-mark-in") == "T":
+        kind = "certification"
+    elif any(flags.get(f) == "T" for f in ("collective-trademark-in", "collective-service-mark-in",
+                                             "collective-membership-mark-in")):  # fmt: skip
+        kind = "collective"
+    drawing = _text(header, "mark-drawing-code")[:1]
+    mark = Trademark(
+        office="US", number=canonical_number("US", serial),
+        registration_number=canonical_number("US", registration) if registration else "",
+        text=_text(header, "mark-identification"),
+        mark_type="3d" if flags.get("drawing-3d-current-in") == "T"
+        else "word" if flags.get("standard-characters-claimed-in") == "T" else _USPTO_DRAWING.get(drawing, "other"),
+        kind=kind,
+        filing_date=_ymd(_text(header, "filing-date"), "filing-date"),
+        publication_date=_ymd(_text(header, "published-for-opposition-date"), "published-for-opposition-date"),
+        registration_date=_ymd(_text(header, "registration-date"), "registration-date"),
+        status=status, status_raw=f"{status_code} {description}".strip(),
+        status_date=_ymd(_text(header, "status-date"), "status-date"),
+        source_format="uspto_tm_xml_v2",
+    )  # fmt: skip
+    if mark.registration_date and mark.status == "registered":  # US registrations run 10 years, renewable
+        renewed = _ymd(_text(header, "renewal-date"), "renewal-date") or mark.registration_date
+        mark.expiry_date = dt.date(renewed.year + 10, renewed.month, min(renewed.day, 28))
+    goods = {(_text(s, "type-code")[2:5]): _text(s, "text") for s in case.iterfind("case-file-statements/"
+             "case-file-statement") if _text(s, "type-code").startswith("GS")}  # fmt: skip
+    for number in _uspto_classes(case):
+        text = goods.get(f"{number:03d}")
+        mark.classes.append(TmClass(number, {"en": text} if text else {}))
+    for owner in case.iterfind("case-file-owners/case-file-owner"):
+        address = ", ".join(t for t in (_text(owner, "address-1"), _text(owner, "address-2")) if t)
+        mark.owners.append(TmOwner(
+            name=_text(owner, "party-name"), address=address, city=_text(owner, "city"),
+            country=_text(owner, "country") or _text(owner, "nationality/country"),
+            entity_type=_text(owner, "legal-entity-type-code"),
+        ))  # fmt: skip
+    attorney = _text(header, "attorney-name")
+    if attorney:
+        mark.owners.append(TmOwner(name=attorney, role="agent"))
+    for event in case.iterfind("case-file-event-statements/case-file-event-statement"):
+        mark.events.append(TmEvent(_ymd(_text(event, "date"), "event date"), "event", _text(event, "code"),
+                                   _text(event, "description-text")))  # fmt: skip
+    for statement in case.iterfind("case-file-statements/case-file-statement"):
+        if _text(statement, "type-code").startswith("DM"):
+            mark.extra["description"] = _text(statement, "text")
+    return mark
+
+
+def _uspto_classes(case: etree._Element) -> list[int]:
+    """Nice classes (international codes 001-045) of a case file, each once, in order."""
+    codes = (c.text.strip() for c in case.iterfind("classifications/classification/international-code") if c.text)
+    return list(dict.fromkeys(int(c) for c in codes if c.isdigit() and 1 <= int(c) <= 45))
+
+
+# ---- EUIPO EM-TM ----------------------------------------------------------------------------------
+
+_EUIPO_FEATURE = {"word": "word", "figurative": "figurative", "3d shape": "3d", "3d": "3d", "colour": "colour",
+                  "sound": "sound", "combined": "combined"}  # fmt: skip
+_EUIPO_KIND = {"individual": "ordinary", "collective": "collective", "eu certificate": "certification",
+               "certificate": "certification"}  # fmt: skip
+
+
+def euipo_mark(root: etree._Element) -> Trademark:
+    """One EU trade mark (`<Transaction>` with namespaces stripped)."""
+    tm = root.find(".//TradeMark")
+    if tm is None:
+        raise RecordError("TradeMark", "missing")
+    number = _text(tm, "ApplicationNumber")
+    if not number:
+        raise RecordError("ApplicationNumber", "missing")
+    status_raw = _text(tm, "MarkCurrentStatusCode")
+    mark = Trademark(
+        office="EM", number=canonical_number("EM", number),
+        registration_number=canonical_number("EM", number) if _text(tm, "RegistrationDate") else "",
+        text=_text(tm, "WordMarkSpecification/MarkVerbalElementText"),
+        mark_type=_EUIPO_FEATURE.get(_text(tm, "MarkFeature").lower(), "other"),
+        kind=_EUIPO_KIND.get(_text(tm, "KindMark").lower(), "ordinary"),
+        filing_date=_ymd(_text(tm, "ApplicationDate"), "ApplicationDate"),
+        registration_date=_ymd(_text(tm, "RegistrationDate"), "RegistrationDate"),
+        expiry_date=_ymd(_text(tm, "ExpiryDate"), "ExpiryDate"),
+        status=euipo_status(status_raw), status_raw=status_raw,
+        status_date=_ymd(_text(tm, "MarkCurrentStatusDate"), "MarkCurrentStatusDate"),
+        image=_text(tm, "MarkImageDetails/MarkImage/MarkImageURI"),
+        vienna=[c.text.strip() for c in tm.iterfind(".//MarkImageCategory//CategoryCode") if c.text],
+        source_format="euipo_em_tm_v3",
+    )  # fmt: skip
+    if mark.status == "unknown" and "cancellation pending" in status_raw.lower():
+        mark.status = "registered"
+    for description in tm.iterfind("GoodsServicesDetails/GoodsServices/ClassDescriptionDetails/ClassDescription"):
+        number_text = _text(description, "ClassNumber")
+        if not number_text.isdigit():
+            raise RecordError("ClassNumber", f"not a class number: {number_text!r}")
+        goods = {d.get("languageCode", ""): " ".join((d.text or "").split())
+                 for d in description.iterfind("GoodsServicesDescription")}  # fmt: skip
+        mark.classes.append(TmClass(int(number_text), goods))
+    publications = [_ymd(_text(p, "PublicationDate"), "PublicationDate") for p in tm.iterfind(".//Publication")]
+    dated = sorted(d for d in publications if d)
+    mark.publication_date = dated[0] if dated else None
+    for d in dated:
+        mark.events.append(TmEvent(d, "publication", "", "published in the EUTM Bulletin"))
+    for key, role in (("ApplicantDetails/ApplicantKey/Identifier", "owner"),
+                      ("RepresentativeDetails/RepresentativeKey/Identifier", "agent")):  # fmt: skip
+        identifier = _text(tm, key)
+        if identifier:  # EUIPO's bulk files name applicants and representatives by identifier only
+            mark.owners.append(TmOwner(name=f"EUIPO {role} {identifier}", role=role, country=""))
+    return mark
+
+
+# ---- TIPO (Taiwan) --------------------------------------------------------------------------------
+
+_TIPO_DESIGN = (("立體", "3d"), ("顏色", "colour"), ("聲音", "sound"), ("平面", "figurative"))
+
+
+def tipo_gazette_entry(entry: etree._Element) -> Trademark:
+    """One `<RegContent>` of TIPO's registration gazette (商標公報)."""
+    register = _text(entry, "RegisterNo")
+    case = _text(entry, "CaseNo")
+    if not register and not case:
+        raise RecordError("RegisterNo", "missing")
+    name = _text(entry, "Trademark_Name")
+    design = _text(entry, "Trademark_Design")
+    mark_type = next((t for word, t in _TIPO_DESIGN if word in design), "other")
+    if mark_type == "figurative":  # TIPO writes 及圖 (and device) after the words of a combined mark
+        mark_type = "combined" if name.endswith("及圖") else ("word" if name else "figurative")
+    start, end = roc_date(_text(entry, "SDate")), roc_date(_text(entry, "EDate"))
+    mark = Trademark(
+        office="TW", number=canonical_number("TW", case) if case else canonical_number("TW", register),
+        registration_number=canonical_number("TW", register) if register else "",
+        text=name.removesuffix("及圖"), mark_type=mark_type,
+        kind={"1": "certification", "2": "collective", "3": "collective"}.get(_text(entry, "Mark_Type"), "ordinary"),
+        filing_date=roc_date(_text(entry, "Filing_Date")), registration_date=start, expiry_date=end,
+        status="registered", status_raw="註冊公告", status_date=start, source_format="tipo_gazette",
+    )  # fmt: skip
+    mark.extra["design"] = design
+    for klass in entry.iterfind("RegContentClassification/Class"):
+        digits = (klass.text or "").strip()
+        if digits.isdigit() and 1 <= int(digits) <= 45:
+            mark.classes.append(TmClass(int(digits)))
+    for owner in entry.iterfind("RegContentOwner"):
+        zh, en = _text(owner, "AChinese"), _text(owner, "AEnglish")
+        if zh or en:
+            mark.owners.append(TmOwner(name=zh or en, names={k: v for k, v in (("zh", zh), ("en", en)) if v},
+                                       country="TW" if zh and not en else ""))  # fmt: skip
+    for agent in entry.iterfind("RegContentAgent"):
+        if _text(agent, "BChinese"):
+            mark.owners.append(TmOwner(name=_text(agent, "BChinese"), role="agent"))
+    if start:
+        mark.events.append(TmEvent(start, "registration", "", "註冊公告"))
+    return mark
+
+
+def tipo_application(record: etree._Element) -> Trademark:
+    """One TIPO application record (`<tmarkcontent>`, in the API response or the case files)."""
+    number = _first(record, "appl-no")
+    if not number:
+        raise RecordError("appl-no", "missing")
+    name = _first(record, "tmark-name")
+    design = _first(record, "tmark-type-desc")
+    mark_type = next((t for word, t in _TIPO_DESIGN if word in design), "other")
+    if mark_type in ("figurative", "other"):
+        mark_type = "combined" if name.endswith("及圖") else ("word" if name and not design else mark_type)
+    mark = Trademark(
+        office="TW", number=canonical_number("TW", number), text=name.removesuffix("及圖"), mark_type=mark_type,
+        filing_date=_tipo_date(_first(record, "appl-date")), status="filed", status_raw="申請",
+        image=_first(record, "image-data-1"), source_format="tipo_application",
+    )  # fmt: skip
+    for key, language in (("tmark-draft-c", "zh"), ("tmark-draft-e", "en")):
+        if _first(record, key):
+            mark.extra[f"draft_{language}"] = _first(record, key)
+    classes: dict[int, TmClass] = {}
+    for goods in record.iter("goodsclass"):
+        digits = _first(goods, "goodsclass-code")
+        if not digits.isdigit():
+            raise RecordError("goodsclass-code", f"not a class number: {digits!r}")
+        if not 1 <= int(digits) <= 45:  # Taiwan's own classes before it joined Nice (1951-1993): kept apart
+            mark.extra["local_classes"] = " ".join(filter(None, [mark.extra.get("local_classes", ""), digits]))
+            continue
+        klass = classes.setdefault(int(digits), TmClass(int(digits)))
+        klass.groups += [g for g in _first(goods, "goods-group").split() if g not in klass.groups]
+        if _first(goods, "goods-name"):
+            klass.goods["zh"] = _first(goods, "goods-name")
+    mark.classes = sorted(classes.values(), key=lambda c: c.number)
+    for applicant in record.iter("applicant"):
+        zh, en = _first(applicant, "chinese-name"), _first(applicant, "english-name")
+        if zh or en:
+            mark.owners.append(TmOwner(
+                name=zh or en, names={k: v for k, v in (("zh", zh), ("en", en)) if v},
+                address=_first(applicant, "address"), country=_first(applicant, "country-code"),
+            ))  # fmt: skip
+    for agent in record.iter("agent"):
+        if _first(agent, "chinese-name"):
+            mark.owners.append(TmOwner(name=_first(agent, "chinese-name"), role="agent",
+                                       address=_first(agent, "address")))  # fmt: skip
+    if mark.filing_date:
+        mark.events.append(TmEvent(mark.filing_date, "filing", "", "申請"))
+    return mark
+
+
+def _first(node: etree._Element, name: str) -> str:
+    for found in node.iter(name):
+        if found.text and found.text.strip():
+            return " ".join(found.text.split())
+    return ""
+
+
+def _tipo_date(text: str) -> dt.date | None:
+    text = text.strip()
+    if re.fullmatch(r"\d{8}", text) and int(text[:4]) > 1800:
+        return _ymd(text, "appl-date")
+    if re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2}", text):
+        y, m, d = (int(x) for x in text.split("/"))
+        return dt.date(y, m, d)
+    return roc_date(text)
+
+
+# ---- files ----------------------------------------------------------------------------------------
+
+Parse = Callable[[etree._Element], Trademark]
+_MANY = {"trademark-applications-daily", "RegContentList", "API", "tmarkappl"}  # roots holding many marks
+
+
+def _records(root: etree._Element) -> Iterator[tuple[etree._Element, Parse]]:
+    tag = local(root.tag)
+    if tag == "case-file":
+        yield root, uspto_case_file
+    elif tag == "trademark-applications-daily":
+        for case in root.iter("case-file"):
+            yield case, uspto_case_file
+    elif tag == "Transaction":
+        yield root, euipo_mark
+    elif tag == "RegContentList":
+        for entry in root.iterfind("RegContent"):
+            yield entry, tipo_gazette_entry
+    else:
+        records = [r for r in root.iter("tmarkcontent") if r is not root] or [root]
+        for record in records:
+            yield record, tipo_application
+
+
+def parse_element(root: etree._Element) -> Iterator[Trademark | Reject]:
+    """Every mark of one XML document (namespaces stripped for EUIPO); a bad one a Reject naming its place
+    in the document (a document of one mark leaves its position to the file's document ordinal)."""
+    many = local(root.tag) in _MANY
+    for position, (element, parse) in enumerate(_records(root), 1):
+        try:
+            mark = parse(element)
+        except RecordError as exc:
+            yield Reject("", position if many else 0, exc.field, exc.reason, etree.tostring(element))
+            continue
+        if many:
+            mark.source_position = position
+        yield mark
+
+
+XML_FORMATS = [
+    XmlFormat("uspto_tm_xml_v2", ("case-file", "trademark-applications-daily"), parse_element, False, "trademark"),
+    XmlFormat("euipo_em_tm_v3", ("Transaction",), parse_element, True, "trademark"),
+    XmlFormat("tipo_gazette", ("RegContentList",), parse_element, False, "trademark"),
+    XmlFormat("tipo_application", ("API", "tmarkappl", "tmarkcontent"), parse_element, False, "trademark"),
+]
+
+
+def parse_bytes(data: bytes, name: str) -> Iterator[Trademark | Reject]:
+    """Every mark of one file's bytes, each bad record a Reject (file, record, field, reason, raw bytes)."""
+    root_name = sniff_root(data[:65536])
+    if not any(root_name in f.roots for f in XML_FORMATS):
+        what = f"root <{root_name}>" if root_name else "no root element (a DTD prolog alone?)"
+        yield Reject(name, 0, "file", f"not a trademark file ipnav reads: {what}", data[:4096])
+        return
+    try:
+        root = parse_xml(data)
+    except RecordError as exc:
+        yield Reject(name, 0, exc.field, exc.reason, data[:4096])
+        return
+    if root_name == "Transaction":
+        root = strip_namespaces(root)
+    for item in parse_element(root):
+        item.source_file = name
+        if isinstance(item, Trademark) and not item.source_position:
+            item.source_position = 1
+        yield item
+
+
+def sniff_root(head: bytes) -> str:
+    """The local name of the first element (declarations, comments and the DOCTYPE skipped)."""
+    text = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S)
+    text = re.sub(rb"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", b"", text, flags=re.S)
+    match = _ROOT_RE.search(text)
+    return match.group(2).decode("ascii", "replace") if match else ""
+
+
+def parse_file(path: Path) -> Iterator[Trademark | Reject]:
+    """Every mark of one file (see `parse_bytes`)."""
+    yield from parse_bytes(path.read_bytes(), str(path))

@@ -1,0 +1,157 @@
+"""Trademarks (issue 16, first part): every format read into one model with real values, ingested with
+the patents' machinery (rejects per record, regions for Chinese owners), shown and searched from the CLI
+and the API with Chinese folding, traditional = simplified, pinyin both ways and fuzzy marks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ipnav.config import Settings
+from ipnav.model import Reject
+from ipnav.trademarks.formats import parse_file
+from ipnav.trademarks.model import Trademark
+from ipnav.web.app import create_app
+from tests.conftest import ROOT, cli_json, run_cli, shared
+
+CN_FIXTURE = ROOT / "tests" / "fixtures" / "trademark_cn" / "cn_register_export.csv"
+
+
+def _marks(path: Path) -> tuple[list[Trademark], list[Reject]]:
+    items = (
+        [i for f in sorted(path.glob("*.xml")) if f.is_file() for i in parse_file(f)]
+        if path.is_dir()
+        else list(parse_file(path))
+    )
+    return [i for i in items if isinstance(i, Trademark)], [i for i in items if isinstance(i, Reject)]
+
+
+def test_uspto_case_files() -> None:
+    marks, rejects = _marks(shared("trademark", "uspto_daily_xml"))
+    by_number = {m.number: m for m in marks}
+    suveneer = by_number["US98763166"]
+    assert (suveneer.text, suveneer.mark_type, suveneer.class_numbers) == ("SUVENEER", "word", [16])
+    assert suveneer.filing_date == dt.date(2024, 9, 24) and suveneer.status == "filed"
+    assert suveneer.status_raw.startswith("630 NEW APPLICATION")
+    assert suveneer.classes[0].goods["en"] == "Stickers; Stick markers; Sticker albums; Sticker books"
+    owner = suveneer.owners[0]
+    assert (owner.name, owner.city, owner.country) == ("Nguyen Quang Huy", "Hanoi", "VN")
+    assert [e.code for e in suveneer.events] == ["NWAP"]
+    repeated = by_number["US71060608"]  # the international code repeated in the source counts once
+    assert len(repeated.class_numbers) == len(set(repeated.class_numbers))
+    assert [r.field for r in rejects] == ["file"] and "prolog" in rejects[0].reason  # the DTD prolog alone
+
+
+def test_euipo_marks_against_their_files() -> None:
+    folder = shared("trademark", "euipo")
+    marks, rejects = _marks(folder)
+    texts = {f.name: f.read_text(encoding="utf-8") for f in folder.glob("*.xml")}
+    registered = sum(1 for t in texts.values() if ">Registered<" in t or ">Registration cancellation pending<" in t)
+    assert rejects == [] and len(marks) == len(texts) == 721
+    assert sum(1 for m in marks if m.status == "registered") == registered
+    terra = next(m for m in marks if m.number == "EM018222197")
+    assert (terra.text, terra.mark_type, terra.class_numbers) == ("TERRA S NOVA", "word", [1])
+    assert (terra.filing_date, terra.registration_date, terra.expiry_date) == (
+        dt.date(2020, 4, 8), dt.date(2020, 8, 5), dt.date(2030, 4, 8)
+    )  # fmt: skip
+    assert len(terra.classes[0].goods) == 23 and terra.classes[0].goods["en"].startswith("Mineral adsorbents")
+    occhio = next(m for m in marks if m.number == "EM018222200")
+    assert occhio.mark_type == "figurative" and occhio.vienna[:2] == ["24.07.01", "24.07.23"]
+    with_vienna = sum(1 for t in texts.values() if "<CategoryCode>" in t)
+    assert sum(1 for m in marks if m.vienna) == with_vienna
+
+
+def test_tipo_gazette_and_applications() -> None:
+    gazette, rejects = _marks(shared("trademark", "tipo", "gazette_index.xml"))
+    assert rejects == [] and len(gazette) == 2434  # total-count of the file
+    energy = next(m for m in gazette if m.registration_number == "TW02207611")
+    assert (energy.text, energy.mark_type, energy.number) == ("量特能ENERGYISLAND", "combined", "TW110045137")
+    assert energy.filing_date == dt.date(2021, 6, 26)  # ROC 110.06.26
+    assert (energy.registration_date, energy.expiry_date) == (dt.date(2022, 3, 16), dt.date(2032, 3, 15))
+    fisher = next(m for m in gazette if m.registration_number == "TW02207609")
+    assert fisher.owners[0].names == {"zh": "美商費雪科學公司", "en": "FISHER SCIENTIFIC COMPANY L.L.C."}
+    case, rejects = _marks(shared("trademark", "tipo", "case_TmarkAppl_100000001.xml"))
+    assert rejects == [] and len(case) == 1  # its ftp:// DTD was not fetched
+    mark = case[0]
+    assert (mark.number, mark.text, mark.filing_date) == ("TW100000001", "高強", dt.date(2011, 1, 3))
+    assert (mark.classes[0].number, mark.classes[0].groups) == (41, ["4103"])
+    assert [o.name for o in mark.owners if o.role == "agent"] == ["沈慶慧", "林雪美"]
+    api, _ = _marks(shared("trademark", "tipo", "api_TmarkAppl.xml"))
+    assert len(api) == 25 and api[0].extra.get("local_classes") is None  # 1951: class 32 of the old scheme
+    assert any("local_classes" in m.extra for m in api)  # pre-Nice Taiwanese classes kept apart
+
+
+@pytest.fixture(scope="module")
+def tm_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("trademarks") / "ws"
+    loaded = run_cli(
+        "ingest", str(shared("trademark", "uspto_daily_xml")), str(shared("trademark", "euipo")),
+        str(shared("trademark", "tipo")), str(CN_FIXTURE), workspace=root,
+    )  # fmt: skip
+    assert loaded.returncode == 3, loaded.stderr  # finished, with rejects (the prolog, notes, the bad CN row)
+    return root
+
+
+def test_chinese_register_export(tm_ws: Path) -> None:
+    rejects = cli_json("rejects", workspace=tm_ws)
+    assert isinstance(rejects, list)
+    bad = [r for r in rejects if r["source_file"].endswith("cn_register_export.csv")]
+    assert [(r["position"], r["field"]) for r in bad] == [(12, "classes")] and "99" in bad[0]["reason"]
+    statuses = {}
+    for number in ("61234501", "71234506", "71234507", "51234508", "41234509", "31234510"):
+        shown = cli_json("tm", "show", number, workspace=tm_ws)
+        assert isinstance(shown, dict)
+        statuses[number] = shown["status"]
+    assert statuses == {"61234501": "registered", "71234506": "filed", "71234507": "published",
+                        "51234508": "invalidated", "41234509": "cancelled", "31234510": "expired"}  # fmt: skip
+    smart = cli_json("tm", "show", "第61234502号", workspace=tm_ws)
+    assert isinstance(smart, dict)
+    assert smart["goods"][0]["groups"] == ["0901", "0907", "0913"] and smart["type"] == "combined"
+    assert (smart["owners"][0]["adcode"], smart["owners"][0]["county"]) == ("320412", "武进区")
+    assert smart["expiry_date"] == "2031-12-27" and [e["code"] for e in smart["events"]] == ["1760", "1772"]
+    madrid = cli_json("tm", "show", "G1534567", workspace=tm_ws)
+    assert isinstance(madrid, dict) and madrid["office"] == "WO" and madrid["international_registration"]
+    kinds = {n: cli_json("tm", "show", n, workspace=tm_ws)["kind"] for n in ("61234503", "61234504")}  # type: ignore[index]
+    assert kinds == {"61234503": "collective", "61234504": "certification"}
+
+
+def test_show_gives_every_field_any_spelling(tm_ws: Path) -> None:
+    shown = cli_json("tm", "show", "us 98/763,166", workspace=tm_ws)
+    assert isinstance(shown, dict)
+    for key in ("office", "number", "text", "type", "kind", "classes", "groups", "filing_date", "registration_date",
+                "expiry_date", "status", "status_raw", "owners", "vienna", "events"):  # fmt: skip
+        assert key in shown, key
+    assert (shown["number"], shown["classes"], shown["owners"][0]["country"]) == ("US98763166", [16], "VN")
+    missing = run_cli("tm", "show", "US98763199", workspace=tm_ws)
+    assert missing.returncode == 1 and "no trademark with number" in missing.stderr
+
+
+def test_search_folding_pinyin_fuzzy_and_fields(tm_ws: Path) -> None:
+    def numbers(query: str) -> set[str]:
+        data = cli_json("tm", "search", query, "--all", workspace=tm_ws)
+        assert isinstance(data, dict)
+        return {h["number"] for h in data["hits"]}
+
+    assert numbers("景嶽") == numbers("景岳") == numbers("jingyue") != set()  # traditional = simplified = pinyin
+    assert "CN61234511" in numbers("龙腾") and "CN61234511" in numbers("longteng")  # 龍騰萬里
+    assert numbers("suvener~1") == {"US98763166"} and numbers("suvener") == set()
+    assert numbers("class=30 status=registered office=CN") == {"CN61234501"}
+    assert numbers("group=0907") == {"CN61234502"} and numbers("owner=龙城智能") == {"CN61234502"}
+    euipo = cli_json("tm", "search", "office=EM ad=2020", workspace=tm_ws)
+    assert isinstance(euipo, dict) and euipo["total"] == 721 and euipo["facets"]["status"]["registered"] == 567
+    bad = run_cli("tm", "search", "colour=red", workspace=tm_ws)
+    assert bad.returncode == 2 and "unknown field 'colour'" in bad.stderr
+
+
+def test_trademark_api(tm_ws: Path) -> None:
+    client = TestClient(create_app(Settings(workspace=tm_ws, public=True)))
+    found = client.get("/api/trademarks/search", params={"q": "xiaowei", "limit": 5}).json()
+    assert [h["number"] for h in found["hits"]] == ["CN71234507"]  # 小微宝 by its pinyin
+    mark = client.get("/api/trademarks/EM018222197").json()
+    assert mark["text"] == "TERRA S NOVA" and mark["status"] == "registered"
+    assert client.get("/api/trademarks/EM099999999").status_code == 404
+    assert re.search("give a search", client.get("/api/trademarks/search", params={"q": " "}).text)
