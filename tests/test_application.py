@@ -45,12 +45,6 @@ def test_help_texts_list_what_the_registries_hold() -> None:
         assert option in indicator
 
 
-def test_an_unknown_command_is_a_usage_message() -> None:
-    result = run_cli("tm", "search", "x")
-    assert result.returncode == 2
-    assert "No such command 'tm'" in result.stderr and "unexpected error" not in result.stderr
-
-
 def test_a_bad_option_value_names_the_option(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     run_cli("init", workspace=ws)
