@@ -101,11 +101,10 @@ def test_chinese_register_export(tm_ws: Path) -> None:
     assert isinstance(rejects, list)
     bad = [r for r in rejects if r["source_file"].endswith("cn_register_export.csv")]
     assert [(r["position"], r["field"]) for r in bad] == [(12, "classes")] and "99" in bad[0]["reason"]
+    client = TestClient(create_app(Settings(workspace=tm_ws, public=True)))
     statuses = {}
     for number in ("61234501", "71234506", "71234507", "51234508", "41234509", "31234510"):
-        shown = cli_json("tm", "show", number, workspace=tm_ws)
-        assert isinstance(shown, dict)
-        statuses[number] = shown["status"]
+        statuses[number] = client.get(f"/api/trademarks/{number}").json()["status"]
     assert statuses == {"61234501": "registered", "71234506": "filed", "71234507": "published",
                         "51234508": "invalidated", "41234509": "cancelled", "31234510": "expired"}  # fmt: skip
     smart = cli_json("tm", "show", "第61234502号", workspace=tm_ws)
@@ -113,9 +112,9 @@ def test_chinese_register_export(tm_ws: Path) -> None:
     assert smart["goods"][0]["groups"] == ["0901", "0907", "0913"] and smart["type"] == "combined"
     assert (smart["owners"][0]["adcode"], smart["owners"][0]["county"]) == ("320412", "武进区")
     assert smart["expiry_date"] == "2031-12-27" and [e["code"] for e in smart["events"]] == ["1760", "1772"]
-    madrid = cli_json("tm", "show", "G1534567", workspace=tm_ws)
-    assert isinstance(madrid, dict) and madrid["office"] == "WO" and madrid["international_registration"]
-    kinds = {n: cli_json("tm", "show", n, workspace=tm_ws)["kind"] for n in ("61234503", "61234504")}  # type: ignore[index]
+    madrid = client.get("/api/trademarks/G1534567").json()
+    assert madrid["office"] == "WO" and madrid["international_registration"]
+    kinds = {n: client.get(f"/api/trademarks/{n}").json()["kind"] for n in ("61234503", "61234504")}
     assert kinds == {"61234503": "collective", "61234504": "certification"}
 
 
@@ -131,12 +130,16 @@ def test_show_gives_every_field_any_spelling(tm_ws: Path) -> None:
 
 
 def test_search_folding_pinyin_fuzzy_and_fields(tm_ws: Path) -> None:
+    client = TestClient(create_app(Settings(workspace=tm_ws, public=True)))
+
     def numbers(query: str) -> set[str]:
-        data = cli_json("tm", "search", query, "--all", workspace=tm_ws)
-        assert isinstance(data, dict)
-        return {h["number"] for h in data["hits"]}
+        return {
+            h["number"] for h in client.get("/api/trademarks/search", params={"q": query, "limit": 1000}).json()["hits"]
+        }
 
     assert numbers("景嶽") == numbers("景岳") == numbers("jingyue") != set()  # traditional = simplified = pinyin
+    cli = cli_json("tm", "search", "jingyue", "--all", workspace=tm_ws)
+    assert isinstance(cli, dict) and {h["number"] for h in cli["hits"]} == numbers("景岳")
     assert "CN61234511" in numbers("龙腾") and "CN61234511" in numbers("longteng")  # 龍騰萬里
     assert numbers("suvener~1") == {"US98763166"} and numbers("suvener") == set()
     assert numbers("class=30 status=registered office=CN") == {"CN61234501"}
