@@ -100,7 +100,8 @@ def test_chinese_register_export(tm_ws: Path) -> None:
     rejects = cli_json("rejects", workspace=tm_ws)
     assert isinstance(rejects, list)
     bad = [r for r in rejects if r["source_file"].endswith("cn_register_export.csv")]
-    assert [(r["position"], r["field"]) for r in bad] == [(12, "classes")] and "99" in bad[0]["reason"]
+    assert [(r["position"], r["field"]) for r in bad] == [(12, "classes"), (13, "groups")]
+    assert "99" in bad[0]["reason"] and "0901" in bad[1]["reason"]
     client = TestClient(create_app(Settings(workspace=tm_ws, public=True)))
     statuses = {}
     for number in ("61234501", "71234506", "71234507", "51234508", "41234509", "31234510"):
@@ -110,6 +111,7 @@ def test_chinese_register_export(tm_ws: Path) -> None:
     smart = cli_json("tm", "show", "第61234502号", workspace=tm_ws)
     assert isinstance(smart, dict)
     assert smart["goods"][0]["groups"] == ["0901", "0907", "0913"] and smart["type"] == "combined"
+    assert smart["goods"][0]["group_names"]["0901"] == "电子计算机及其外部设备"  # from the 区分表
     assert (smart["owners"][0]["adcode"], smart["owners"][0]["county"]) == ("320412", "武进区")
     assert smart["expiry_date"] == "2031-12-27" and [e["code"] for e in smart["events"]] == ["1760", "1772"]
     madrid = client.get("/api/trademarks/G1534567").json()

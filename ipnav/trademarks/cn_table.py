@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from ipnav.errors import RecordError
 from ipnav.ingest.registry import TableFormat, register_table
 from ipnav.normalize.dates import parse_date
+from ipnav.trademarks.classes import group_class
 from ipnav.trademarks.model import TmClass, TmEvent, TmOwner, Trademark, canonical_number
 from ipnav.trademarks.status import cn_status
 
@@ -71,6 +72,12 @@ def rows(values: dict[str, str], extra: dict[str, str]) -> Iterator[Trademark]:
     if bad:
         raise RecordError("classes", f"not a Nice class 1-45: {', '.join(bad)}")
     groups = [g for g in re.split(r"[;；,，、\s]+", values.get("groups", "")) if g]
+    known = group_class()
+    wrong = [g for g in groups if known.get(g) not in {int(c) for c in classes}]
+    if wrong:
+        raise RecordError(
+            "groups", f"not a similar group (类似群) of the row's classes in the 区分表: {', '.join(wrong)}"
+        )
     goods = values.get("goods", "")
     status_raw = values.get("status", "")
     start, end = None, None

@@ -16,6 +16,7 @@ from ipnav.errors import RecordNotFound, UsageError
 from ipnav.normalize.text import fold
 from ipnav.store.reads import plain
 from ipnav.store.warehouse import Warehouse
+from ipnav.trademarks.classes import group_names
 from ipnav.trademarks.rows import pinyin
 
 _TERM = re.compile(r'(\w+)(>=|<=|=|>|<)("[^"]*"|\[[^\]]*\]|\S+)|("[^"]*"|\S+)', re.UNICODE)
@@ -59,6 +60,10 @@ def show(warehouse: Warehouse, number: str) -> dict[str, Any]:
     classes = warehouse.query(
         "SELECT class_no, groups, goods_zh, goods_en FROM tm_classes WHERE app_key = ? ORDER BY class_no", [key]
     )
+    if mark["office"] in ("CN", "WO"):  # CNIPA's similar groups (类似群) by name; TIPO's groups are its own
+        names = group_names()
+        for klass in classes:
+            klass["group_names"] = {g: names.get(g, "") for g in klass["groups"] or []}
     parties = warehouse.query(
         "SELECT role, name, address, country, adcode, province, city, county FROM tm_parties WHERE app_key = ? "
         "ORDER BY seq", [key],
