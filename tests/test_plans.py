@@ -82,7 +82,8 @@ def test_changzhou_targets_tasks_and_phases_match_the_document() -> None:
     )
     assert hv.metric == {"name": "high_value_invention_per_10k"}
     madrid = plan.indicator("madrid_marks")
-    assert (madrid.name, madrid.target.value, madrid.unit, madrid.manual) == ("马德里商标有效注册量", 435, "件", True)
+    assert (madrid.name, madrid.target.value, madrid.unit, madrid.manual) == ("马德里商标有效注册量", 435, "件", False)
+    assert madrid.metric == {"name": "madrid_registrations"}  # computed from the trademarks loaded (issue 16)
     # every paragraph of 四、重点任务 ending with 责任单位 is one task, with its units as written
     tasks_text = _between(text, "四、重点任务", "五、时序进度")
     written = re.findall(r"[（(]责任单位[:：](.+?)[）)]", tasks_text)

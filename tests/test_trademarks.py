@@ -160,3 +160,44 @@ def test_trademark_api(tm_ws: Path) -> None:
     assert mark["text"] == "TERRA S NOVA" and mark["status"] == "registered"
     assert client.get("/api/trademarks/EM099999999").status_code == 404
     assert re.search("give a search", client.get("/api/trademarks/search", params={"q": " "}).text)
+
+
+def test_trademark_indicators_and_plan_targets(tm_ws: Path) -> None:
+    """The fixture's marks of mainland owners on 2025-12-31 (README of the fixture): valid are 山城红 (重庆),
+    龙城智造, CHANGLONG (Madrid) and 龍騰萬里 (江苏), 南江黄羊 (四川, collective) and 宁夏枸杞 (certification);
+    渝味坊 (filed), 小微宝 (published), 江津老窖 (invalidated), 丽颜 (cancelled), 巴蜀文汇 (expired) are not."""
+
+    def indicator(*args: str) -> dict[str, object]:
+        data = cli_json("indicator", *args, "--as-of", "2025-12-31", workspace=tm_ws)
+        assert isinstance(data, dict)
+        return data
+
+    valid = indicator("valid_trademarks", "--by", "province")
+    assert valid["total"]["count"] == 6  # type: ignore[index]
+    assert {r["name"]: r["count"] for r in valid["rows"]} == {  # type: ignore[attr-defined]
+        "江苏省": 3, "重庆市": 1, "四川省": 1, "宁夏回族自治区": 1,
+    }  # fmt: skip
+    assert indicator("madrid_registrations", "--region", "常州市")["total"]["count"] == 1  # type: ignore[index]
+    assert indicator("gi_trademarks")["total"]["count"] == 2  # type: ignore[index]
+    drilled = indicator("valid_trademarks", "--region", "重庆市", "--patents")
+    assert [m["text"] for m in drilled["patents"]] == ["山城红"]  # type: ignore[attr-defined]
+    flow = indicator("trademark_applications", "--region", "常州市", "--years", "2021-2023")
+    assert [p["value"] for p in flow["total"]["series"]] == [2, 0, 1]  # type: ignore[index]
+    client = TestClient(create_app(Settings(workspace=tm_ws, public=True)))
+    page = client.get("/indicators", params={"name": "valid_trademarks", "region": "500000", "by": "county",
+                                              "patents": "1"})  # fmt: skip
+    assert page.status_code == 200 and 'id="marks-behind"' in page.text and "山城红" in page.text
+    plan = cli_json("plan", "status", "nanjiang-2021-2025", workspace=tm_ws)
+    assert isinstance(plan, dict)
+    marks = next(i for i in plan["indicators"] if i["id"] == "trademarks")
+    assert not marks["manual"] and marks["latest"]["value"] == 1.0 and marks["latest"]["source"] == "computed"
+
+
+def test_no_trademarks_loaded_means_no_figure(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run_cli("ingest", str(ROOT / "ipnav" / "sample" / "cn" / "cn_old1.xml"), workspace=root).returncode == 0
+    empty = cli_json("indicator", "valid_trademarks", "--region", "南江县", workspace=root)
+    assert isinstance(empty, dict) and empty["total"]["value"] is None  # not a false 0
+    plan = cli_json("plan", "status", "nanjiang-2021-2025", workspace=root)
+    assert isinstance(plan, dict)
+    assert next(i for i in plan["indicators"] if i["id"] == "trademarks")["status"] == "no_data"

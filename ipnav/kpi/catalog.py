@@ -97,6 +97,36 @@ INDICATORS: dict[str, Indicator] = {
             "Invention patents granted by CNIPA to patentees of the region, by grant year",
         ),
         Indicator(
+            "valid_trademarks", "有效注册商标量", "Valid registered trademarks", "stock", "件", "marks",
+            "本地区商标权人(按地址)截至统计日有效的注册商标: 已注册, 专用权期限未届满, 未被注销、撤销或宣告无效",
+            "Registered marks of owners of the region in force on the as-of date: registered, term not ended, "
+            "not cancelled or invalidated", record_kind="trademark",
+        ),
+        Indicator(
+            "madrid_registrations", "马德里商标国际注册有效量", "Valid Madrid international registrations", "stock",
+            "件", "marks", "本地区商标权人有效的马德里国际注册商标(国际注册号 G…)",
+            "Valid Madrid international registrations of owners of the region", record_kind="trademark",
+        ),
+        Indicator(
+            "gi_trademarks", "集体商标、证明商标(地理标志商标)有效量", "Valid collective and certification marks",
+            "stock", "件", "marks",
+            "本地区有效的集体商标和证明商标; 地理标志以这两类注册, 其中非地理标志者未能区分",
+            "Valid collective and certification marks of the region (geographical indications are registered as "
+            "these; the ones that are not GIs are not told apart)", record_kind="trademark",
+        ),
+        Indicator(
+            "trademark_applications", "商标注册申请量", "Trademark applications", "flow", "件", "applications",
+            "本地区申请人提交的商标注册申请, 按申请日年份",
+            "Trademark applications by owners of the region, by filing year",
+            record_kind="trademark",
+        ),
+        Indicator(
+            "trademark_registrations", "商标注册量", "Trademark registrations", "flow", "件", "registrations",
+            "本地区商标权人获准注册的商标, 按注册日年份",
+            "Marks registered to owners of the region, by registration year",
+            record_kind="trademark",
+        ),
+        Indicator(
             "pct_applications", "PCT国际专利申请量", "PCT international applications", "flow", "件", "applications",
             "本地区申请人提交的PCT国际专利申请, 按国际申请日年份",
             "PCT international applications by applicants of the region, by international filing year",

@@ -156,6 +156,10 @@ def compute(warehouse: Warehouse, request: IndicatorRequest) -> dict[str, Any]:
         raise UsageError(
             f"unknown indicator {request.name!r}; `ipnav indicator --list` shows them: {', '.join(INDICATORS)}"
         )
+    if indicator.record_kind == "trademark":
+        from ipnav.kpi import marks
+
+        return marks.compute(warehouse, indicator, request)
     region = regions.resolve(request.region)
     by = _level_below(region, request.by)
     policy = request.policy

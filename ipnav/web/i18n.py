@@ -257,6 +257,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "nav_examples": ("从这里开始", "Start here"),
     "no_topics_yet": ("还没有专题库: 在检索结果页保存一个", "No databases yet: save one from a search"),
+    "marks_behind": ("商标清单", "The marks behind the figure"),
+    "tm_number": ("注册号/申请号", "Number"),
+    "tm_mark": ("商标", "Mark"),
+    "tm_owner": ("商标权人", "Owner"),
+    "tm_registered": ("注册日", "Registered"),
+    "tm_expiry": ("专用权期限至", "Expires"),
     # thematic database page
     "by_hand": ("人工维护", "Curated by hand"),
     "added_by_hand": ("人工加入", "added"),
