@@ -201,3 +201,16 @@ def test_no_trademarks_loaded_means_no_figure(tmp_path: Path) -> None:
     plan = cli_json("plan", "status", "nanjiang-2021-2025", workspace=root)
     assert isinstance(plan, dict)
     assert next(i for i in plan["indicators"] if i["id"] == "trademarks")["status"] == "no_data"
+
+
+def test_tsdr_status_file_is_read_as_wipo_st66() -> None:
+    """USPTO TSDR answers in WIPO ST.66, the layout of EUIPO's files: the same reader, a USPTO status code."""
+    marks, rejects = _marks(shared("trademark", "tsdr", "sn76044902.xml"))
+    assert rejects == [] and len(marks) == 1
+    python = marks[0]
+    assert (python.number, python.registration_number, python.text) == ("US76044902", "US2824281", "PYTHON")
+    assert (python.filing_date, python.registration_date) == (dt.date(2000, 5, 9), dt.date(2004, 3, 23))
+    assert python.status == "registered" and python.status_raw.startswith("702 SECTION 8 & 15")
+    assert python.class_numbers == [9, 42] and python.source_format == "wipo_st66"
+    assert (python.owners[0].name, python.owners[0].city) == ("PYTHON SOFTWARE FOUNDATION", "Wolfeboro Falls")
+    assert python.events and all(e.date for e in python.events)

@@ -36,8 +36,12 @@ def _text(node: etree._Element | None, path: str = ".") -> str:
 
 
 def _ymd(text: str, field: str) -> dt.date | None:
-    """`20240925` or `2024-09-25` (None when empty or zero); RecordError naming the field when malformed."""
-    digits = text.strip().replace("-", "")
+    """`20240925`, `2024-09-25` or `2000-05-09-04:00` (a zone after the date, as TSDR writes it); None when
+    empty or zero; RecordError naming the field when malformed."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[-+Z].*", text):
+        text = text[:10]
+    digits = text.replace("-", "")
     if not digits or set(digits) == {"0"}:
         return None
     try:
@@ -115,7 +119,7 @@ def _uspto_classes(case: etree._Element) -> list[int]:
     return list(dict.fromkeys(int(c) for c in codes if c.isdigit() and 1 <= int(c) <= 45))
 
 
-# ---- EUIPO EM-TM ----------------------------------------------------------------------------------
+# ---- WIPO ST.66: EUIPO EM-TM and USPTO TSDR status files ---------------------------------------------
 
 _EUIPO_FEATURE = {"word": "word", "figurative": "figurative", "3d shape": "3d", "3d": "3d", "colour": "colour",
                   "sound": "sound", "combined": "combined"}  # fmt: skip
@@ -124,19 +128,23 @@ _EUIPO_KIND = {"individual": "ordinary", "collective": "collective", "eu certifi
 
 
 def euipo_mark(root: etree._Element) -> Trademark:
-    """One EU trade mark (`<Transaction>` with namespaces stripped)."""
+    """One mark of a WIPO ST.66 `<Transaction>` (namespaces stripped): an EU trade mark of EUIPO's bulk files,
+    or a US mark of a TSDR status file (its status a USPTO code)."""
     tm = root.find(".//TradeMark")
     if tm is None:
         raise RecordError("TradeMark", "missing")
     number = _text(tm, "ApplicationNumber")
     if not number:
         raise RecordError("ApplicationNumber", "missing")
+    office = (_text(tm, "RegistrationOfficeCode") or "EM").upper()
     status_raw = _text(tm, "MarkCurrentStatusCode")
+    registration = _text(tm, "RegistrationNumber") or (number if _text(tm, "RegistrationDate") else "")
+    feature = _text(tm, "MarkFeature").lower()
     mark = Trademark(
-        office="EM", number=canonical_number("EM", number),
-        registration_number=canonical_number("EM", number) if _text(tm, "RegistrationDate") else "",
+        office=office, number=canonical_number(office, number),
+        registration_number=canonical_number(office, registration) if registration else "",
         text=_text(tm, "WordMarkSpecification/MarkVerbalElementText"),
-        mark_type=_EUIPO_FEATURE.get(_text(tm, "MarkFeature").lower(), "other"),
+        mark_type=_EUIPO_FEATURE.get(feature, "word" if "word" in feature else "other"),
         kind=_EUIPO_KIND.get(_text(tm, "KindMark").lower(), "ordinary"),
         filing_date=_ymd(_text(tm, "ApplicationDate"), "ApplicationDate"),
         registration_date=_ymd(_text(tm, "RegistrationDate"), "RegistrationDate"),
@@ -145,8 +153,11 @@ def euipo_mark(root: etree._Element) -> Trademark:
         status_date=_ymd(_text(tm, "MarkCurrentStatusDate"), "MarkCurrentStatusDate"),
         image=_text(tm, "MarkImageDetails/MarkImage/MarkImageURI"),
         vienna=[c.text.strip() for c in tm.iterfind(".//MarkImageCategory//CategoryCode") if c.text],
-        source_format="euipo_em_tm_v3",
+        source_format="euipo_em_tm_v3" if office == "EM" else "wipo_st66",
     )  # fmt: skip
+    if status_raw.isdigit():  # a USPTO status code (TSDR)
+        mark.status, description = uspto_status(status_raw)
+        mark.status_raw = f"{status_raw} {description}".strip()
     if mark.status == "unknown" and "cancellation pending" in status_raw.lower():
         mark.status = "registered"
     for description in tm.iterfind("GoodsServicesDetails/GoodsServices/ClassDescriptionDetails/ClassDescription"):
@@ -166,6 +177,26 @@ def euipo_mark(root: etree._Element) -> Trademark:
         identifier = _text(tm, key)
         if identifier:  # EUIPO's bulk files name applicants and representatives by identifier only
             mark.owners.append(TmOwner(name=f"EUIPO {role} {identifier}", role=role, country=""))
+    named = set()
+    for party, role in ((root.iterfind(".//ApplicantDetails/Applicant"), "owner"),
+                        (tm.iterfind("RepresentativeDetails/Representative"), "agent")):  # fmt: skip
+        for node in party:  # TSDR names them in full
+            name = " ".join(n.text.strip() for n in node.iter("FreeFormatNameLine") if n.text)
+            if name and (name, role) not in named:
+                named.add((name, role))
+                address = ", ".join(t for t in (_text(node, ".//AddressRoom"), _text(node, ".//AddressStreet"),
+                                               _text(node, ".//AddressState")) if t)  # fmt: skip
+                mark.owners.append(TmOwner(name=name, role=role, address=address, city=_text(node, ".//AddressCity"),
+                                           country=_text(node, ".//FormattedAddressCountryCode")))  # fmt: skip
+    for event in tm.iterfind("MarkEventDetails/MarkEvent"):
+        mark.events.append(
+            TmEvent(
+                _ymd(_text(event, "MarkEventDate"), "MarkEventDate"),
+                "event",
+                _text(event, "MarkEventCode"),
+                _text(event, ".//MarkEventInternalDescriptionText"),
+            )
+        )
     return mark
 
 
@@ -317,7 +348,7 @@ def parse_element(root: etree._Element) -> Iterator[Trademark | Reject]:
 
 XML_FORMATS = [
     XmlFormat("uspto_tm_xml_v2", ("case-file", "trademark-applications-daily"), parse_element, False, "trademark"),
-    XmlFormat("euipo_em_tm_v3", ("Transaction",), parse_element, True, "trademark"),
+    XmlFormat("euipo_em_tm_v3", ("Transaction",), parse_element, True, "trademark"),  # and TSDR's ST.66
     XmlFormat("tipo_gazette", ("RegContentList",), parse_element, False, "trademark"),
     XmlFormat("tipo_application", ("API", "tmarkappl", "tmarkcontent"), parse_element, False, "trademark"),
 ]
