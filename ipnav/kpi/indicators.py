@@ -363,12 +363,7 @@ def _flow(
     meta["note_zh"] = "当年数据截至统计日" if last == request.as_of.year else ""
 
     def series(values: dict[int, float]) -> list[dict[str, Any]]:
-        out = []
-        for y in years:
-            value, prev = values.get(y, 0.0), values.get(y - 1, 0.0)
-            growth = round((value - prev) / prev * 100, 2) if prev else None
-            out.append({"year": y, "value": round_figure(value), "growth_pct": growth})
-        return out
+        return year_series(years, values)
 
     totals: dict[int, float] = {}
     grouped: dict[str, dict[int, float]] = {}
@@ -412,6 +407,16 @@ def _flow(
         )
         result["patents"] = [plain(r) for r in table]
     return result
+
+
+def year_series(years: list[int], values: dict[int, float]) -> list[dict[str, Any]]:
+    """A flow's value per year with its growth over the year before (None where that year had none)."""
+    out = []
+    for y in years:
+        value, prev = values.get(y, 0.0), values.get(y - 1, 0.0)
+        growth = round((value - prev) / prev * 100, 2) if prev else None
+        out.append({"year": y, "value": round_figure(value), "growth_pct": growth})
+    return out
 
 
 def round_figure(value: float) -> float | int:

@@ -115,7 +115,7 @@ def _flow(
     con: duckdb.DuckDBPyConnection, indicator: Indicator, region: RegionRef, by: str | None, request: Any,
     shares: str, meta: dict[str, Any],
 ) -> dict[str, Any]:  # fmt: skip
-    from ipnav.kpi.indicators import _header, round_figure
+    from ipnav.kpi.indicators import _header, year_series
 
     date_col, condition = _FLOW_SQL[indicator.name]
     first, last = request.years or (request.as_of.year - 4, request.as_of.year)
@@ -131,12 +131,7 @@ def _flow(
     meta["years"] = [first, last]
 
     def series(values: dict[int, float]) -> list[dict[str, Any]]:
-        out = []
-        for y in years:
-            value, prev = values.get(y, 0.0), values.get(y - 1, 0.0)
-            growth = round((value - prev) / prev * 100, 2) if prev else None
-            out.append({"year": y, "value": round_figure(value), "growth_pct": growth})
-        return out
+        return year_series(years, values)
 
     totals: dict[int, float] = {}
     grouped: dict[str, dict[int, float]] = {}
