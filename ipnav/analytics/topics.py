@@ -62,7 +62,7 @@ def create(
     warehouse.con.execute("BEGIN TRANSACTION")
     warehouse.con.execute("INSERT INTO topics VALUES (?, ?, ?, ?, ?)", [name, description, query, now, now])
     _insert(warehouse, name, keys, "query", now)
-    _log(warehouse, name, "create", actor, keys, [], now)
+    _log(warehouse, name, "create", actor, keys, [], len(keys), now)
     warehouse.con.execute("COMMIT")
     return show(warehouse, name)
 
@@ -119,7 +119,7 @@ def _mark(
     _insert(warehouse, name, keys, origin, now)
     after = set(topic_keys(warehouse, name))
     _log(warehouse, name, "add" if origin == "manual" else "remove", actor, sorted(after - before),
-         sorted(before - after), now)  # fmt: skip
+         sorted(before - after), len(after), now)  # fmt: skip
     warehouse.con.execute("COMMIT")
     return {**show(warehouse, name), "not_found": found["not_found"], "ambiguous": found["ambiguous"],
             "came_in": sorted(after - before), "went_out": sorted(before - after)}  # fmt: skip
@@ -138,9 +138,9 @@ def _log(
     actor: str,
     came_in: list[str],
     went_out: list[str],
+    size: int,
     when: dt.datetime,
 ) -> None:
-    size = len(topic_keys(warehouse, name))
     warehouse.con.execute(
         "INSERT INTO topic_log VALUES (?, ?, ?, ?, ?, ?, ?)", [name, when, action, actor, came_in, went_out, size]
     )
@@ -159,7 +159,7 @@ def refresh(
     _insert(warehouse, name, fresh, "query", now)
     warehouse.con.execute("UPDATE topics SET refreshed_at = ? WHERE name = ?", [now, name])
     after = set(topic_keys(warehouse, name))
-    _log(warehouse, name, "refresh", actor, sorted(after - before), sorted(before - after), now)
+    _log(warehouse, name, "refresh", actor, sorted(after - before), sorted(before - after), len(after), now)
     warehouse.con.execute("COMMIT")
     return {"name": name, "came_in": sorted(after - before), "went_out": sorted(before - after), "size": len(after)}
 

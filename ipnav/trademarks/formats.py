@@ -19,13 +19,11 @@ from pathlib import Path
 from lxml import etree
 
 from ipnav.errors import RecordError
-from ipnav.ingest.registry import XmlFormat
+from ipnav.ingest.registry import XmlFormat, sniff_root
 from ipnav.ingest.xmlutil import local, parse_xml, strip_namespaces
 from ipnav.model import Reject
 from ipnav.trademarks.model import TmClass, TmEvent, TmOwner, Trademark, canonical_number, roc_date
 from ipnav.trademarks.status import euipo_status, uspto_status
-
-_ROOT_RE = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)[\s>/]")
 
 
 def _text(node: etree._Element | None, path: str = ".") -> str:
@@ -356,7 +354,7 @@ XML_FORMATS = [
 
 def parse_bytes(data: bytes, name: str) -> Iterator[Trademark | Reject]:
     """Every mark of one file's bytes, each bad record a Reject (file, record, field, reason, raw bytes)."""
-    root_name = sniff_root(data[:65536])
+    root_name = sniff_root(data[:65536]) or ""
     if not any(root_name in f.roots for f in XML_FORMATS):
         what = f"root <{root_name}>" if root_name else "no root element (a DTD prolog alone?)"
         yield Reject(name, 0, "file", f"not a trademark file ipnav reads: {what}", data[:4096])
@@ -373,14 +371,6 @@ def parse_bytes(data: bytes, name: str) -> Iterator[Trademark | Reject]:
         if isinstance(item, Trademark) and not item.source_position:
             item.source_position = 1
         yield item
-
-
-def sniff_root(head: bytes) -> str:
-    """The local name of the first element (declarations, comments and the DOCTYPE skipped)."""
-    text = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S)
-    text = re.sub(rb"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", b"", text, flags=re.S)
-    match = _ROOT_RE.search(text)
-    return match.group(2).decode("ascii", "replace") if match else ""
 
 
 def parse_file(path: Path) -> Iterator[Trademark | Reject]:
