@@ -22,6 +22,8 @@ class RecordKind:
     model: str  # dotted path of its model class
     tables: tuple[str, ...]  # warehouse tables that hold it (ipnav.store.schema)
     document_kind: str  # `documents.kind` of its stored source records
+    index: str = ""  # dotted path of a module with `sync(workspace, warehouse)` and `rebuild(...)`: its own
+    # search index, kept in step by ingest and reindex (patents have `ipnav.search`)
 
 
 KINDS: dict[str, RecordKind] = {}
@@ -67,5 +69,6 @@ TRADEMARK = register_kind(
         model="ipnav.trademarks.model.Trademark",
         tables=("trademarks", "tm_classes", "tm_parties", "tm_events"),
         document_kind="trademark",
+        index="ipnav.trademarks.index",
     )
 )

@@ -214,3 +214,77 @@ def test_tsdr_status_file_is_read_as_wipo_st66() -> None:
     assert python.class_numbers == [9, 42] and python.source_format == "wipo_st66"
     assert (python.owners[0].name, python.owners[0].city) == ("PYTHON SOFTWARE FOUNDATION", "Wolfeboro Falls")
     assert python.events and all(e.date for e in python.events)
+
+
+def test_st96_status_files_and_teas_application() -> None:
+    """TSDR's ST.96 2.2.1 file and the same case in the 1.D3 draft give one mark; TEAS applications too."""
+    current, rejects = _marks(shared("trademark", "tsdr", "rn2178784-ST-962.2.1.xml"))
+    draft, draft_rejects = _marks(shared("trademark", "tsdr", "rn2178784-ST-961_D3.xml"))
+    assert rejects == draft_rejects == [] and len(current) == len(draft) == 1
+    java = current[0]
+    assert (java.number, java.registration_number, java.text, java.mark_type) == (
+        "US74631225", "US2178784", "JAVA", "word"
+    )  # fmt: skip
+    assert (java.filing_date, java.registration_date) == (dt.date(1995, 2, 7), dt.date(1998, 8, 4))
+    assert java.status == "registered" and java.status_raw == "800 REGISTERED AND RENEWED"
+    assert java.expiry_date == dt.date(2018, 8, 4)  # renewed 2008-08-04 for ten years
+    assert java.class_numbers == [9] and java.classes[0].goods["en"].startswith("computer programs")
+    owners = [(o.name, o.role) for o in java.owners if o.role != "agent"]
+    assert owners == [("Oracle America, Inc.", "owner"), ("Sun Microsystems, Inc.", "former_owner")]
+    assignment = next(e for e in java.events if e.kind == "assignment")
+    assert assignment.date == dt.date(2010, 4, 23) and "ORACLE AMERICA" in assignment.description
+    source = shared("trademark", "tsdr", "rn2178784-ST-962.2.1.xml").read_text(encoding="utf-8")
+    assert len([e for e in java.events if e.kind == "event"]) == source.count("<ns2:MarkEvent>")
+    assert (draft[0].text, draft[0].status, draft[0].class_numbers, draft[0].owners[0].name) == (
+        "JAVA", "registered", [9], "Oracle America, Inc."
+    )  # fmt: skip
+    teas, rejects = _marks(shared("trademark", "st96", "TrademarkApplication_Example.xml"))
+    assert rejects == [] and len(teas) == 1
+    lanyi = teas[0]
+    assert (lanyi.number, lanyi.text, lanyi.mark_type) == ("US87035559", "LANYI", "combined")
+    assert lanyi.status == "registered"
+    assert lanyi.vienna == ["06.03.03"] and lanyi.image == "87035559.png"
+    assert (lanyi.owners[0].name, lanyi.owners[0].country) == ("Shenzhen Fengniao E-Commerce Co.,Ltd", "CN")
+
+
+def test_iponz_opposition_lines_and_bad_lines(tmp_path: Path) -> None:
+    """New Zealand oppositions (JSON Lines) against counts taken from the file; a bad line is a reject
+    naming its line and field, and the other lines go on."""
+    import json
+
+    source = shared("trademark", "iponz_tm_oppositions.jsonl")
+    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    bad = tmp_path / "oppositions.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records[:3]]
+    broken = dict(records[3], classifications=[{"classId": 99, "description": "x"}])
+    bad.write_text("\n".join([*lines, "{not json", json.dumps(broken)]) + "\n", encoding="utf-8")
+    root = tmp_path / "ws"
+    assert run_cli("ingest", str(source), workspace=root).returncode == 0
+    result = cli_json("tm", "search", "office:NZ", "--all", workspace=root)
+    assert isinstance(result, dict) and result["total"] == len({r["binder"]["applicationNo"] for r in records})
+    red_cat = cli_json("tm", "show", "NZ 1176937", workspace=root)
+    assert isinstance(red_cat, dict) and red_cat["text"] == "Red Cat" and red_cat["status"] == "opposed"
+    expected = next(r for r in records if r["binder"]["applicationNo"] == 1176937)
+    assert red_cat["classes"] == [c["classId"] for c in expected["classifications"]]
+    assert red_cat["owners"][0]["name"] == "RCI Distribution Pty Ltd" and red_cat["owners"][0]["country"] == "AU"
+    opposition = next(e for e in red_cat["events"] if e["kind"] == "opposition")
+    assert opposition["date"] == "2022-03-23" and "Caterpillar" in opposition["description"]
+    images = sum(1 for r in records if r["trademark"]["image"])
+    with_image = cli_json("tm", "search", "office:NZ", "--all", workspace=root)
+    assert isinstance(with_image, dict) and images == 90
+    assert run_cli("ingest", str(bad), workspace=root).returncode == 3
+    rejects = cli_json("rejects", workspace=root)
+    assert isinstance(rejects, list)
+    assert {(r["line"], r["field"]) for r in rejects} == {(4, "json"), (5, "classifications[1].classId")}
+
+
+def test_newer_copy_of_a_mark_wins_whatever_the_reading_order(tmp_path: Path) -> None:
+    """Two daily files of one case: the one with the later status date is kept, read first or last."""
+    folder = shared("trademark", "uspto_daily_xml")
+    for order in (("revival-after-98186103.xml", "revival-before-98186103.xml"),
+                  ("revival-before-98186103.xml", "revival-after-98186103.xml")):  # fmt: skip
+        root = tmp_path / order[0]
+        for name in order:
+            assert run_cli("ingest", str(folder / name), workspace=root).returncode == 0
+        mark = cli_json("tm", "show", "98186103", workspace=root)
+        assert isinstance(mark, dict) and mark["status_date"] == "2024-09-25" and mark["status_raw"].startswith("616")

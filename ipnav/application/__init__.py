@@ -150,6 +150,7 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations):
             if progress:
                 progress(0, "search index")
             indexed.append(sync_index(self.workspace, wh))
+            indexed.extend(module.sync(self.workspace, wh) for module in _kind_indexes())
 
         steps: list[Callable[[Warehouse], object]] = [update_index] if index else []
         steps.append(lambda wh: refresh(wh, conf))
@@ -183,6 +184,7 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations):
         started = time.perf_counter()
         with self.writing("reindex") as wh:
             count = rebuild_index(self.workspace, wh)
+            count += sum(module.rebuild(self.workspace, wh) for module in _kind_indexes())
         return {"indexed": count, "seconds": round(time.perf_counter() - started, 3)}
 
     def awards_load(self, path: Path) -> dict[str, Any]:
@@ -485,3 +487,12 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations):
 
         with self.reading(wh) as reader:
             return patent_value(reader, self.settings, number, as_of=options.as_of, weights=options.weights)
+
+
+def _kind_indexes() -> list[Any]:
+    """The search-index modules of record kinds other than patents (`RecordKind.index`)."""
+    import importlib
+
+    from ipnav.kinds import KINDS
+
+    return [importlib.import_module(kind.index) for kind in KINDS.values() if kind.index]

@@ -6,11 +6,14 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ipnav.config import Workspace
     from ipnav.store.warehouse import Warehouse
 
 
 class TrademarkOperations:
     """Read trademarks (ingest loads them with the patents: `ipnav ingest` sniffs every format)."""
+
+    workspace: Workspace
 
     def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
         """The warehouse to read (the application object provides it)."""
@@ -24,10 +27,17 @@ class TrademarkOperations:
             return reads.show(reader, number)
 
     def trademark_search(
-        self, query: str, *, limit: int = 20, offset: int = 0, wh: Warehouse | None = None
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        sort: str | None = None,
+        facets: bool = True,
+        wh: Warehouse | None = None,
     ) -> dict[str, Any]:
         """One page of marks matching a query (mark words, pinyin, fuzzy, fields), with facets."""
         from ipnav.trademarks import reads
 
         with self.reading(wh) as reader:
-            return reads.search(reader, query, limit=limit, offset=offset)
+            return reads.search(self.workspace, reader, query, limit=limit, offset=offset, sort=sort, facets=facets)

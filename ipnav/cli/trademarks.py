@@ -43,14 +43,17 @@ def tm_search(
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Marks per page.")] = 20,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Marks to skip.")] = 0,
     all_hits: Annotated[bool, typer.Option("--all", help="Every mark that matches (no page).")] = False,
+    sort: Annotated[str | None, typer.Option("--sort", help="relevance, ad, -ad, rd, -rd.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Search trademarks: mark text (folded, traditional = simplified, pinyin), fuzzy, fields, facets."""
     ipnav = application()
-    data = ipnav.trademark_search(query, limit=1000 if all_hits else limit, offset=offset)
+    data = ipnav.trademark_search(query, limit=1000 if all_hits else limit, offset=offset, sort=sort)
     if all_hits:
         while len(data["hits"]) < data["total"]:
-            more = ipnav.trademark_search(query, limit=1000, offset=len(data["hits"]))
+            more = ipnav.trademark_search(
+                query, limit=1000, offset=offset + len(data["hits"]), sort=data["sort"], facets=False
+            )
             if not more["hits"]:
                 break
             data["hits"] += more["hits"]

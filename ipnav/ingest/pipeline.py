@@ -8,6 +8,7 @@ type yields one file-level Reject (position 0).
 
 from __future__ import annotations
 
+import json
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -125,6 +126,9 @@ def _parse_stream(source: Source, header_map: Path | None) -> Iterator[Item]:
         if kind.startswith("unknown:"):
             yield Reject(source.name, 0, "file", f"not a patent data file: {kind[8:]}", head[:4096])
             return
+        if kind == "json":
+            yield from with_regions(parse_json(stream, source.name))
+            return
         if kind == "xml":
             root = registry.sniff_root(head)
             if root is not None and registry.xml_format_for_root(root) is None:
@@ -134,6 +138,48 @@ def _parse_stream(source: Source, header_map: Path | None) -> Iterator[Item]:
                 yield from with_regions(parse_document(source.name, ordinal, line, doc))
             return
         yield from with_regions(table.parse_table(stream, source.name, kind, header_map))
+
+
+def parse_json(stream: IO[bytes], name: str) -> Iterator[Item]:
+    """Records of a JSON Lines file (or one JSON array of objects): the format is recognised from the first
+    object; a line that is not JSON, or an object the format cannot read, is a Reject naming the line."""
+    data = stream.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield Reject(name, 0, "file", f"JSON file is not UTF-8: {exc}", data[:4096])
+        return
+    try:  # one JSON document (an object or an array of objects), else JSON Lines
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    else:
+        values = whole if isinstance(whole, list) else [whole]
+        lines = [(0, json.dumps(v, ensure_ascii=False)) for v in values]
+    fmt: registry.JsonFormat | None = None
+    for position, (line, raw) in enumerate(lines, 1):
+        try:
+            value = json.loads(raw)
+            if not isinstance(value, dict):
+                raise RecordError("json", f"a JSON {type(value).__name__}, not an object")
+        except json.JSONDecodeError as exc:
+            yield Reject(name, position, "json", f"broken JSON: {exc.msg} (column {exc.colno})", raw.encode(), line)
+            continue
+        except RecordError as exc:
+            yield Reject(name, position, exc.field, exc.reason, raw.encode(), line)
+            continue
+        fmt = fmt or registry.json_format_for(value)
+        if fmt is None:
+            keys = ", ".join(sorted(value)[:8])
+            yield Reject(name, 0, "file", f"JSON objects ipnav does not read (keys: {keys})", data[:4096])
+            return
+        try:
+            record = fmt.parse_record(value)
+        except RecordError as exc:
+            yield Reject(name, position, exc.field, exc.reason, raw.encode(), line)
+            continue
+        record.source_file, record.source_position = name, position
+        yield record
 
 
 def with_regions(items: Iterable[Item]) -> list[Item]:

@@ -66,6 +66,28 @@ def _xml_formats() -> list[XmlFormat]:
 KIND_FORMAT_MODULES = ("ipnav.trademarks.formats",)  # modules of other kinds listing their XML_FORMATS
 
 
+@dataclass(frozen=True)
+class JsonFormat:
+    """A JSON format (JSON Lines, or one array of objects): how one object is recognised and read."""
+
+    name: str
+    recognise: Callable[[dict[str, Any]], bool]
+    parse_record: Callable[[dict[str, Any]], Any]  # one record of its kind; RecordError when bad
+    kind: str = "patent"
+
+
+def json_formats() -> list[JsonFormat]:
+    """Every JSON format (listed by the modules of KIND_FORMAT_MODULES as JSON_FORMATS)."""
+    import importlib
+
+    return [f for name in KIND_FORMAT_MODULES for f in getattr(importlib.import_module(name), "JSON_FORMATS", [])]
+
+
+def json_format_for(record: dict[str, Any]) -> JsonFormat | None:
+    """The JSON format that reads objects like this one."""
+    return next((f for f in json_formats() if f.recognise(record)), None)
+
+
 _BY_ROOT: dict[str, XmlFormat] = {}
 
 
@@ -144,6 +166,9 @@ def formats() -> list[dict[str, str]]:
         for t in table_formats()
     ]  # fmt: skip
     out += [
+        {"name": f.name, "record_kind": f.kind, "recognised_by": "JSON objects (one per line)"} for f in json_formats()
+    ]
+    out += [
         {"name": name, "record_kind": "patent", "recognised_by": f"{what} with known patent headers (--header-map)"}
         for name, what in GENERIC_TABLES.items()
     ]
@@ -181,7 +206,7 @@ def sniff_root(head: bytes) -> str | None:
 
 
 def sniff(head: bytes) -> str:
-    """Kind of a file from its first bytes: 'zip', 'xls', 'xml', 'sql', 'csv', or 'unknown:<what>'."""
+    """Kind of a file from its first bytes: 'zip', 'xls', 'xml', 'sql', 'json', 'csv', or 'unknown:<what>'."""
     if not head.strip():
         return "empty"
     if head.startswith(b"PK\x03\x04"):
@@ -206,7 +231,7 @@ def sniff(head: bytes) -> str:
     if b"INSERT INTO" in head or body.startswith((b"-- MySQL dump", b"/*!", b"-- ", b"CREATE TABLE")):
         return "sql"
     if body.startswith((b"{", b"[")):
-        return "unknown:JSON data"
+        return "json"
     if body.startswith((b"HHHHHT", b"PATN")) or b"\nPATN" in head[:2000]:
         return "unknown:USPTO APS/Green Book text, which ipnav does not read yet"
     if b"*** BRS DOCUMENT BOUNDARY ***" in head:

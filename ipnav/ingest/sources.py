@@ -21,7 +21,7 @@ from ipnav.config import Settings
 from ipnav.errors import InputFileError
 
 # files that ride along in data deliveries and are no records (images, DTDs, listings), skipped quietly
-_SKIP = re.compile(r"(^|/)__MACOSX/|(lst\.txt|rpt\.html|\.(tif|tiff|jpg|jpeg|png|gif|pdf|dtd|ent|xsl|md))$", re.I)
+_SKIP = re.compile(r"(^|/)__MACOSX/|(lst\.txt|\.(html?|css|js|tif|tiff|jpg|jpeg|png|gif|pdf|dtd|ent|xsl|md))$", re.I)
 _MB = 1 << 20
 
 

@@ -50,6 +50,8 @@ class Lookup(Protocol):
 class Compiler:
     """Compiles query ASTs for one index (English terms go through the index's own analyzers)."""
 
+    date_fields: tuple[str, ...] = ("ad", "pd", "gd")  # the date fields of the index (fast date fields)
+
     def __init__(self, index: tantivy.Index, schema: tantivy.Schema, lookup: Lookup | None = None) -> None:
         self.index = index
         self.schema = schema
@@ -233,8 +235,9 @@ class Compiler:
         """A date or value range (`ad>=2020`, `value>=60`)."""
         if node.field == "value":
             return self._value_range(node)
-        if node.field not in ("ad", "pd", "gd"):
-            raise UsageError(f"field {node.field!r} takes no range; ranges are for ad, pd, gd and value")
+        if node.field not in self.date_fields:
+            known = ", ".join(self.date_fields)
+            raise UsageError(f"field {node.field!r} takes no range; ranges are for {known} and value")
         low = _date_bound(node.low, upper=False) if node.low else None
         high = _date_bound(node.high, upper=True) if node.high else None
         if low is None and high is None:

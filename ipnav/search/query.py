@@ -118,9 +118,14 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "region1": ("region1", "first_region", "第一申请人地区"),
     "topic": ("topic", "专题库"),
 }
-for _canonical, _names in _ALIASES.items():
-    for _name in _names:
-        FIELD_ALIASES[_name.lower()] = _canonical
+
+
+def alias_table(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Every spelling of a field (lower case) → its canonical name."""
+    return {name.lower(): canonical for canonical, names in aliases.items() for name in names}
+
+
+FIELD_ALIASES.update(alias_table(_ALIASES))
 DATE_FIELDS = ("ad", "pd", "gd")
 DATE_YEARS = (1700, 2199)  # what a patent date can be; the index stores 1677-09-21 .. 2262-04-11
 _DATE_RE = re.compile(r"^(\d{4})(?:[-./]?(\d{1,2}))?(?:[-./]?(\d{1,2}))?$")
@@ -199,10 +204,12 @@ def _tokenize(query: str) -> list[_Token]:
 
 
 class _Parser:
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, aliases: dict[str, str], dates: tuple[str, ...]) -> None:
         self.query = query
         self.tokens = _tokenize(query)
         self.i = 0
+        self.aliases = aliases
+        self.dates = dates
 
     def peek(self, offset: int = 0) -> _Token:
         return self.tokens[min(self.i + offset, len(self.tokens) - 1)]
@@ -281,16 +288,16 @@ class _Parser:
 
     def check_date(self, field: str, value: _Token) -> None:
         """A date field's value must be a date the index can hold: else an error at its position."""
-        if field in DATE_FIELDS:
+        if field in self.dates:
             try:
                 date_bound(value.text, upper=False)
             except ValueError as exc:
                 raise QuerySyntaxError(self.query, value.pos, str(exc)) from None
 
     def field_clause(self, name: _Token) -> Node:
-        field = FIELD_ALIASES.get(name.text.lower())
+        field = self.aliases.get(name.text.lower())
         if field is None:
-            known = ", ".join(sorted(_ALIASES))
+            known = ", ".join(sorted(set(self.aliases.values())))
             raise QuerySyntaxError(self.query, name.pos, f"unknown field {name.text!r}; fields are: {known}")
         op = self.take()
         value = self.peek()
@@ -345,9 +352,11 @@ class _Parser:
         )
 
 
-def parse(query: str) -> Node:
-    """Parse a query string into an AST (raises QuerySyntaxError with the position)."""
-    return _Parser(query.strip() and query).parse()
+def parse(query: str, aliases: dict[str, str] | None = None, dates: tuple[str, ...] = DATE_FIELDS) -> Node:
+    """Parse a query string into an AST (raises QuerySyntaxError with the position). Another record kind
+    passes its own fields (`aliases`: spelling → field, see `alias_table`) and date fields: one language,
+    its own vocabulary."""
+    return _Parser(query.strip() and query, FIELD_ALIASES if aliases is None else aliases, dates).parse()
 
 
 def has_wildcard(text: str) -> bool:

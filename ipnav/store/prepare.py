@@ -33,6 +33,7 @@ class Prepared:
     source_file: str
     source_position: int
     source_format: str
+    version: str = ""  # how current the record is (a trademark's status date); the newer of two wins
 
     def record(self) -> Record:
         """The record this prepared row was made from."""
@@ -75,4 +76,5 @@ def prepare(record: Record, *, with_rows: bool = True) -> Prepared:
         source_file=record.source_file,
         source_position=record.source_position,
         source_format=record.source_format,
+        version=str(getattr(record, "version", "")),
     )

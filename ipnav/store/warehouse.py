@@ -204,7 +204,9 @@ class Warehouse:
         latest: dict[str, Prepared] = {}
         for item in items:
             prepared = item if isinstance(item, Prepared) else prepare(item)
-            latest[prepared.doc_key] = prepared
+            held = latest.get(prepared.doc_key)
+            if held is None or prepared.version >= held.version:  # the later of equals, the newer version
+                latest[prepared.doc_key] = prepared
         if not latest:
             return UpsertResult()
         con = self.con
@@ -227,6 +229,9 @@ class Warehouse:
             ).fetchall()
         }
         con.unregister("incoming_keys")
+        stored_versions = self._stored_versions(
+            [k for k, p in latest.items() if p.version and k in existing and existing[k][0] != p.digest]
+        )
         result = UpsertResult()
         changed: list[Prepared] = []
         previous_apps: set[str] = set()
@@ -234,7 +239,7 @@ class Warehouse:
             if key not in existing:
                 result.inserted += 1
                 changed.append(prepared)
-            elif existing[key][0] != prepared.digest:
+            elif existing[key][0] != prepared.digest and prepared.version >= stored_versions.get(key, ""):
                 result.updated += 1
                 changed.append(prepared)
                 previous_apps.add(existing[key][1])
@@ -304,6 +309,22 @@ class Warehouse:
                 self.con.register("batch_rows", table)
                 self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_rows")
                 self.con.unregister("batch_rows")
+
+    def _stored_versions(self, keys: list[str]) -> dict[str, str]:
+        """How current each stored document is (`version` of its record: a trademark's status date), so
+        that an older copy read later (an earlier daily file, a status file downloaded before) never
+        replaces a newer one."""
+        if not keys:
+            return {}
+        self.con.register("versioned", pa.table({"doc_key": keys}))
+        try:
+            rows_ = self.con.execute(
+                "SELECT d.doc_key, d.body, d.description, d.source_file, d.source_position "
+                "FROM documents d SEMI JOIN versioned v USING (doc_key)"
+            ).fetchall()
+        finally:
+            self.con.unregister("versioned")
+        return {key: str(getattr(load_document(*rest), "version", "")) for key, *rest in rows_}
 
     def _stored_documents(self, apps: set[str]) -> list[tuple[Any, ...]]:
         """(doc_key, app_key, body, description, source_file, source_position) of the stored documents of

@@ -4,7 +4,8 @@
   files (`<trademark-applications-daily>` wrapping many, after the prolog with its DTD);
 * EUIPO EM-TM XML V3-4 (`<Transaction>`, one mark per file, goods in up to 23 languages, Vienna codes);
 * TIPO (Taiwan) registration gazette (`<RegContentList>`, dates in the ROC calendar) and application records
-  (`<tmarkcontent>`/`<TmarkAppl>` with TIPO's goods groups); their external `ftp://` DTD is never read.
+  (`<tmarkcontent>`/`<TmarkAppl>` with TIPO's goods groups); their external `ftp://` DTD is never read;
+* WIPO ST.96 (USPTO TSDR status files and TEAS applications; read in `ipnav.trademarks.st96`).
 
 A record that cannot be read becomes a `Reject` naming file, record and field; the file goes on.
 """
@@ -19,10 +20,12 @@ from pathlib import Path
 from lxml import etree
 
 from ipnav.errors import RecordError
-from ipnav.ingest.registry import XmlFormat, sniff_root
+from ipnav.ingest.registry import JsonFormat, XmlFormat, sniff_root
 from ipnav.ingest.xmlutil import local, parse_xml, strip_namespaces
 from ipnav.model import Reject
+from ipnav.trademarks import iponz
 from ipnav.trademarks.model import TmClass, TmEvent, TmOwner, Trademark, canonical_number, roc_date
+from ipnav.trademarks.st96 import st96_trademark
 from ipnav.trademarks.status import euipo_status, uspto_status
 
 
@@ -318,8 +321,10 @@ def _records(root: etree._Element) -> Iterator[tuple[etree._Element, Parse]]:
     elif tag == "trademark-applications-daily":
         for case in root.iter("case-file"):
             yield case, uspto_case_file
-    elif tag == "Transaction":
-        yield root, euipo_mark
+    elif tag == "Transaction":  # ST.66 (EUIPO, TSDR), or the ST.96 1.D3 draft under the same root name
+        yield root, (euipo_mark if root.find(".//TradeMark") is not None else st96_trademark)
+    elif tag in ("TrademarkTransaction", "TrademarkApplication"):
+        yield root, st96_trademark
     elif tag == "RegContentList":
         for entry in root.iterfind("RegContent"):
             yield entry, tipo_gazette_entry
@@ -347,9 +352,14 @@ def parse_element(root: etree._Element) -> Iterator[Trademark | Reject]:
 XML_FORMATS = [
     XmlFormat("uspto_tm_xml_v2", ("case-file", "trademark-applications-daily"), parse_element, False, "trademark"),
     XmlFormat("euipo_em_tm_v3", ("Transaction",), parse_element, True, "trademark"),  # and TSDR's ST.66
+    XmlFormat(
+        "wipo_st96_trademark", ("TrademarkTransaction", "TrademarkApplication"), parse_element, True, "trademark"
+    ),
     XmlFormat("tipo_gazette", ("RegContentList",), parse_element, False, "trademark"),
     XmlFormat("tipo_application", ("API", "tmarkappl", "tmarkcontent"), parse_element, False, "trademark"),
 ]
+
+JSON_FORMATS = [JsonFormat("iponz_opposition", iponz.recognise, iponz.iponz_opposition, "trademark")]
 
 
 def parse_bytes(data: bytes, name: str) -> Iterator[Trademark | Reject]:
@@ -364,7 +374,7 @@ def parse_bytes(data: bytes, name: str) -> Iterator[Trademark | Reject]:
     except RecordError as exc:
         yield Reject(name, 0, exc.field, exc.reason, data[:4096])
         return
-    if root_name == "Transaction":
+    if next(f for f in XML_FORMATS if root_name in f.roots).needs_plain_names:
         root = strip_namespaces(root)
     for item in parse_element(root):
         item.source_file = name

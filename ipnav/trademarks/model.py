@@ -123,6 +123,13 @@ class Trademark:
         return cls(**values)
 
     @property
+    def version(self) -> str:
+        """How current this copy of the mark is: its status date, else its latest event (ISO date); of two
+        copies of one mark the warehouse keeps the newer."""
+        dates = [d for d in (self.status_date, *(e.date for e in self.events)) if d]
+        return max(dates).isoformat() if dates else ""
+
+    @property
     def class_numbers(self) -> list[int]:
         """Its Nice classes, ascending."""
         return sorted({c.number for c in self.classes})

@@ -1,10 +1,11 @@
 """Reading trademarks from the warehouse: one mark by any spelling of its number, and search.
 
-The search reads the warehouse table (no separate index yet): bare words match the mark's text as a
-substring after folding (case, width, traditional → simplified) or its sound in pinyin (`xiaomi` finds
-小米 and 小米 finds XIAOMI); `word~1` allows one edit (Levenshtein) on the whole mark; fields:
-`mark= class= group= goods= owner= agent= status= type= kind= office= ad= rd= region=`, dates as a year,
-`ad>=2020`, `ad=[2018 TO 2020]`. Every term must hold (AND).
+The search runs on the trademark index (`ipnav.trademarks.index`) in the patents' query language: bare
+words match the mark's text as a substring after folding (case, width, traditional → simplified) or its
+sound in pinyin (`xiaomi` finds 小米 and 小米 finds XIAOMI); `word~1` is the whole mark within one edit
+(`~0` exactly); fields `mark= class= group= goods= owner= agent= status= type= kind= office= ad= rd=
+region=` (Chinese names too: 商标= 类别= 类似群= 申请人= ...), dates as a year, `ad>=2020`,
+`ad=[2018 TO 2020]`; AND, OR, NOT and brackets as for patents.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ipnav.config import Workspace
 from ipnav.errors import RecordNotFound, UsageError
-from ipnav.normalize.text import fold
+from ipnav.search.query import And, Node, Or, Term
+from ipnav.search.service import IndexBehind
 from ipnav.store.reads import plain
 from ipnav.store.warehouse import Warehouse
+from ipnav.trademarks import index as tm_index
 from ipnav.trademarks.classes import group_names
-from ipnav.trademarks.rows import pinyin
-
-_TERM = re.compile(r'(\w+)(>=|<=|=|>|<)("[^"]*"|\[[^\]]*\]|\S+)|("[^"]*"|\S+)', re.UNICODE)
-_FACETS = {"class": "unnest(classes)", "status": "status", "office": "office", "year": "year(filing_date)",
-           "owner": "first_owner", "province": "owner_province"}  # fmt: skip
 
 
 def _number_candidates(text: str) -> tuple[str, str]:
@@ -80,90 +79,42 @@ def show(warehouse: Warehouse, number: str) -> dict[str, Any]:
         "status": mark["status"], "status_raw": mark["status_raw"], "status_date": mark["status_date"],
         "owners": [p for p in plain(parties) if p["role"] == "owner"],
         "agents": [p for p in plain(parties) if p["role"] == "agent"],
+        "former_owners": [p for p in plain(parties) if p["role"] == "former_owner"],
         "vienna": mark["vienna"] or [], "events": plain(events), "madrid": mark["madrid"] or [],
         "international_registration": mark["international_registration"], "source_format": mark["source_format"],
     }  # fmt: skip
 
 
-def _date_clause(column: str, op: str, value: str) -> tuple[str, list[Any]]:
-    value = value.strip('"')
-    if value.startswith("["):
-        low, _, high = value.strip("[]").partition(" TO ")
-        return f"year({column}) BETWEEN ? AND ?", [int(low), int(high)]
-    if not re.fullmatch(r"\d{4}", value):
-        raise UsageError(f"{value!r}: give a year, a range [2018 TO 2020] or a comparison ad>=2020")
-    return f"year({column}) {'=' if op == '=' else op} ?", [int(value)]
-
-
-def _clause(field: str, op: str, value: str) -> tuple[str, list[Any]]:
-    """SQL of one fielded term."""
-    value = value.strip('"')
-    if field in ("ad", "rd"):
-        return _date_clause("filing_date" if field == "ad" else "registration_date", op, value)
-    if op != "=":
-        raise UsageError(f"{field}{op}{value}: only ad and rd take comparisons")
-    if field == "class":
-        if not value.isdigit():
-            raise UsageError(f"class={value!r}: give a Nice class number 1-45")
-        return "list_contains(classes, ?)", [int(value)]
-    if field == "group":
-        return "list_contains(groups, ?)", [value]
-    if field in ("owner", "agent"):
-        role = "owner" if field == "owner" else "agent"
-        return (
-            "app_key IN (SELECT app_key FROM tm_parties WHERE role = ? AND lower(name) LIKE ?)",
-            [role, f"%{fold(value)}%"],
+def search(
+    workspace: Workspace,
+    warehouse: Warehouse,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    sort: str | None = None,
+    facets: bool = True,
+) -> dict[str, Any]:
+    """One page of marks matching a query, with the total and facets (class, group, status, office, year,
+    owner, province). `sort`: relevance (the default when the query has words of the mark; the mark equal
+    to the query first), -ad (newest filing first, the default otherwise), ad, rd, -rd."""
+    if tm_index.behind(workspace, warehouse):
+        raise IndexBehind(
+            "商标检索索引未包含最近导入的商标 the trademark index is behind the warehouse: run `ipnav reindex`"
         )
-    if field == "goods":
-        return (
-            "app_key IN (SELECT app_key FROM tm_classes WHERE lower(goods_zh) LIKE ? OR lower(goods_en) LIKE ?)",
-            [f"%{fold(value)}%", f"%{value.lower()}%"],
-        )
-    columns = {"status": "status", "type": "mark_type", "kind": "kind", "office": "office"}
-    if field in columns:
-        return f"{columns[field]} = ?", [value.lower() if field != "office" else value.upper()]
-    if field == "region":
-        return "(owner_province LIKE ? OR owner_city LIKE ? OR owner_county LIKE ?)", [f"%{value}%"] * 3
-    if field == "mark":
-        return _words(value)
-    raise UsageError(f"unknown field {field!r}: use mark, class, group, goods, owner, agent, status, type, kind, "
-                     "office, ad, rd, region")  # fmt: skip
-
-
-def _words(value: str) -> tuple[str, list[Any]]:
-    """A word of the mark: a substring of its folded text or of its pinyin; `word~N` within N edits."""
-    fuzzy = re.fullmatch(r"(.+)~(\d)", value)
-    if fuzzy:
-        word, edits = fold(fuzzy.group(1)), int(fuzzy.group(2))
-        return "levenshtein(text_fold, ?) <= ?", [word, edits]
-    folded, sound = fold(value), pinyin(value)
-    if sound and sound != folded:
-        return "(text_fold LIKE ? OR text_pinyin LIKE ?)", [f"%{folded}%", f"%{sound}%"]
-    return "(text_fold LIKE ? OR text_pinyin LIKE ?)", [f"%{folded}%", f"%{folded}%"]
-
-
-def search(warehouse: Warehouse, query: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """One page of marks matching a query, newest filing first, with the total and facets."""
-    clauses, params = [], []
-    for field, op, value, bare in _TERM.findall(query.strip()):
-        sql, args = _clause(field.lower(), op, value) if field else _words(bare.strip('"'))
-        clauses.append(sql)
-        params += args
-    if not clauses:
+    if not query.strip():
         raise UsageError("give a search: a word of the mark, or fields such as class=25 status=registered")
-    where = " AND ".join(clauses)
-    total = warehouse.query(f"SELECT count(*) AS n FROM trademarks WHERE {where}", params)[0]["n"]
-    hits = warehouse.query(
-        f"SELECT number, registration_number, text, office, classes, status, filing_date, registration_date, "
-        f"first_owner, owner_province FROM trademarks WHERE {where} "
-        f"ORDER BY filing_date DESC NULLS LAST, number LIMIT ? OFFSET ?",
-        [*params, max(1, min(limit, 1000)), max(0, offset)],
+    if sort is None:
+        sort = "relevance" if _has_words(tm_index.parse_query(query)) else "-ad"
+    result = tm_index.open_index(workspace).search(
+        query, limit=max(1, min(limit, 1000)), offset=max(0, offset), sort=sort, facets=facets
     )
-    facets = {}
-    for name, expr in _FACETS.items():
-        rows = warehouse.query(
-            f"SELECT {expr} AS key, count(*) AS n FROM trademarks WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
-            params,
-        )
-        facets[name] = {str(r["key"]): r["n"] for r in rows if r["key"] not in (None, "")}
-    return {"query": query, "total": total, "hits": plain(hits), "facets": facets, "offset": offset}
+    return {"query": query, "sort": sort, "offset": offset, **result}
+
+
+def _has_words(node: Node) -> bool:
+    if isinstance(node, Term):
+        return node.field in ("any", "mark")
+    if isinstance(node, And | Or):
+        return any(_has_words(n) for n in node.items)
+    return False

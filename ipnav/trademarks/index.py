@@ -1,0 +1,428 @@
+"""The trademark search index (`index_tm/` in the workspace, tantivy), kept in step with the warehouse.
+
+Marks are short, and users search them by pieces: 小米 must find 小米科技, `xiaomi` must find 小米 and
+小米 must find XIAOMI. So the folded mark text (simplified, lower case, full-width folded) and its toneless
+pinyin are indexed as character n-grams (1, 2 and 3 characters, spaces kept as `_`): a piece of one or two
+characters is one term, a longer piece the phrase of its overlapping trigrams, which matches exactly where
+the piece is a substring. The whole folded text, its words and the whole pinyin are also kept as terms,
+for `mark~N` (within N edits of the whole mark or of one of its words: Levenshtein automata on the term
+dictionary) and to rank the mark that equals the query first. Owners, agents and goods read like patent
+applicants and abstracts (Chinese substrings, English words). The query language is the patents'
+(`ipnav.search.query`) with the fields of marks (`FIELDS`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import tantivy
+
+from ipnav.config import Workspace
+from ipnav.errors import UsageError
+from ipnav.normalize import text as analysis
+from ipnav.search.compile import Compiler, region_codes
+from ipnav.search.query import Node, Range, Term, alias_table, parse
+from ipnav.store.warehouse import Warehouse
+from ipnav.trademarks.model import MARK_KINDS, MARK_TYPES, STATUSES
+from ipnav.trademarks.rows import pinyin
+from ipnav.trademarks.status import cn_status
+
+SCHEMA_VERSION = "2"
+FIELDS: dict[str, tuple[str, ...]] = {
+    "mark": ("mark", "tm", "name", "商标", "商标名称", "名称"),
+    "class": ("class", "nice", "cls", "类别", "国际分类", "类"),
+    "group": ("group", "类似群", "群组"),
+    "goods": ("goods", "services", "gs", "商品", "服务", "商品服务", "商品/服务项目"),
+    "owner": ("owner", "applicant", "pa", "申请人", "注册人", "权利人", "申请人名称"),
+    "agent": ("agent", "ag", "代理机构", "代理人"),
+    "status": ("status", "状态", "商标状态"),
+    "type": ("type", "mark_type", "商标类型", "类型"),
+    "kind": ("kind", "商标种类", "种类"),
+    "office": ("office", "cc", "受理局", "国家"),
+    "ad": ("ad", "filing_date", "申请日", "申请日期"),
+    "rd": ("rd", "registration_date", "注册日", "注册日期", "注册公告日"),
+    "region": ("region", "地区", "区域"),
+}
+ALIASES = alias_table(FIELDS)
+DATES = ("ad", "rd")
+FACETS = {"class": "class", "group": "group", "status": "status", "office": "office", "year": "ad_year",
+          "owner": "owner", "province": "province"}  # fmt: skip
+_TYPE_WORDS = {"文字": "word", "图形": "figurative", "组合": "combined", "立体": "3d", "三维": "3d",
+               "颜色": "colour", "声音": "sound"}  # fmt: skip
+_KIND_WORDS = {"普通": "ordinary", "集体": "collective", "证明": "certification", "特殊": "special"}
+_WRITER_HEAP = 256 << 20
+_WORD = re.compile(r"[^\W_]+")
+
+
+def index_path(workspace: Workspace) -> Path:
+    """The workspace's trademark index folder."""
+    return workspace.root / "index_tm"
+
+
+def build_schema() -> tantivy.Schema:
+    """The tantivy schema of the trademark index."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("key", stored=True, tokenizer_name="raw", fast=True)
+    for name in ("m1", "m2", "m3", "y1", "y2", "y3"):  # n-grams of the folded mark (m) and its pinyin (y)
+        builder.add_text_field(name, tokenizer_name="whitespace")
+    builder.add_text_field("mark_raw", tokenizer_name="raw")
+    builder.add_text_field("words", tokenizer_name="whitespace")  # the mark's words, for word~N
+    builder.add_text_field("sound_raw", tokenizer_name="raw")
+    for field in ("pa", "ag", "gs"):  # owners, agents, goods: Chinese substrings and English words
+        builder.add_text_field(f"{field}_en", tokenizer_name="en_stem" if field == "gs" else "default")
+        builder.add_text_field(f"{field}_zh1", tokenizer_name="whitespace")
+        builder.add_text_field(f"{field}_zh2", tokenizer_name="whitespace")
+    for name in ("class", "group", "status", "type", "kind", "office", "owner", "province"):
+        builder.add_text_field(name, tokenizer_name="raw", fast=True)
+    builder.add_text_field("region", tokenizer_name="raw")
+    for name in DATES:
+        builder.add_date_field(name, indexed=True, fast=True)
+    builder.add_integer_field("ad_year", indexed=True, fast=True)
+    builder.add_bytes_field("hit", stored=True)
+    return builder.build()
+
+
+# ---- documents ----------------------------------------------------------------------------------
+
+_ROWS_SQL = """
+WITH parties AS (
+    SELECT app_key, list(name ORDER BY seq) FILTER (WHERE role = 'owner') AS owners,
+           list(name ORDER BY seq) FILTER (WHERE role = 'agent') AS agents,
+           list(DISTINCT adcode) FILTER (WHERE role = 'owner' AND coalesce(adcode, '') <> '') AS adcodes
+    FROM tm_parties {where} GROUP BY app_key
+), goods AS (
+    SELECT app_key, string_agg(concat_ws(' ', goods_zh, goods_en), ' ') AS goods FROM tm_classes {where}
+    GROUP BY app_key
+)
+SELECT t.app_key, t.number, t.registration_number, t.text, t.text_fold, t.text_pinyin, t.office, t.mark_type,
+       t.kind, t.status, t.classes, t.groups, t.filing_date, t.registration_date, t.first_owner,
+       t.owner_province, p.owners, p.agents, p.adcodes, g.goods
+FROM trademarks t LEFT JOIN parties p USING (app_key) LEFT JOIN goods g USING (app_key) {where_t}
+"""
+
+
+def _grams(text: str, n: int) -> str:
+    text = text.replace(" ", "_")
+    return " ".join(text[i : i + n] for i in range(len(text) - n + 1))
+
+
+def _add_text(doc: tantivy.Document, field: str, text: str) -> None:
+    folded = analysis.fold(text)
+    doc.add_text(f"{field}_en", folded)
+    runs = analysis.cjk_runs(folded)
+    if runs:
+        doc.add_text(f"{field}_zh1", analysis.unigram_text(runs))
+        doc.add_text(f"{field}_zh2", analysis.bigram_text(runs))
+
+
+def _datetime(value: dt.date | None) -> dt.datetime | None:
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC) if value else None
+
+
+def document(row: dict[str, Any]) -> tantivy.Document:
+    """The index document of one mark from its warehouse row (with owners, agents, goods, adcodes)."""
+    doc = tantivy.Document()
+    doc.add_text("key", row["app_key"])
+    folded, sound = row["text_fold"] or "", row["text_pinyin"] or ""
+    for prefix, text in (("m", folded), ("y", sound)):
+        for n in (1, 2, 3):
+            grams = _grams(text, n)
+            if grams:
+                doc.add_text(f"{prefix}{n}", grams)
+    if folded:
+        doc.add_text("mark_raw", folded)
+        doc.add_text("words", " ".join(_WORD.findall(folded)))
+    if sound:
+        doc.add_text("sound_raw", sound)
+    for field, values in (("pa", row["owners"]), ("ag", row["agents"]), ("gs", [row["goods"]])):
+        for value in values or []:
+            if value:
+                _add_text(doc, field, value)
+    for number in row["classes"] or []:
+        doc.add_text("class", str(number))
+    for group in row["groups"] or []:
+        doc.add_text("group", group)
+    for name, column in (("status", "status"), ("type", "mark_type"), ("kind", "kind"), ("office", "office"),
+                         ("owner", "first_owner"), ("province", "owner_province")):  # fmt: skip
+        if row[column]:
+            doc.add_text(name, row[column])
+    for code in {c[:k] for c in row["adcodes"] or [] for k in (2, 4, 6)}:
+        doc.add_text("region", code)
+    for name, column in (("ad", "filing_date"), ("rd", "registration_date")):
+        when = _datetime(row[column])
+        if when:
+            doc.add_date(name, when)
+    if row["filing_date"]:
+        doc.add_integer("ad_year", row["filing_date"].year)
+    hit = {k: row[k] for k in ("number", "registration_number", "text", "office", "classes", "status",
+                               "filing_date", "registration_date", "first_owner", "owner_province")}  # fmt: skip
+    doc.add_bytes("hit", orjson.dumps(hit))
+    return doc
+
+
+def iter_rows(warehouse: Warehouse, keys: list[str] | None = None, *, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """Warehouse rows of marks (all, or these keys) with what the index needs."""
+    con = warehouse.con.cursor()
+    where, where_t = "", ""
+    if keys is not None:
+        con.register("wanted_tm", pa.table({"app_key": keys}))
+        where = "WHERE app_key IN (SELECT app_key FROM wanted_tm)"
+        where_t = "WHERE t.app_key IN (SELECT app_key FROM wanted_tm)"
+    cursor = con.execute(_ROWS_SQL.format(where=where, where_t=where_t))
+    names = [d[0] for d in cursor.description]
+    while rows := cursor.fetchmany(batch):
+        for row in rows:
+            yield dict(zip(names, row, strict=True))
+
+
+# ---- queries ------------------------------------------------------------------------------------
+
+
+class TrademarkCompiler(Compiler):
+    """Query ASTs of the trademark language → tantivy queries."""
+
+    date_fields = DATES
+
+    def term(self, node: Term) -> tantivy.Query:
+        """A field term: mark words (bare words too), owners, agents, goods, or a field_* handler."""
+        if node.field in ("any", "mark"):
+            return self.mark(node.text, node.phrase)
+        text_fields = {"owner": ("pa",), "agent": ("ag",), "goods": ("gs",)}
+        if node.field in text_fields:
+            return self.text(text_fields[node.field], node.text, node.phrase)
+        return super().term(node)
+
+    def mark(self, text: str, phrase: bool) -> tantivy.Query:
+        """Pieces of the mark (all of them), or `word~N`: the whole mark within N edits (0-2)."""
+        fuzzy = re.fullmatch(r"(.+?)~(\d+)", text.strip())
+        if fuzzy and not phrase:
+            return self.fuzzy(fuzzy.group(1), int(fuzzy.group(2)))
+        pieces = [text] if phrase else text.split()
+        clauses = [(tantivy.Occur.Must, self.piece_of_mark(p)) for p in pieces if p.strip()]
+        if not clauses:
+            raise UsageError(f"nothing to search for in {text!r}")
+        whole = analysis.fold(text.strip())
+        exact = tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, "mark_raw", whole), 5.0)
+        return tantivy.Query.boolean_query([*clauses, (tantivy.Occur.Should, exact)])
+
+    def piece_of_mark(self, piece: str) -> tantivy.Query:
+        """A piece occurs in the folded mark, or its sound in the mark's pinyin (`*` joins pieces)."""
+        parts = [p for p in re.split(r"[*＊]", piece) if p]
+        queries = []
+        for part in parts:
+            folded, sound = analysis.fold(part), pinyin(part)
+            options = [q for q in (self.grams("m", folded), self.grams("y", sound or folded)) if q is not None]
+            queries.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in options]))
+        if not queries:
+            raise UsageError(f"nothing to search for in {piece!r}")
+        return queries[0] if len(queries) == 1 else tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, q) for q in queries])  # fmt: skip
+
+    def grams(self, prefix: str, text: str) -> tantivy.Query | None:
+        """`text` is a substring of the field: one term (1-3 characters) or the phrase of its trigrams."""
+        text = text.strip().replace(" ", "_")
+        if not text:
+            return None
+        if len(text) <= 3:
+            return tantivy.Query.term_query(self.schema, f"{prefix}{len(text)}", text)
+        trigrams: list[str | tuple[int, str]] = [text[i : i + 3] for i in range(len(text) - 2)]
+        return tantivy.Query.phrase_query(self.schema, f"{prefix}3", trigrams)
+
+    def fuzzy(self, word: str, edits: int) -> tantivy.Query:
+        """The whole mark, one of its words, or its pinyin within `edits` edits of the word."""
+        if edits > 2:
+            raise UsageError(f"{word}~{edits}: at most 2 edits (mark~0 is the mark exactly, ~1 and ~2 near it)")
+        folded, sound = analysis.fold(word.strip('"')), pinyin(word.strip('"'))
+        options = [(tantivy.Occur.Should, self._near("mark_raw", folded, edits))]
+        if " " not in folded:
+            options.append((tantivy.Occur.Should, self._near("words", folded, edits)))
+        if sound:
+            options.append((tantivy.Occur.Should, self._near("sound_raw", sound, edits)))
+        return tantivy.Query.boolean_query(options)
+
+    def _near(self, field: str, text: str, edits: int) -> tantivy.Query:
+        if edits == 0:
+            return tantivy.Query.term_query(self.schema, field, text)
+        return tantivy.Query.fuzzy_term_query(self.schema, field, text, distance=edits, transposition_cost_one=True)
+
+    def field_class(self, value: str) -> tantivy.Query:
+        """`class=25` (a Nice class, 1-45; `class=09` too)."""
+        if not value.isdigit() or not 1 <= int(value) <= 45:
+            raise UsageError(f"class={value!r}: give a Nice class number 1-45")
+        return tantivy.Query.term_query(self.schema, "class", str(int(value)))
+
+    def field_group(self, value: str) -> tantivy.Query:
+        """`group=2501` (a similar group, 类似群)."""
+        return tantivy.Query.term_query(self.schema, "group", value)
+
+    def field_status(self, value: str) -> tantivy.Query:
+        """`status=registered` or the Chinese word (`状态=已注册`)."""
+        status = value.lower() if value.lower() in STATUSES else cn_status(value)
+        if status == "unknown" and value.lower() != "unknown":
+            raise UsageError(f"status={value!r}: use {', '.join(STATUSES)} (or 已注册, 初审公告, 已无效 ...)")
+        return tantivy.Query.term_query(self.schema, "status", status)
+
+    def field_type(self, value: str) -> tantivy.Query:
+        """`type=word` (文字, 图形, 组合, 立体, 颜色, 声音)."""
+        mark_type = _TYPE_WORDS.get(value, value.lower())
+        if mark_type not in MARK_TYPES:
+            raise UsageError(f"type={value!r}: use {', '.join(MARK_TYPES)} (or 文字, 图形, 组合, 立体, 颜色, 声音)")
+        return tantivy.Query.term_query(self.schema, "type", mark_type)
+
+    def field_kind(self, value: str) -> tantivy.Query:
+        """`kind=collective` (普通, 集体, 证明, 特殊)."""
+        kind = _KIND_WORDS.get(value.removesuffix("商标"), value.lower())
+        if kind not in MARK_KINDS:
+            raise UsageError(f"kind={value!r}: use {', '.join(MARK_KINDS)} (or 普通, 集体, 证明, 特殊)")
+        return tantivy.Query.term_query(self.schema, "kind", kind)
+
+    def field_office(self, value: str) -> tantivy.Query:
+        """`office=CN` (CN, US, EM, TW, NZ, WO)."""
+        return tantivy.Query.term_query(self.schema, "office", value.upper())
+
+    def field_region(self, value: str) -> tantivy.Query:
+        """`region=常州` (a name or adcode): marks with an owner there."""
+        codes = region_codes(value)
+        if not codes:
+            raise UsageError(f"region={value!r}: no Chinese region of that name or code")
+        return tantivy.Query.term_set_query(self.schema, "region", codes)
+
+    def field_ad(self, value: str) -> tantivy.Query:
+        """`ad=2020` (the year), `ad=2020-03`, `ad=2020-03-04`."""
+        return self._date_equals("ad", value)
+
+    def field_rd(self, value: str) -> tantivy.Query:
+        """`rd=2020` (registration date), as `ad`."""
+        return self._date_equals("rd", value)
+
+    def range(self, node: Range) -> tantivy.Query:
+        """`ad>=2020`, `rd=[2018 TO 2020]`."""
+        if node.field == "value":
+            raise UsageError("value= is a patent field; marks have ad and rd ranges")
+        return super().range(node)
+
+
+def parse_query(query: str) -> Node:
+    """The AST of a trademark query (QuerySyntaxError with the position when it cannot be read)."""
+    return parse(query, ALIASES, DATES)
+
+
+# ---- the index ----------------------------------------------------------------------------------
+
+
+class TrademarkIndex:
+    """The trademark index of one workspace."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.schema = build_schema()
+        marker = path / "ipnav-schema"
+        if path.exists() and (not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION):
+            shutil.rmtree(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        marker.write_text(SCHEMA_VERSION)
+        self.compiler = TrademarkCompiler(self.index, self.schema)
+
+    def write(self, warehouse: Warehouse, keys: list[str] | None) -> int:
+        """Index these marks anew (all of them when `keys` is None); returns how many were added."""
+        writer = self.index.writer(_WRITER_HEAP, 2)
+        if keys is None:
+            writer.delete_all_documents()
+        else:
+            for key in keys:
+                writer.delete_documents_by_term("key", key)
+        count = 0
+        for row in iter_rows(warehouse, keys):
+            writer.add_document(document(row))
+            count += 1
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        return count
+
+    def search(self, query: str, *, limit: int, offset: int, sort: str, facets: bool) -> dict[str, Any]:
+        """One page of hits (stored rows), the total and the facets of a query."""
+        compiled = self.compiler.compile(parse_query(query))
+        searcher = self.index.searcher()
+        kwargs: dict[str, Any] = {"limit": limit, "count": True, "offset": offset}
+        if sort != "relevance":
+            field = {"ad": "ad", "-ad": "ad", "rd": "rd", "-rd": "rd"}.get(sort)
+            if field is None:
+                raise UsageError(f"unknown sort {sort!r}: use relevance, ad, -ad, rd or -rd")
+            kwargs["order_by_field"] = field
+            kwargs["order"] = tantivy.Order.Desc if sort.startswith("-") else tantivy.Order.Asc
+        result = searcher.search(compiled, **kwargs)
+        hits = [orjson.loads(searcher.doc(address).get_first("hit") or b"{}") for _, address in result.hits]
+        out: dict[str, Any] = {"total": int(getattr(result, "count", 0) or 0), "hits": hits}
+        if facets:
+            spec = {name: {"terms": {"field": field, "size": 10, "segment_size": 10000}}
+                    for name, field in FACETS.items()}  # fmt: skip
+            raw = searcher.aggregate(compiled, spec)
+            out["facets"] = {
+                name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
+                for name in FACETS
+            }
+        return out
+
+
+_OPEN_LOCK = threading.Lock()
+
+
+def open_index(workspace: Workspace) -> TrademarkIndex:
+    """The workspace's trademark index, opened once per process and reloaded to see the latest commit."""
+    with _OPEN_LOCK:
+        index = _open(index_path(workspace).resolve())
+    index.index.reload()
+    return index
+
+
+@functools.lru_cache(maxsize=8)
+def _open(path: Path) -> TrademarkIndex:
+    return TrademarkIndex(path)
+
+
+def _latest_run(warehouse: Warehouse) -> int:
+    row = warehouse.con.execute("SELECT coalesce(max(run_id), 0) FROM documents WHERE kind = 'trademark'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _seen_run(workspace: Workspace) -> int:
+    marker = index_path(workspace) / "indexed-run"
+    return int(marker.read_text()) if marker.exists() else 0
+
+
+def sync(workspace: Workspace, warehouse: Warehouse) -> int:
+    """Bring the trademark index up to date: marks stored by runs it has not seen are (re-)indexed."""
+    seen, latest = _seen_run(workspace), _latest_run(warehouse)
+    if latest <= seen:
+        return 0
+    index = open_index(workspace)
+    keys = None
+    if seen:
+        sql = "SELECT DISTINCT app_key FROM documents WHERE kind = 'trademark' AND run_id > ?"
+        keys = [r[0] for r in warehouse.con.execute(sql, [seen]).fetchall()]
+    count = index.write(warehouse, keys)
+    (index_path(workspace) / "indexed-run").write_text(str(latest))
+    return count
+
+
+def rebuild(workspace: Workspace, warehouse: Warehouse) -> int:
+    """Index every mark anew; marks the index current."""
+    count = open_index(workspace).write(warehouse, None)
+    (index_path(workspace) / "indexed-run").write_text(str(_latest_run(warehouse)))
+    return count
+
+
+def behind(workspace: Workspace, warehouse: Warehouse) -> bool:
+    """Whether marks were stored that the index has not seen (`ingest --no-index`)."""
+    return _latest_run(warehouse) > _seen_run(workspace)
