@@ -227,20 +227,20 @@ def test_plan_monitoring_page(server: str, browser: object, tmp_path: Path) -> N
     page.click("#plan-asof button[type=submit]")
     page.wait_for_url(server + "/plans/changzhou-2022-2025?as_of=2024-06-30")
     assert page.locator("#phases .phase-done").count() == 2 and page.locator("#phases .phase-current").count() == 1
-    for date, value in (("2023-12-31", "965"), ("2024-06-30", "1160")):
-        card = page.locator("#ind-trademark_enterprises_per_10k")
+    for date, value in (("2023-12-31", "280"), ("2024-06-30", "310")):
+        card = page.locator("#ind-service_agencies")
         card.locator("summary").click()
         card.locator("input[name=date]").fill(date)
         card.locator("input[name=value]").fill(value)
         card.locator("input[name=source]").fill("市知识产权局统计")
         card.locator("button[type=submit]").click()
         page.wait_for_load_state()
-    assert "trademark_enterprises_per_10k: 1160" in page.inner_text("#plan-notice")
-    assert "1160" in page.inner_text("#ind-trademark_enterprises_per_10k")
-    assert "status-on_track" in (page.get_attribute("#ind-trademark_enterprises_per_10k", "class") or "")
+    assert "service_agencies: 310" in page.inner_text("#plan-notice")
+    assert "310" in page.inner_text("#ind-service_agencies")
+    assert "status-on_track" in (page.get_attribute("#ind-service_agencies", "class") or "")
     page.wait_for_timeout(800)
     painted = page.evaluate(
-        """() => { const c = document.querySelector('#ind-trademark_enterprises_per_10k .chart canvas');
+        """() => { const c = document.querySelector('#ind-service_agencies .chart canvas');
             if (!c) return false;
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; }"""

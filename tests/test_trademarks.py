@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -288,3 +289,52 @@ def test_newer_copy_of_a_mark_wins_whatever_the_reading_order(tmp_path: Path) ->
             assert run_cli("ingest", str(folder / name), workspace=root).returncode == 0
         mark = cli_json("tm", "show", "98186103", workspace=root)
         assert isinstance(mark, dict) and mark["status_date"] == "2024-09-25" and mark["status_raw"].startswith("616")
+
+
+def test_well_known_list_enterprises_per_10k_and_the_plans_that_use_them(tmp_path: Path) -> None:
+    """The well-known mark list finds each row's region (list column, mark number, same owner, the place
+    the name begins with); 万企有效注册商标企业数 divides distinct enterprise owners by the user's table (or
+    NBS's provincial series); the plans of 南江, 常州, 重庆 and 宁夏 compute their trademark targets."""
+    root = tmp_path / "ws"
+    assert run_cli("ingest", str(CN_FIXTURE), workspace=root).returncode == 3  # the two bad rows
+    fixture = CN_FIXTURE.parent
+    loaded = run_cli("tm", "well-known", "load", str(fixture / "well_known_marks.csv"), workspace=root)
+    assert loaded.returncode == 3 and "row 6: year: '二〇二〇' is not a year" in loaded.stderr
+    listed = cli_json("tm", "well-known", "list", workspace=root)
+    assert isinstance(listed, list)
+    assert {r["mark"]: (r["adcode"], r["region_basis"]) for r in listed} == {
+        "龙城": ("320400", "list"), "山城红": ("500108", "owner"), "南江黄羊": ("511922", "mark"),
+        "金台山": ("511922", "name"), "无主商标": (None, ""),
+    }  # fmt: skip
+
+    def indicator(*args: str) -> dict[str, Any]:
+        data = cli_json("indicator", *args, "--as-of", "2025-12-31", workspace=root)
+        assert isinstance(data, dict)
+        return data
+
+    assert indicator("well_known_marks", "--region", "南江县")["total"]["count"] == 2
+    assert indicator("well_known_marks")["meta"]["unplaced"] == 1
+    new = indicator("well_known_marks_new", "--region", "南江县", "--years", "2022-2024")
+    assert [p["value"] for p in new["total"]["series"]] == [0, 1, 1]
+    # 常州: 龙城智造, CHANGLONG and 龍騰萬里 are valid, each of another enterprise; the district of 武进 holds one
+    (root / "enterprise_units.csv").write_bytes((fixture / "enterprise_units.csv").read_bytes())
+    changzhou = indicator("trademark_enterprises_per_10k", "--region", "常州市", "--by", "county")
+    assert (changzhou["total"]["enterprises"], changzhou["total"]["enterprise_units"]) == (3, 400)
+    assert changzhou["total"]["value"] == 75
+    assert {r["name"]: r["value"] for r in changzhou["rows"]}["武进区"] == 200  # 1 / 50 × 10,000
+    jiangsu = indicator("trademark_enterprises_per_10k", "--region", "江苏省")["total"]
+    assert jiangsu["enterprise_units"] == 2965872 and jiangsu["enterprise_units_year"].startswith("2024")
+    madrid = indicator("madrid_new_registrations", "--region", "常州市", "--years", "2019-2021")
+    assert [p["value"] for p in madrid["total"]["series"]] == [0, 1, 0]
+    expected = {
+        "nanjiang-2021-2025": {"trademarks": 1.0, "madrid_marks": 0.0, "well_known_marks": 2.0},
+        "changzhou-2022-2025": {"trademark_enterprises_per_10k": 75.0, "madrid_marks": 1.0},
+        "chongqing-2015-2020": {"trademarks": 1.0},
+        "ningxia-2021-2025": {"trademarks": 1.0, "gi_marks": 1.0},
+    }
+    for plan_id, targets in expected.items():
+        plan = cli_json("plan", "status", plan_id, "--as-of", "2025-12-31", workspace=root)
+        assert isinstance(plan, dict)
+        got = {i["id"]: i for i in plan["indicators"] if i["id"] in targets}
+        assert {k: v["latest"]["value"] for k, v in got.items()} == targets, plan_id
+        assert all(not v["manual"] and v["latest"]["source"] == "computed" for v in got.values())

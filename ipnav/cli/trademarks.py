@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from ipnav.cli.context import application
-from ipnav.cli.output import JsonOption, out, respond, table
+from ipnav.cli.output import JsonOption, out, problems, respond, table
 from ipnav.cli.root import app
 
 tm_app = typer.Typer(help="Trademarks (商标): show a mark, search marks.", no_args_is_help=True)
@@ -64,5 +65,42 @@ def tm_search(
             [(h["number"], h["text"], ",".join(str(c) for c in h["classes"] or []), h["status"], h["filing_date"],
               h["first_owner"]) for h in d["hits"]],
             title=f"商标检索 {d['total']:,} marks",
+        ),
+    )  # fmt: skip
+
+
+well_known_app = typer.Typer(help="驰名商标清单 the list of well-known marks (counted by `well_known_marks`).")
+tm_app.add_typer(well_known_app, name="well-known")
+
+
+@well_known_app.command("load")
+def well_known_load(
+    path: Annotated[
+        Path, typer.Argument(help="CSV or XLSX: 商标, 注册号, 权利人, 认定年份 (类别, 认定机关, 地区 optional).")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Load (or reload) a well-known mark list; bad rows are named and skipped."""
+    data = application(create=True).well_known_load(path)
+
+    def show(_: Any) -> None:
+        out.print(f"{data['loaded']} well-known marks loaded from {path} ({data['placed']} placed in a region)")
+        problems(f"{p['file']}: row {p['row']}: {p['field']}: {p['reason']}" for p in data["problems"])
+
+    respond(data, as_json, show)
+    if data["problems"]:
+        raise typer.Exit(3)
+
+
+@well_known_app.command("list")
+def well_known_list(as_json: JsonOption = False) -> None:
+    """The loaded well-known marks, each with the region it counts in and why."""
+    respond(
+        application().well_known(),
+        as_json,
+        lambda rows: table(
+            ["商标 mark", "注册号 number", "权利人 owner", "认定年份 year", "地区 region", "依据 basis", "文件 file"],
+            [(r["mark"], r["number"], r["owner"], r["year"], r["adcode"] or "-", r["region_basis"] or "-",
+              f"{r['source_file']}:{r['row_no']}") for r in rows],
         ),
     )  # fmt: skip

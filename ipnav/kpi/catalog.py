@@ -127,6 +127,32 @@ INDICATORS: dict[str, Indicator] = {
             record_kind="trademark",
         ),
         Indicator(
+            "trademark_enterprises_per_10k", "万企有效注册商标企业数", "Enterprises with a valid registered trademark "
+            "per 10,000 enterprises", "stock", "家/万户企业", "per 10,000 enterprises",
+            "本地区持有有效注册商标的企业(按规范化名称去重) ÷ 企业法人单位数 × 10000; 企业法人单位数取工作区表 "
+            "enterprise_units.csv, 省级和全国缺省取国家统计局分省数据",
+            "Distinct enterprise owners of the region holding a valid registered mark ÷ enterprise legal-person "
+            "units × 10,000 (units from the workspace's enterprise_units.csv; NBS provincial figures by default)",
+            record_kind="trademark",
+        ),
+        Indicator(
+            "well_known_marks", "驰名商标数", "Well-known marks", "stock", "件", "marks",
+            "已载入的驰名商标清单中, 认定年份不晚于统计日、权利人在本地区的驰名商标(`ipnav tm well-known load`)",
+            "Marks of the loaded well-known mark list recognised by the as-of year whose owner is in the region",
+            record_kind="trademark",
+        ),
+        Indicator(
+            "well_known_marks_new", "新认定驰名商标数", "Newly recognised well-known marks", "flow", "件", "marks",
+            "已载入的驰名商标清单中, 权利人在本地区的驰名商标, 按认定年份", "Marks of the loaded well-known mark list "
+            "whose owner is in the region, by year of recognition", record_kind="trademark",
+        ),
+        Indicator(
+            "madrid_new_registrations", "马德里商标国际注册量(新增)", "New Madrid international registrations",
+            "flow", "件", "registrations", "本地区商标权人取得的马德里国际注册, 按国际注册日年份",
+            "Madrid international registrations obtained by owners of the region, by registration year",
+            record_kind="trademark",
+        ),
+        Indicator(
             "pct_applications", "PCT国际专利申请量", "PCT international applications", "flow", "件", "applications",
             "本地区申请人提交的PCT国际专利申请, 按国际申请日年份",
             "PCT international applications by applicants of the region, by international filing year",

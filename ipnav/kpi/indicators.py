@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -58,6 +59,7 @@ class IndicatorRequest:
     patents: bool = False  # drill down: list the patents behind the total
     year: int | None = None  # flows: drill down into one year
     region_basis: str = "all"  # all | address | a comma list of bases (ipnav.store.regions.BASES)
+    enterprise_units: Path | None = None  # the user's table of enterprise counts (trademark_enterprises_per_10k)
 
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
@@ -102,6 +104,7 @@ def make_request(
         counting=counting or settings.counting,
         years=parse_years(years),
         policy=policy,
+        enterprise_units=settings.workspace / "enterprise_units.csv",
         **options,
     )
 

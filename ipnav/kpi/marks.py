@@ -31,8 +31,14 @@ _STOCK_SQL = {
 _FLOW_SQL = {  # date column, condition
     "trademark_applications": ("m.filing_date", "TRUE"),
     "trademark_registrations": ("m.registration_date", "m.registration_date IS NOT NULL"),
+    "madrid_new_registrations": (
+        "m.registration_date",
+        f"m.registration_date IS NOT NULL AND {_STOCK_SQL['madrid_registrations']}",
+    ),
 }
 _ENDED = "('cancelled', 'invalidated', 'expired')"
+_OWN_WAY = {"well_known_marks": "well_known", "well_known_marks_new": "well_known",
+            "trademark_enterprises_per_10k": "enterprises_per_10k"}  # fmt: skip
 
 
 def valid_on() -> str:
@@ -71,6 +77,10 @@ def compute(warehouse: Warehouse, indicator: Indicator, request: Any) -> dict[st
 
     region = regions.resolve(request.region)
     by = _level_below(region, request.by)
+    if indicator.name in _OWN_WAY:
+        from ipnav.kpi import marks_owners
+
+        return getattr(marks_owners, _OWN_WAY[indicator.name])(warehouse, indicator, region, by, request)
     con = warehouse.con
     shares = _shares(con, request.counting)
     meta: dict[str, Any] = {

@@ -29,6 +29,7 @@ TABLES: dict[str, str] = {
     "population_census2020": "population_census2020.csv",
     "population_province_yearend": "population_province_yearend_2005_2024.csv",
     "nice_classes": "nice_classes_ncl12.json",
+    "enterprise_units_province": "enterprise_units_province.csv",
 }
 
 

@@ -97,6 +97,10 @@ CREATE TABLE IF NOT EXISTS transactions (
     conveyance VARCHAR, amount DOUBLE, currency VARCHAR, source_file VARCHAR
 );
 CREATE TABLE IF NOT EXISTS transaction_patents (key VARCHAR, app_key VARCHAR);
+CREATE TABLE IF NOT EXISTS well_known_marks (
+    mark VARCHAR, number VARCHAR, owner VARCHAR, entity VARCHAR, year INTEGER, class_no INTEGER, authority VARCHAR,
+    adcode VARCHAR, source_file VARCHAR, row_no INTEGER, name_adcode VARCHAR
+);
 CREATE TABLE IF NOT EXISTS awards (
     number VARCHAR, key VARCHAR, award VARCHAR, year INTEGER, source_file VARCHAR, row_no INTEGER
 );

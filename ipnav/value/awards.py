@@ -37,7 +37,8 @@ class AwardProblem:
     reason: str
 
 
-def _rows(path: Path) -> list[list[str]]:
+def table_rows(path: Path) -> list[list[str]]:
+    """The cells of a small CSV (UTF-8 or GB18030) or XLSX list, row by row, as text."""
     data = path.read_bytes()
     if data[:4] == b"PK\x03\x04":
         import openpyxl
@@ -59,7 +60,7 @@ def load(warehouse: Warehouse, path: Path) -> dict[str, Any]:
     """Load an award list; returns counts and the problems found."""
     if not path.is_file():
         raise InputFileError(str(path), "no such file")
-    rows = _rows(path)
+    rows = table_rows(path)
     wanted = {fold_header(h): field for field, names in _HEADERS.items() for h in names}
     if not rows:
         raise InputFileError(str(path), "empty file")
