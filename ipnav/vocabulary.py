@@ -40,6 +40,17 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "applicants": ("申请人数", "applicants"),
         "applications": ("申请量", "applications"),
         "band": ("分值段", "score band"),
+        "marks": ("商标数", "marks"),
+        "registrations": ("注册", "registrations"),
+        "class_no": ("类别", "class"),
+        "group": ("类似群", "similar group"),
+        "name": ("名称", "name"),
+        "name_zh": ("类别名称", "class (Chinese)"),
+        "name_en": ("类别名称(英文)", "class"),
+        "mark_type": ("商标类型", "mark type"),
+        "kind": ("商标种类", "kind"),
+        "office": ("受理局", "office"),
+        "province": ("省份", "province"),
         "category_code": ("产业代码", "industry code"),
         "category_name": ("产业", "industry"),
         "citations": ("被引次数", "citations"),
@@ -162,6 +173,33 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "individual": ("个人", "individual"),
         "other": ("其他", "other"),
     },
+    "tm_status": {  # ipnav.trademarks.model.STATUSES
+        "filed": ("申请中", "filed"),
+        "published": ("初审公告", "published for opposition"),
+        "registered": ("已注册", "registered"),
+        "expired": ("期满未续展", "expired"),
+        "cancelled": ("已注销/撤销", "cancelled"),
+        "invalidated": ("已宣告无效", "invalidated"),
+        "refused": ("已驳回", "refused"),
+        "withdrawn": ("已撤回/放弃", "withdrawn"),
+        "opposed": ("异议中", "opposed"),
+        "unknown": ("状态未知", "status unknown"),
+    },
+    "mark_type": {
+        "word": ("文字", "word"),
+        "figurative": ("图形", "figurative"),
+        "combined": ("组合", "combined"),
+        "3d": ("立体", "3D"),
+        "colour": ("颜色", "colour"),
+        "sound": ("声音", "sound"),
+        "other": ("其他", "other"),
+    },
+    "mark_kind": {
+        "ordinary": ("普通商标", "ordinary"),
+        "collective": ("集体商标", "collective"),
+        "certification": ("证明商标", "certification"),
+        "special": ("特殊标志", "special"),
+    },
 }
 
 
@@ -176,7 +214,7 @@ def label(group: str, value: str, language: str) -> str:
 
 _CELL_CODES = {  # column -> code group
     "type": "etype", "legal_status": "status", "patent_type": "type", "legal_status_reason": "status_reason",
-    "source_type": "etype", "target_type": "etype",
+    "source_type": "etype", "target_type": "etype", "mark_type": "mark_type", "kind": "mark_kind",
 }  # fmt: skip
 CODED_COLUMNS = frozenset(_CELL_CODES)  # the columns whose cells are code values
 _SHARES = ("share", "cr4", "cr8")

@@ -432,3 +432,40 @@ def test_hit_table_selection_export_and_topic_curation(server: str, browser: obj
     _shot(page, "18-search-history")
     assert violations == []
     context.close()
+
+
+def test_trademark_search_mark_page_and_navigation(server: str, browser: object) -> None:
+    """An analyst searches marks by pinyin, opens a Chinese mark (goods by class and similar group, events),
+    sees a US mark's image read from its TSDR zip, and draws the trademark navigation, whose items open
+    the marks they count."""
+    context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
+    page.goto(server + "/trademarks")
+    page.fill("#tm-q", "longcheng")  # pinyin of 龙城
+    page.click("#tm-go")
+    page.wait_for_load_state()
+    assert int(page.inner_text("#tm-total").replace(",", "")) >= 1
+    page.click("#tm-hits a.title >> text=龙城智造")
+    page.wait_for_url(re.compile(r".*/trademarks/CN61234502$"))
+    assert "已注册" in page.inner_text("#tm-status")
+    goods = page.inner_text("#tm-goods")
+    assert "第9类" in goods and "0901" in goods and "电子计算机及其外部设备" in goods
+    assert "注册公告" in page.inner_text("#tm-events")
+    _shot(page, "11-trademark")
+    page.goto(server + "/trademarks/US76044902")
+    image = page.locator("#tm-image img")
+    assert image.count() == 1
+    page.wait_for_function("document.querySelector('#tm-image img').naturalWidth > 0")
+    page.goto(server + "/trademarks/navigate?selection=all")
+    page.wait_for_function("document.querySelector('#tm-tm_classes .chart canvas') !== null")
+    marks = int(page.inner_text("#tm-nav-marks").replace(",", ""))
+    assert marks >= 17
+    _shot(page, "12-trademark-navigation")
+    table = page.locator("#tm-tm_classes details")
+    table.locator("summary").click()
+    first = table.locator("tbody tr").first
+    counted = int(first.locator("td").nth(1).inner_text())
+    first.locator("a.drill").click()
+    page.wait_for_load_state()
+    assert int(page.inner_text("#tm-total").replace(",", "")) == counted
+    assert violations == [], violations
+    context.close()

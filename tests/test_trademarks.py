@@ -338,3 +338,51 @@ def test_well_known_list_enterprises_per_10k_and_the_plans_that_use_them(tmp_pat
         got = {i["id"]: i for i in plan["indicators"] if i["id"] in targets}
         assert {k: v["latest"]["value"] for k, v in got.items()} == targets, plan_id
         assert all(not v["manual"] and v["latest"]["source"] == "computed" for v in got.values())
+
+
+def test_trademark_navigation_items_open_exactly_the_marks_they_count(tm_ws: Path) -> None:
+    """Every analysis of 商标导航 (API), for all marks and for a query: each item's drill query finds as many
+    marks as the item counts; the CLI gives the same rows."""
+    client = TestClient(create_app(Settings(workspace=tm_ws, public=True)))
+    for selection in ("all", "class=9 OR class=35"):
+        pack = client.get("/api/trademarks/navigate", params={"selection": selection}).json()
+        assert set(pack["analyses"]) == {
+            "tm_trends", "tm_owners", "tm_classes", "tm_groups", "tm_regions", "tm_status", "tm_types", "tm_kinds",
+            "tm_agents", "tm_offices",
+        }  # fmt: skip
+        checked = 0
+        for analysis in pack["analyses"].values():
+            assert analysis["option"]["series"], analysis["kind"]
+            counted = analysis["counted"]
+            for row in [r for r in analysis["rows"] if r["drill"] and r[counted]][:4]:
+                found = client.get("/api/trademarks/search", params={"q": row["drill"], "limit": 1}).json()
+                assert found["total"] == row[counted], (analysis["kind"], row)
+                checked += 1
+        assert checked >= 30
+    marks = client.get("/api/trademarks/search", params={"q": "class=9 OR class=35", "limit": 1}).json()["total"]
+    assert pack["marks"] == marks
+    classes = {r["class_no"]: r["marks"] for r in pack["analyses"]["tm_classes"]["rows"]}
+    counted_from_files = cli_json("tm", "search", "class=9", "--limit", "1", workspace=tm_ws)
+    assert isinstance(counted_from_files, dict) and classes[9] == counted_from_files["total"]
+    cli = cli_json("tm", "navigate", "all", workspace=tm_ws)
+    assert isinstance(cli, dict) and cli["analyses"]["tm_offices"]["rows"] == client.get(
+        "/api/trademarks/navigate", params={"selection": "all"}).json()["analyses"]["tm_offices"]["rows"]  # fmt: skip
+
+
+def test_trademark_pages_and_export(tm_ws: Path, tmp_path: Path) -> None:
+    """The search page (facets, paging, a clear error), a mark's page, and the export of every hit."""
+    import openpyxl
+
+    client = TestClient(create_app(Settings(workspace=tm_ws, public=True)))
+    page = client.get("/trademarks", params={"q": "status=registered"})
+    assert page.status_code == 200 and 'id="tm-next"' in page.text and 'data-facet="class"' in page.text
+    bad = client.get("/trademarks", params={"q": "class=99"})
+    assert bad.status_code == 200 and "Nice class number 1-45" in bad.text
+    mark = client.get("/trademarks/CN61234503")
+    assert "南江黄羊" in mark.text and "集体商标" in mark.text and "3104" in mark.text
+    export = client.get("/trademarks/export", params={"q": "office=CN", "format": "xlsx"})
+    target = tmp_path / "marks.xlsx"
+    target.write_bytes(export.content)
+    rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    total = client.get("/api/trademarks/search", params={"q": "office=CN"}).json()["total"]
+    assert rows[0][0] == "号码 number" and len(rows) - 1 == total

@@ -20,6 +20,7 @@ from ibis import _
 
 from ipnav.analytics.catalog import CATALOG
 from ipnav.analytics.context import Context
+from ipnav.analytics.marks import FUNCTIONS as MARK_ANALYSES
 from ipnav.analytics.matrices import applicant_ipc, applicant_years
 from ipnav.normalize.names import APPLICANT_TYPES, canonical_name
 from ipnav.store.ipc import clean_en, clean_zh
@@ -418,7 +419,9 @@ class Analysis:
     record_kind: str = "patent"  # what it analyses (ipnav.kinds)
 
 
-_ELSEWHERE: dict[str, Callable[..., pa.Table]] = {"applicant_ipc": applicant_ipc, "applicant_years": applicant_years}
+_ELSEWHERE: dict[str, Callable[..., pa.Table]] = {
+    "applicant_ipc": applicant_ipc, "applicant_years": applicant_years, **MARK_ANALYSES,
+}  # fmt: skip
 ANALYSES: dict[str, Analysis] = {  # each analysis of the catalogue is the function of its name (above or imported)
     info.kind: Analysis(
         info.kind, info.title_zh, info.title_en, _ELSEWHERE.get(info.kind) or globals()[info.kind], info.record_kind

@@ -41,5 +41,20 @@ CATALOG: dict[str, AnalysisInfo] = {
         AnalysisInfo("terms", "高频技术词", "Top terms"),
         AnalysisInfo("value", "专利价值度分布", "Value score distribution"),
         AnalysisInfo("high_value", "高价值发明专利构成", "High-value invention patents by criterion"),
+        AnalysisInfo("tm_trends", "商标申请/注册趋势", "Trademark filing and registration trends", "trademark"),
+        AnalysisInfo("tm_owners", "商标权人排名", "Top trademark owners", "trademark"),
+        AnalysisInfo("tm_classes", "商品/服务类别分布", "Marks by Nice class", "trademark"),
+        AnalysisInfo("tm_groups", "类似群分布", "Marks by similar group (类似群)", "trademark"),
+        AnalysisInfo("tm_regions", "商标权人区域分布", "Marks by owner's province", "trademark"),
+        AnalysisInfo("tm_status", "商标状态", "Trademark status", "trademark"),
+        AnalysisInfo("tm_types", "商标构成类型", "Mark types (word, figurative ...)", "trademark"),
+        AnalysisInfo("tm_kinds", "商标种类", "Mark kinds (ordinary, collective, certification)", "trademark"),
+        AnalysisInfo("tm_agents", "代理机构排名", "Top trademark agents", "trademark"),
+        AnalysisInfo("tm_offices", "受理局分布", "Marks by office", "trademark"),
     )
 }
+
+
+def of_kind(record_kind: str) -> dict[str, AnalysisInfo]:
+    """The analyses of one record kind (patent, trademark ...), in catalogue order."""
+    return {k: a for k, a in CATALOG.items() if a.record_kind == record_kind}

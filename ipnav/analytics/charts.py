@@ -35,6 +35,7 @@ def _w(zh: str, en: str, lang: str) -> str:
 
 
 APPLICATIONS = ("申请量", "applications")
+MARKS = ("商标数", "marks")
 MEASURES_EN = {
     "valid_invention": "valid invention patents (CNIPA)",
     "high_value": "high-value invention patents",
@@ -57,21 +58,22 @@ def _base(kind: str, lang: str) -> Option:
 
 
 def _bar(
-    kind: str, rows: list[dict[str, Any]], label: str, value: str, lang: str, *, horizontal: bool = True
-) -> Option:
+    kind: str, rows: list[dict[str, Any]], label: str, value: str, lang: str, *, horizontal: bool = True,
+    unit: tuple[str, str] = APPLICATIONS,
+) -> Option:  # fmt: skip
     option = _base(kind, lang)
     labels = [str(r[label]) for r in rows][:: -1 if horizontal else 1]
     values = [_item(r, r[value]) for r in rows][:: -1 if horizontal else 1]
     # every bar labelled (interval 0), long names cut with an ellipsis; the tooltip shows them whole
     category = {"type": "category", "data": labels, "axisLabel": {"width": 160, "overflow": "truncate", "interval": 0}}
-    number = {"type": "value", "name": _w(*APPLICATIONS, lang)}
+    number = {"type": "value", "name": _w(*unit, lang)}
     option.update(
         {
             "tooltip": {"trigger": "axis"},
             "grid": {"left": 180 if horizontal else 60, "right": 40, "top": 70, "bottom": 40},
             "xAxis": number if horizontal else category,
             "yAxis": category if horizontal else number,
-            "series": [{"type": "bar", "name": _w(*APPLICATIONS, lang), "data": values, "label": {"show": True}}],
+            "series": [{"type": "bar", "name": _w(*unit, lang), "data": values, "label": {"show": True}}],
         }
     )
     return option
@@ -182,6 +184,26 @@ def _trends(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
     return opt
 
 
+def _tm_trends(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
+    opt = _base(kind, lang)
+    opt.update(
+        {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 62},
+            "grid": {"top": 100, "left": 60, "right": 40, "bottom": 60},
+            "xAxis": {"type": "category", "data": [str(r["year"]) + ("*" if r["incomplete"] else "") for r in rows],
+                      "name": _w("年份（* 当年未完）", "year (* not over)", lang), "nameLocation": "middle",
+                      "nameGap": 30},
+            "yAxis": {"type": "value", "name": _w(*MARKS, lang)},
+            "series": [
+                {"type": "line", "name": _w("申请", "filings", lang), "data": [_item(r, r["filings"]) for r in rows]},
+                {"type": "line", "name": _w("注册", "registrations", lang), "data": [r["registrations"] for r in rows]},
+            ],
+        }
+    )  # fmt: skip
+    return opt
+
+
 def _lifecycle(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
     opt = _base(kind, lang)
     opt.update(
@@ -220,9 +242,14 @@ def _sei(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
 
 
 def _regions(kind: str, rows: list[dict[str, Any]], lang: str) -> Option:
+    return _map(kind, [{**r, "name": r["applicant_province"]} for r in rows], "applications", lang)
+
+
+def _map(kind: str, rows: list[dict[str, Any]], value: str, lang: str) -> Option:
+    """A map of China's provinces (rows with `name`, a province, and the value column)."""
     opt = _base(kind, lang)
     # the map data (ECharts' china.json from npm, registered as "china") names provinces briefly
-    values = [_item(r, r["applications"], name=short_name(r["applicant_province"])) for r in rows]
+    values = [_item(r, r[value], name=short_name(r["name"] or "")) for r in rows]
     opt.update(
         {
             "visualMap": {
@@ -313,6 +340,19 @@ CHARTS: dict[str, ChartOf] = {
     "citation_flows": lambda k, rows, lang: _graph(k, rows, "citing", "cited", "citations", lang),
     "most_cited": _most_cited,
     "terms": lambda k, rows, lang: _bar(k, rows[:30], "term", "applications", lang),
+    # trademarks (ipnav.analytics.marks)
+    "tm_trends": _tm_trends,
+    "tm_owners": lambda k, rows, lang: _bar(k, rows, "name", "marks", lang, unit=MARKS),
+    "tm_agents": lambda k, rows, lang: _bar(k, rows, "name", "marks", lang, unit=MARKS),
+    "tm_classes": lambda k, rows, lang: _bar(k, rows, "name_en" if lang == "en" else "name_zh", "marks", lang,
+                                             unit=MARKS),
+    "tm_groups": lambda k, rows, lang: _bar(k, [{**r, "label": f"{r['group']} {r['name']}"} for r in rows],
+                                            "label", "marks", lang, unit=MARKS),
+    "tm_regions": lambda k, rows, lang: _map(k, [{**r, "name": r["province"]} for r in rows], "marks", lang),
+    "tm_status": lambda k, rows, lang: _pie(k, rows, "status", "marks", lang, "tm_status"),
+    "tm_types": lambda k, rows, lang: _pie(k, rows, "mark_type", "marks", lang, "mark_type"),
+    "tm_kinds": lambda k, rows, lang: _pie(k, rows, "kind", "marks", lang, "mark_kind"),
+    "tm_offices": lambda k, rows, lang: _pie(k, rows, "office", "marks", lang),
 }  # fmt: skip
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ipnav.analytics import charts, coverage, drill
+from ipnav.analytics import charts, coverage, drill, marks
 from ipnav.analytics.analyses import ANALYSES, Context, region_basis_summary, run
+from ipnav.analytics.catalog import of_kind
 from ipnav.analytics.selection import Selection, resolve
 from ipnav.config import Settings, Workspace
 from ipnav.store.merges import MERGE_FILE, load_merge_table
@@ -28,12 +29,25 @@ def context(
     )
 
 
+def mark_context(
+    workspace: Workspace, warehouse: Warehouse, settings: Settings, selection: Selection, as_of: dt.date | None = None
+) -> Context:
+    """A selection of trademarks (a trademark query, `numbers:...` or all) resolved, ready to analyse."""
+    keys = marks.resolve(selection, workspace, warehouse)
+    return Context(warehouse, keys, settings, as_of=as_of or dt.date.today(), everything=selection.kind == "all")
+
+
 def result(ctx: Context, selection: Selection, kind: str, **options: Any) -> dict[str, Any]:
     """One analysis of a context as the CLI, API and pages give it: rows with their drill queries, the
     chart, and what the selection lacks for it."""
     rows = run(ctx, kind, **options).to_pylist()
-    drill.attach(kind, rows, selection, options.get("level"))
     meta = ANALYSES[kind]
+    if meta.record_kind == "trademark":
+        marks.attach(kind, rows, selection)
+        option = chart(kind, rows, selection, None)
+        return {"kind": kind, "title_zh": meta.title_zh, "title_en": meta.title_en, "rows": rows, "option": option,
+                "counted": marks.CLAUSES[kind][1], "missing": None, "record_kind": "trademark"}  # fmt: skip
+    drill.attach(kind, rows, selection, options.get("level"))
     lacking = coverage.missing(ctx, kind)
     option = chart(kind, rows, selection, lacking)
     out = {
@@ -83,8 +97,11 @@ def analyze(
     as_of: dt.date | None = None,
     **options: Any,
 ) -> dict[str, Any]:
-    """One analysis of a selection: its rows and its chart."""
-    ctx = context(workspace, warehouse, settings, selection, as_of)
+    """One analysis of a selection: its rows and its chart (a trademark analysis selects marks)."""
+    if kind in ANALYSES and ANALYSES[kind].record_kind == "trademark":
+        ctx = mark_context(workspace, warehouse, settings, selection, as_of)
+    else:
+        ctx = context(workspace, warehouse, settings, selection, as_of)
     try:
         out = result(ctx, selection, kind, **options)
     finally:
@@ -104,12 +121,35 @@ def navigate(
     """Every analysis of a selection (the full navigation pack)."""
     ctx = context(workspace, warehouse, settings, selection, as_of)
     try:
-        analyses = {kind: result(ctx, selection, kind) for kind in ANALYSES}
+        analyses = {kind: result(ctx, selection, kind) for kind in of_kind("patent")}
     finally:
         ctx.close()
     return {
         "selection": selection.describe(),
         "applications": len(ctx.keys),
+        "as_of": ctx.as_of.isoformat(),
+        "keys": ctx.keys,
+        "analyses": analyses,
+    }
+
+
+def navigate_marks(
+    workspace: Workspace,
+    warehouse: Warehouse,
+    settings: Settings,
+    selection: Selection,
+    *,
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """Every trademark analysis of a selection of marks (商标导航)."""
+    ctx = mark_context(workspace, warehouse, settings, selection, as_of)
+    try:
+        analyses = {kind: result(ctx, selection, kind) for kind in of_kind("trademark")}
+    finally:
+        ctx.close()
+    return {
+        "selection": selection.describe(),
+        "marks": len(ctx.keys),
         "as_of": ctx.as_of.isoformat(),
         "keys": ctx.keys,
         "analyses": analyses,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
+
+from ipnav.errors import UsageError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ipnav.config import Workspace
+    from ipnav.config import Settings, Workspace
     from ipnav.store.warehouse import Warehouse
 
 
@@ -16,6 +19,7 @@ class TrademarkOperations:
     """Read trademarks (ingest loads them with the patents: `ipnav ingest` sniffs every format)."""
 
     workspace: Workspace
+    settings: Settings
 
     def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
         """The warehouse to read (the application object provides it)."""
@@ -38,6 +42,41 @@ class TrademarkOperations:
 
         with self.reading(wh) as reader:
             return wellknown.listing(reader)
+
+    def trademark_navigate(
+        self, selection: str, *, as_of: dt.date | None = None, wh: Warehouse | None = None
+    ) -> dict[str, Any]:
+        """Every trademark analysis (trends, owners, classes, groups, regions, status, types, kinds, agents,
+        offices) of a selection of marks: a trademark query, `numbers:...` or all."""
+        from ipnav.analytics.navigate import navigate_marks
+        from ipnav.analytics.selection import Selection
+
+        with self.reading(wh) as reader:
+            return navigate_marks(self.workspace, reader, self.settings, Selection.parse(selection), as_of=as_of)
+
+    def trademark_export(self, query: str, fmt: str, target: Path, wh: Warehouse | None = None) -> int:
+        """Every mark a trademark query finds (no cap) to an xlsx or csv file; the number of rows."""
+        from ipnav.trademarks import index, reads
+
+        with self.reading(wh) as reader:
+            if index.behind(self.workspace, reader):
+                raise UsageError("the trademark index is behind the warehouse: run `ipnav reindex`")
+            keys = index.open_index(self.workspace).keys(query)
+            return reads.export(reader, fmt, target, keys)
+
+    def trademark_search_all(self, query: str, wh: Warehouse | None = None) -> dict[str, Any]:
+        """Every mark a query finds (no cap), newest filing first."""
+        from ipnav.trademarks import reads
+
+        with self.reading(wh) as reader:
+            return reads.search_all(self.workspace, reader, query)
+
+    def trademark_image(self, number: str, wh: Warehouse | None = None) -> tuple[bytes, str] | None:
+        """The mark's image bytes and media type when the file is local; None otherwise."""
+        from ipnav.trademarks import reads
+
+        with self.reading(wh) as reader:
+            return reads.image(reader, number)
 
     def trademark(self, number: str, wh: Warehouse | None = None) -> dict[str, Any]:
         """One mark in full by its application or registration number (any spelling)."""

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ipnav.analytics.catalog import CATALOG as ANALYSES
+from ipnav.analytics.catalog import CATALOG
 from ipnav.application.options import AnalysisOptions, SelectionOptions
 from ipnav.cli.context import actor, application
 from ipnav.cli.options import with_options
@@ -19,7 +19,7 @@ from ipnav.errors import UsageError
 @app.command()
 @with_options(AnalysisOptions, short={"selection": "-s"})
 def analyze(
-    kind: Annotated[str, typer.Argument(help="Analysis: " + ", ".join(ANALYSES) + ".")],
+    kind: Annotated[str, typer.Argument(help="Analysis: " + ", ".join(CATALOG) + ".")],
     as_json: JsonOption = False,
     *,
     options: AnalysisOptions,

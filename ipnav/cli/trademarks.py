@@ -49,15 +49,8 @@ def tm_search(
 ) -> None:
     """Search trademarks: mark text (folded, traditional = simplified, pinyin), fuzzy, fields, facets."""
     ipnav = application()
-    data = ipnav.trademark_search(query, limit=1000 if all_hits else limit, offset=offset, sort=sort)
-    if all_hits:
-        while len(data["hits"]) < data["total"]:
-            more = ipnav.trademark_search(
-                query, limit=1000, offset=offset + len(data["hits"]), sort=data["sort"], facets=False
-            )
-            if not more["hits"]:
-                break
-            data["hits"] += more["hits"]
+    data = ipnav.trademark_search_all(query) if all_hits else ipnav.trademark_search(
+        query, limit=limit, offset=offset, sort=sort)  # fmt: skip
     respond(
         data, as_json,
         lambda d: table(
@@ -67,6 +60,43 @@ def tm_search(
             title=f"商标检索 {d['total']:,} marks",
         ),
     )  # fmt: skip
+
+
+@tm_app.command("navigate")
+def tm_navigate(
+    selection: Annotated[str, typer.Argument(help="A trademark query, numbers:A,B or all.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date the trends end (YYYY-MM-DD).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Trademark navigation (商标导航): trends, owners, classes, similar groups, regions, status, types,
+    kinds, agents and offices of a selection of marks."""
+    import datetime as dt
+
+    data = application().trademark_navigate(selection, as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    data.pop("keys", None)
+    for analysis in data["analyses"].values():
+        analysis.pop("option", None)  # the charts are for pages and reports
+
+    def show(d: dict[str, Any]) -> None:
+        out.print(f"[bold]{d['selection']}[/bold] · {d['marks']:,} marks · as of {d['as_of']}")
+        for a in d["analyses"].values():
+            rows = a["rows"][:8]
+            columns = [c for c in (rows[0] if rows else {}) if c != "drill"]
+            table(columns, [tuple(r[c] for c in columns) for r in rows], title=f"{a['title_zh']} {a['title_en']}")
+
+    respond(data, as_json, show)
+
+
+@tm_app.command("export")
+def tm_export(
+    query: Annotated[str, typer.Argument(help="A trademark query (every mark it finds, no cap).")],
+    out_path: Annotated[Path, typer.Option("--out", help="The .xlsx or .csv file to write.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Every mark a query finds to Excel or CSV (Chinese and English headers)."""
+    fmt = out_path.suffix.lower().lstrip(".")
+    rows = application().trademark_export(query, fmt, out_path)
+    respond({"rows": rows, "path": str(out_path)}, as_json, f"{rows:,} marks written to {out_path}")
 
 
 well_known_app = typer.Typer(help="驰名商标清单 the list of well-known marks (counted by `well_known_marks`).")

@@ -25,6 +25,7 @@ TABLES: dict[str, str] = {
     "wipo35": "ipc_technology_wipo35.csv",
     "uspto_tm_status": "uspto_tm_status_codes.csv",
     "cn_tm_groups": "cn_tm_similar_groups.csv",
+    "cn_tm_classes": "cn_tm_classes.csv",
     "sei_ipc_2021": "sei_ipc_concordance_2021.csv",
     "population_census2020": "population_census2020.csv",
     "population_province_yearend": "population_province_yearend_2005_2024.csv",

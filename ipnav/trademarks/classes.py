@@ -17,3 +17,13 @@ def group_names() -> dict[str, str]:
 def group_class() -> dict[str, int]:
     """The Nice class of every similar group."""
     return {row["group"]: int(row["class"]) for row in reference.rows("cn_tm_groups")}
+
+
+@functools.cache
+def class_names() -> dict[int, tuple[str, str]]:
+    """Every Nice class: (its short Chinese name, 科学仪器; its English heading, from the Nice 12th edition)."""
+    import json
+
+    with reference.open_table("nice_classes") as handle:
+        english = {int(c["number"]): c["heading"] for c in json.load(handle)}
+    return {int(r["class"]): (r["short_zh"], english.get(int(r["class"]), "")) for r in reference.rows("cn_tm_classes")}

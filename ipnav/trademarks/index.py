@@ -29,6 +29,7 @@ import tantivy
 from ipnav.config import Workspace
 from ipnav.errors import UsageError
 from ipnav.normalize import text as analysis
+from ipnav.normalize.names import canonical_name
 from ipnav.search.compile import Compiler, region_codes
 from ipnav.search.query import Node, Range, Term, alias_table, parse
 from ipnav.store.warehouse import Warehouse
@@ -36,7 +37,7 @@ from ipnav.trademarks.model import MARK_KINDS, MARK_TYPES, STATUSES
 from ipnav.trademarks.rows import pinyin
 from ipnav.trademarks.status import cn_status
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 FIELDS: dict[str, tuple[str, ...]] = {
     "mark": ("mark", "tm", "name", "商标", "商标名称", "名称"),
     "class": ("class", "nice", "cls", "类别", "国际分类", "类"),
@@ -51,6 +52,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "ad": ("ad", "filing_date", "申请日", "申请日期"),
     "rd": ("rd", "registration_date", "注册日", "注册日期", "注册公告日"),
     "region": ("region", "地区", "区域"),
+    # exact fields the analyses drill with
+    "entity": ("entity", "pae", "标准化申请人", "标准权利人"),
+    "agent_entity": ("agent_entity", "标准代理机构"),
+    "region1": ("region1", "first_region", "第一权利人地区"),
+    "number": ("number", "an", "注册号", "申请号"),
 }
 ALIASES = alias_table(FIELDS)
 DATES = ("ad", "rd")
@@ -83,7 +89,8 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(f"{field}_zh2", tokenizer_name="whitespace")
     for name in ("class", "group", "status", "type", "kind", "office", "owner", "province"):
         builder.add_text_field(name, tokenizer_name="raw", fast=True)
-    builder.add_text_field("region", tokenizer_name="raw")
+    for name in ("region", "region1", "entity", "agent_entity", "number"):
+        builder.add_text_field(name, tokenizer_name="raw")
     for name in DATES:
         builder.add_date_field(name, indexed=True, fast=True)
     builder.add_integer_field("ad_year", indexed=True, fast=True)
@@ -97,6 +104,8 @@ _ROWS_SQL = """
 WITH parties AS (
     SELECT app_key, list(name ORDER BY seq) FILTER (WHERE role = 'owner') AS owners,
            list(name ORDER BY seq) FILTER (WHERE role = 'agent') AS agents,
+           list(DISTINCT entity) FILTER (WHERE role = 'owner') AS owner_entities,
+           list(DISTINCT entity) FILTER (WHERE role = 'agent') AS agent_entities,
            list(DISTINCT adcode) FILTER (WHERE role = 'owner' AND coalesce(adcode, '') <> '') AS adcodes
     FROM tm_parties {where} GROUP BY app_key
 ), goods AS (
@@ -105,7 +114,7 @@ WITH parties AS (
 )
 SELECT t.app_key, t.number, t.registration_number, t.text, t.text_fold, t.text_pinyin, t.office, t.mark_type,
        t.kind, t.status, t.classes, t.groups, t.filing_date, t.registration_date, t.first_owner,
-       t.owner_province, p.owners, p.agents, p.adcodes, g.goods
+       t.owner_province, t.owner_adcode, p.owners, p.agents, p.owner_entities, p.agent_entities, p.adcodes, g.goods
 FROM trademarks t LEFT JOIN parties p USING (app_key) LEFT JOIN goods g USING (app_key) {where_t}
 """
 
@@ -122,6 +131,16 @@ def _add_text(doc: tantivy.Document, field: str, text: str) -> None:
     if runs:
         doc.add_text(f"{field}_zh1", analysis.unigram_text(runs))
         doc.add_text(f"{field}_zh2", analysis.bigram_text(runs))
+
+
+def number_terms(*numbers: str | None) -> set[str]:
+    """Spellings of a mark's numbers for exact lookup: `US98763166` and `98763166` (leading zeros dropped)."""
+    terms: set[str] = set()
+    for number in numbers:
+        if number:
+            digits = "".join(ch for ch in number if ch.isdigit())
+            terms.update({number.upper(), digits.lstrip("0") or "0"})
+    return terms
 
 
 def _datetime(value: dt.date | None) -> dt.datetime | None:
@@ -157,6 +176,15 @@ def document(row: dict[str, Any]) -> tantivy.Document:
             doc.add_text(name, row[column])
     for code in {c[:k] for c in row["adcodes"] or [] for k in (2, 4, 6)}:
         doc.add_text("region", code)
+    first = row["owner_adcode"] or ""
+    for code in {first[:k] for k in (2, 4, 6)} if first else ():
+        doc.add_text("region1", code)
+    for name, column in (("entity", "owner_entities"), ("agent_entity", "agent_entities")):
+        for value in row[column] or []:
+            if value:
+                doc.add_text(name, value)
+    for number in number_terms(row["number"], row["registration_number"]):
+        doc.add_text("number", number)
     for name, column in (("ad", "filing_date"), ("rd", "registration_date")):
         when = _datetime(row[column])
         if when:
@@ -199,7 +227,11 @@ class TrademarkCompiler(Compiler):
         text_fields = {"owner": ("pa",), "agent": ("ag",), "goods": ("gs",)}
         if node.field in text_fields:
             return self.text(text_fields[node.field], node.text, node.phrase)
-        return super().term(node)
+        handler = getattr(self, f"field_{node.field}", None)  # marks answer every field from the index
+        if handler is None:
+            raise UsageError(f"{node.field!r} is not a trademark field")
+        result: tantivy.Query = handler(node.text.strip())
+        return result
 
     def mark(self, text: str, phrase: bool) -> tantivy.Query:
         """Pieces of the mark (all of them), or `word~N`: the whole mark within N edits (0-2)."""
@@ -296,6 +328,28 @@ class TrademarkCompiler(Compiler):
             raise UsageError(f"region={value!r}: no Chinese region of that name or code")
         return tantivy.Query.term_set_query(self.schema, "region", codes)
 
+    def field_entity(self, value: str) -> tantivy.Query:
+        """`entity="..."`: an owner by its normalised name, exactly (the owner ranking drills with it)."""
+        return tantivy.Query.term_query(self.schema, "entity", canonical_name(value))
+
+    def field_agent_entity(self, value: str) -> tantivy.Query:
+        """`agent_entity="..."`: an agent by its normalised name, exactly."""
+        return tantivy.Query.term_query(self.schema, "agent_entity", canonical_name(value))
+
+    def field_region1(self, value: str) -> tantivy.Query:
+        """`region1=32`: marks whose first owner is in the region (as the regional analyses count)."""
+        codes = region_codes(value)
+        if not codes:
+            raise UsageError(f"region1={value!r}: no Chinese region of that name or code")
+        return tantivy.Query.term_set_query(self.schema, "region1", codes)
+
+    def field_number(self, value: str) -> tantivy.Query:
+        """`number=US98763166` or the digits alone: application or registration number."""
+        compact = "".join(ch for ch in value.upper() if ch.isalnum())
+        digits = "".join(ch for ch in compact if ch.isdigit()).lstrip("0")
+        term = compact if any(ch.isalpha() for ch in compact) else digits
+        return tantivy.Query.term_query(self.schema, "number", term)
+
     def field_ad(self, value: str) -> tantivy.Query:
         """`ad=2020` (the year), `ad=2020-03`, `ad=2020-03-04`."""
         return self._date_equals("ad", value)
@@ -349,6 +403,28 @@ class TrademarkIndex:
         writer.wait_merging_threads()
         self.index.reload()
         return count
+
+    def keys(self, query: str) -> list[str]:
+        """The keys of every mark matching a query (no cap)."""
+        return [str(row["key"]) for row in self.everything(query, ("key",))]
+
+    def everything(self, query: str, fields: tuple[str, ...] = ("hit",)) -> list[dict[str, Any]]:
+        """Every matching mark, newest filing first, as its stored hit row (or key): one top-k pass sized
+        to the count, never pages by offset."""
+        compiled = self.compiler.compile(parse_query(query))
+        searcher = self.index.searcher()
+        total = int(getattr(searcher.search(compiled, limit=1, count=True), "count", 0) or 0)
+        if not total:
+            return []
+        result = searcher.search(compiled, limit=total, count=False, order_by_field="ad", order=tantivy.Order.Desc)
+        out = []
+        for _, address in result.hits:
+            doc = searcher.doc(address)
+            row = orjson.loads(doc.get_first("hit") or b"{}") if "hit" in fields else {}
+            if "key" in fields:
+                row["key"] = doc.get_first("key")
+            out.append(row)
+        return out
 
     def search(self, query: str, *, limit: int, offset: int, sort: str, facets: bool) -> dict[str, Any]:
         """One page of hits (stored rows), the total and the facets of a query."""

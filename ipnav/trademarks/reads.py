@@ -11,6 +11,7 @@ region=` (Chinese names too: 商标= 类别= 类似群= 申请人= ...), dates a
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from ipnav.config import Workspace
@@ -20,7 +21,7 @@ from ipnav.search.service import IndexBehind
 from ipnav.store.reads import plain
 from ipnav.store.warehouse import Warehouse
 from ipnav.trademarks import index as tm_index
-from ipnav.trademarks.classes import group_names
+from ipnav.trademarks.classes import class_names, group_names
 
 
 def _number_candidates(text: str) -> tuple[str, str]:
@@ -59,9 +60,10 @@ def show(warehouse: Warehouse, number: str) -> dict[str, Any]:
     classes = warehouse.query(
         "SELECT class_no, groups, goods_zh, goods_en FROM tm_classes WHERE app_key = ? ORDER BY class_no", [key]
     )
-    if mark["office"] in ("CN", "WO"):  # CNIPA's similar groups (类似群) by name; TIPO's groups are its own
-        names = group_names()
-        for klass in classes:
+    names, headings = group_names(), class_names()
+    for klass in classes:
+        klass["class_zh"], klass["class_en"] = headings.get(klass["class_no"], ("", ""))
+        if mark["office"] in ("CN", "WO"):  # CNIPA's similar groups (类似群) by name; TIPO's groups are its own
             klass["group_names"] = {g: names.get(g, "") for g in klass["groups"] or []}
     parties = warehouse.query(
         "SELECT role, name, address, country, adcode, province, city, county FROM tm_parties WHERE app_key = ? "
@@ -106,10 +108,22 @@ def search(
         raise UsageError("give a search: a word of the mark, or fields such as class=25 status=registered")
     if sort is None:
         sort = "relevance" if _has_words(tm_index.parse_query(query)) else "-ad"
+    offset = max(0, min(offset, MAX_OFFSET))  # deeper pages: `search_all` (a top-k heap that large is no page)
     result = tm_index.open_index(workspace).search(
-        query, limit=max(1, min(limit, 1000)), offset=max(0, offset), sort=sort, facets=facets
+        query, limit=max(1, min(limit, 1000)), offset=offset, sort=sort, facets=facets
     )
     return {"query": query, "sort": sort, "offset": offset, **result}
+
+
+MAX_OFFSET = 1_000_000
+
+
+def search_all(workspace: Workspace, warehouse: Warehouse, query: str) -> dict[str, Any]:
+    """Every mark a query finds (no cap), newest filing first, with the total."""
+    if tm_index.behind(workspace, warehouse):
+        raise IndexBehind("the trademark index is behind the warehouse: run `ipnav reindex`")
+    hits = tm_index.open_index(workspace).everything(query)
+    return {"query": query, "sort": "-ad", "offset": 0, "total": len(hits), "hits": hits}
 
 
 def _has_words(node: Node) -> bool:
@@ -118,3 +132,106 @@ def _has_words(node: Node) -> bool:
     if isinstance(node, And | Or):
         return any(_has_words(n) for n in node.items)
     return False
+
+
+_EXPORT_SQL = """
+WITH owners AS (
+    SELECT app_key, string_agg(name, '; ' ORDER BY seq) FILTER (WHERE role = 'owner') AS owners,
+           string_agg(address, '; ' ORDER BY seq) FILTER (WHERE role = 'owner' AND coalesce(address, '') <> '')
+               AS addresses,
+           string_agg(name, '; ' ORDER BY seq) FILTER (WHERE role = 'agent') AS agents
+    FROM tm_parties WHERE app_key IN (SELECT app_key FROM export_keys) GROUP BY app_key
+)
+SELECT t.number AS "号码 number", t.registration_number AS "注册号 registration", t.text AS "商标 mark",
+       t.office AS "受理局 office", array_to_string(t.classes, ',') AS "类别 classes",
+       array_to_string(t.groups, ',') AS "类似群 groups", t.mark_type AS "类型 type", t.kind AS "种类 kind",
+       t.filing_date AS "申请日 filed", t.publication_date AS "初审公告日 published",
+       t.registration_date AS "注册日 registered", t.expiry_date AS "专用权期限至 expires",
+       t.status AS "状态 status", t.status_raw AS "原始状态 status as written", o.owners AS "权利人 owners",
+       o.addresses AS "地址 address", t.owner_province AS "省 province", t.owner_city AS "市 city",
+       t.owner_county AS "县 county", t.owner_adcode AS "区划代码 adcode", o.agents AS "代理机构 agents",
+       t.source_format AS "来源格式 format"
+FROM trademarks t JOIN export_keys k USING (app_key) LEFT JOIN owners o USING (app_key)
+ORDER BY t.filing_date DESC NULLS LAST, t.number
+"""
+
+
+def export(warehouse: Warehouse, fmt: str, out: Path, keys: list[str]) -> int:
+    """Marks (their keys) to an xlsx or csv file, one row each with Chinese and English headers; returns
+    the row count. Text a spreadsheet would run as a formula is written as text."""
+    import pyarrow as pa
+
+    from ipnav.store.cells import excel_row
+    from ipnav.store.reads import XLSX_MAX_ROWS
+
+    if fmt == "xlsx" and len(keys) > XLSX_MAX_ROWS:
+        raise UsageError(f"{len(keys)} rows do not fit one Excel sheet ({XLSX_MAX_ROWS}); export csv")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    con = warehouse.con.cursor()
+    con.register("export_keys", pa.table({"app_key": keys}))
+    cursor = con.execute(_EXPORT_SQL)
+    header = [d[0] for d in cursor.description]
+    if fmt == "csv":
+        import csv
+
+        with out.open("w", encoding="utf-8-sig", newline="") as handle:  # a BOM: Excel and WPS read UTF-8
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            while batch := cursor.fetchmany(5000):
+                writer.writerows(
+                    ["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
+                    for row in batch
+                )
+        return len(keys)
+    if fmt != "xlsx":
+        raise UsageError(f"unknown export format {fmt!r}: use xlsx or csv")
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("商标 trademarks")
+    sheet.append(header)
+    while batch := cursor.fetchmany(5000):
+        for row in batch:
+            sheet.append(excel_row(sheet, list(row)))
+    book.save(out)
+    return len(keys)
+
+
+_MEDIA = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".bmp": "image/bmp"}
+
+
+def image(warehouse: Warehouse, number: str) -> tuple[bytes, str] | None:
+    """The mark's image when it is local (never fetched): embedded in the record (`data:` URI, IPONZ), a
+    file the record names next to its source file, or in the source archive (TSDR's zip holds
+    `markImage.jpg` beside the status file). None when there is none."""
+    import base64
+    import zipfile
+
+    key = find_key(warehouse, number)
+    row = warehouse.query(
+        "SELECT t.image, t.number, d.source_file FROM trademarks t LEFT JOIN documents d USING (app_key) "
+        "WHERE t.app_key = ? LIMIT 1", [key],
+    )[0]  # fmt: skip
+    named = str(row["image"] or "")
+    if named.startswith("data:image/") and ";base64," in named:
+        head, _, data = named.partition(";base64,")
+        return base64.b64decode(data), head.removeprefix("data:")
+    if named.startswith(("http:", "https:", "ftp:")):
+        named = ""  # a remote image: ipnav runs offline
+    source = str(row["source_file"] or "")
+    archive, _, member = source.partition("!")
+    wanted = [Path(named).name] if named else []
+    wanted += [f"{''.join(c for c in row['number'] if c.isdigit())}{s}" for s in _MEDIA]
+    if member and zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as zf:
+            names = {Path(n).name.lower(): n for n in zf.namelist()}
+            for name in [*wanted, "markimage.jpg", "markimage.png"]:
+                if name.lower() in names and Path(name).suffix.lower() in _MEDIA:
+                    return zf.read(names[name.lower()]), _MEDIA[Path(name).suffix.lower()]
+        return None
+    folder = Path(archive).parent if archive else None
+    for name in wanted:
+        candidate = folder / name if folder else None
+        if candidate and candidate.suffix.lower() in _MEDIA and candidate.is_file():
+            return candidate.read_bytes(), _MEDIA[candidate.suffix.lower()]
+    return None

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ipnav.analytics.catalog import CATALOG as ANALYSES
+from ipnav.analytics.catalog import CATALOG
 from ipnav.application.options import AnalysisOptions
 from ipnav.web import lanes
 from ipnav.web.security import AnalystDep, AppDep, WarehouseDep, client_of
@@ -33,7 +33,7 @@ class NumbersBody(BaseModel):
 @router.get(
     "/api/analyze/{kind}",
     summary="One navigation analysis of a selection / 专利导航分析",
-    description="Analyses: " + ", ".join(ANALYSES),
+    description="Analyses: " + ", ".join(CATALOG),
 )
 async def api_analyze(
     kind: str, ipnav: AppDep, wh: WarehouseDep, options: Annotated[AnalysisOptions, Query()]

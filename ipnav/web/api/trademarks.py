@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -18,7 +19,7 @@ async def api_tm_search(
     wh: WarehouseDep,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="mark words, pinyin, word~1, fields")],
     limit: Annotated[int, Query(ge=1, le=1000)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="deeper: the CLI's --all or the export")] = 0,
     sort: Annotated[
         str | None, Query(pattern=r"^(relevance|-?ad|-?rd)$", description="relevance, ad, -ad, rd, -rd")
     ] = None,
@@ -26,6 +27,19 @@ async def api_tm_search(
     """One page of marks matching a query, with the total and facets (class, group, status, office, year,
     owner, province)."""
     return await lanes.quick(ipnav.trademark_search, q, limit=limit, offset=offset, sort=sort, wh=wh)
+
+
+@router.get("/api/trademarks/navigate", summary="Trademark navigation / 商标导航")
+async def api_tm_navigate(
+    ipnav: AppDep,
+    wh: WarehouseDep,
+    selection: Annotated[
+        str, Query(min_length=1, max_length=4000, description="a trademark query, numbers:A,B or all")
+    ],
+    as_of: Annotated[dt.date | None, Query()] = None,
+) -> dict[str, Any]:
+    """Every trademark analysis of a selection of marks: rows (each with the query of its marks) and charts."""
+    return await lanes.heavy(ipnav.trademark_navigate, selection, as_of=as_of, wh=wh)
 
 
 @router.get("/api/trademarks/{number}", summary="One trademark / 商标详情")

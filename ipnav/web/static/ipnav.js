@@ -2,7 +2,10 @@
 (function () {
   "use strict";
   function openHits(query) {
-    window.location.href = "/search?q=" + encodeURIComponent(query);
+    // the page says where its hits are listed: patents at /search, trademarks at /trademarks
+    var data = document.getElementById("chart-options");
+    var page = (data && data.getAttribute("data-hits")) || "/search";
+    window.location.href = page + "?q=" + encodeURIComponent(query);
   }
   function draw(el, option) {
     if (!window.echarts || !el) return;
