@@ -440,6 +440,9 @@ def test_trademark_search_mark_page_and_navigation(server: str, browser: object)
     the marks they count."""
     context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
     page.goto(server + "/trademarks")
+    if page.evaluate("document.documentElement.lang") == "en":  # ana may have chosen English in another test
+        page.click("#lang-switch")
+        page.wait_for_load_state()
     page.fill("#tm-q", "longcheng")  # pinyin of 龙城
     page.click("#tm-go")
     page.wait_for_load_state()

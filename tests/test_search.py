@@ -235,11 +235,18 @@ def test_reingesting_changed_records_leaves_no_stale_hit(tmp_path: Path) -> None
 def test_query_language_doc_examples_all_parse() -> None:
     from ipnav.search.query import parse
 
+    from ipnav.trademarks.query import parse_query
+
     doc = (Path(__file__).resolve().parents[1] / "docs" / "query-language.md").read_text(encoding="utf-8")
-    examples = re.findall(r"^    (\S.*)$", doc, flags=re.M)
+    patents, _, marks = doc.partition("## Trademarks")
+    examples = re.findall(r"^    (\S.*)$", patents, flags=re.M)
     assert len(examples) >= 15
     for example in examples:
         parse(example)
+    mark_examples = re.findall(r"^    (\S.*)$", marks, flags=re.M)  # the trademark fields: 商标, 类别, 类似群 ...
+    assert len(mark_examples) >= 4
+    for example in mark_examples:
+        parse_query(example)
 
 
 def test_similar_patents_share_the_distinctive_subject(full_workspace: Workspace) -> None:

@@ -168,11 +168,18 @@ def canonical_number(office: str, raw: str) -> str:
 def roc_date(text: str) -> dt.date | None:
     """A date in the ROC (Minguo) calendar as TIPO writes it, `110.05.03` or `1100503`, → 2021-05-03."""
     text = (text or "").strip()
-    match = re.fullmatch(r"(\d{2,3})[./-]?(\d{1,2})[./-]?(\d{1,2})", text)
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
+    parts = text.split(".")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):  # the gazette's own spelling, quickly
+        year, month, day = (int(p) for p in parts)
+    else:
+        match = _ROC.fullmatch(text)
+        if not match:
+            return None
+        year, month, day = (int(g) for g in match.groups())
     try:
         return dt.date(year + 1911, month, day)
     except ValueError:
         return None
+
+
+_ROC = re.compile(r"(\d{2,3})[./-]?(\d{1,2})[./-]?(\d{1,2})")
