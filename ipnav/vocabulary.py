@@ -215,6 +215,7 @@ def label(group: str, value: str, language: str) -> str:
 _CELL_CODES = {  # column -> code group
     "type": "etype", "legal_status": "status", "patent_type": "type", "legal_status_reason": "status_reason",
     "source_type": "etype", "target_type": "etype", "mark_type": "mark_type", "kind": "mark_kind",
+    "status": "tm_status",
 }  # fmt: skip
 CODED_COLUMNS = frozenset(_CELL_CODES)  # the columns whose cells are code values
 _SHARES = ("share", "cr4", "cr8")

@@ -234,7 +234,6 @@ def test_reingesting_changed_records_leaves_no_stale_hit(tmp_path: Path) -> None
 
 def test_query_language_doc_examples_all_parse() -> None:
     from ipnav.search.query import parse
-
     from ipnav.trademarks.query import parse_query
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "query-language.md").read_text(encoding="utf-8")

@@ -386,3 +386,23 @@ def test_trademark_pages_and_export(tm_ws: Path, tmp_path: Path) -> None:
     rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
     total = client.get("/api/trademarks/search", params={"q": "office=CN"}).json()["total"]
     assert rows[0][0] == "号码 number" and len(rows) - 1 == total
+
+
+def test_trademark_navigation_report(tm_ws: Path, tmp_path: Path) -> None:
+    """商标导航分析报告: Excel with the marks and a sheet per analysis with its native chart; Word with the
+    overview written from the figures and a chart per analysis."""
+    import openpyxl
+    from docx import Document
+
+    xlsx, docx = tmp_path / "tm.xlsx", tmp_path / "tm.docx"
+    for target in (xlsx, docx):
+        made = cli_json("tm", "report", "class=9", "--out", str(target), workspace=tm_ws)
+        assert isinstance(made, dict) and made["analyses"] == 10
+    marks = cli_json("tm", "search", "class=9", "--limit", "1", workspace=tm_ws)
+    assert isinstance(marks, dict) and made["marks"] == marks["total"]
+    book = openpyxl.load_workbook(xlsx)
+    assert book.sheetnames[:3] == ["概览 overview", "商标清单 marks", "01 商标申请／注册趋势"]
+    assert book["商标清单 marks"].max_row - 1 == marks["total"]
+    assert all(len(book[name]._charts) == 1 for name in book.sheetnames[2:])
+    text = [p.text for p in Document(str(docx)).paragraphs]
+    assert text[0] == "商标导航分析报告" and any(f"本次分析共涉及商标 {marks['total']:,} 件" in t for t in text)

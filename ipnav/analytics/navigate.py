@@ -119,18 +119,7 @@ def navigate(
     as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     """Every analysis of a selection (the full navigation pack)."""
-    ctx = context(workspace, warehouse, settings, selection, as_of)
-    try:
-        analyses = {kind: result(ctx, selection, kind) for kind in of_kind("patent")}
-    finally:
-        ctx.close()
-    return {
-        "selection": selection.describe(),
-        "applications": len(ctx.keys),
-        "as_of": ctx.as_of.isoformat(),
-        "keys": ctx.keys,
-        "analyses": analyses,
-    }
+    return _pack(context(workspace, warehouse, settings, selection, as_of), selection, "patent", "applications")
 
 
 def navigate_marks(
@@ -142,14 +131,18 @@ def navigate_marks(
     as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     """Every trademark analysis of a selection of marks (商标导航)."""
-    ctx = mark_context(workspace, warehouse, settings, selection, as_of)
+    return _pack(mark_context(workspace, warehouse, settings, selection, as_of), selection, "trademark", "marks")
+
+
+def _pack(ctx: Context, selection: Selection, record_kind: str, counted: str) -> dict[str, Any]:
+    """Every analysis of a record kind over a context, which it closes."""
     try:
-        analyses = {kind: result(ctx, selection, kind) for kind in of_kind("trademark")}
+        analyses = {kind: result(ctx, selection, kind) for kind in of_kind(record_kind)}
     finally:
         ctx.close()
     return {
         "selection": selection.describe(),
-        "marks": len(ctx.keys),
+        counted: len(ctx.keys),
         "as_of": ctx.as_of.isoformat(),
         "keys": ctx.keys,
         "analyses": analyses,

@@ -54,6 +54,23 @@ class TrademarkOperations:
         with self.reading(wh) as reader:
             return navigate_marks(self.workspace, reader, self.settings, Selection.parse(selection), as_of=as_of)
 
+    def trademark_report(
+        self, selection: str, fmt: str, target: Path, *, lang: str = "zh", wh: Warehouse | None = None
+    ) -> dict[str, Any]:
+        """The trademark navigation report of a selection of marks (xlsx with native charts, docx, pdf, html)."""
+        from ipnav.analytics.navigate import localized
+        from ipnav.analytics.selection import Selection
+        from ipnav.reports.marks import write_report
+
+        with self.reading(wh) as reader:
+            pack = self.trademark_navigate(selection, wh=reader)
+            if lang != "zh":
+                charts = localized(pack, Selection.parse(selection), lang)
+                for kind, result in pack["analyses"].items():
+                    result["option"] = charts[kind]
+            write_report(pack, reader, fmt, target, font=self.settings.cjk_font, lang=lang)
+        return {"path": str(target), "marks": pack["marks"], "analyses": len(pack["analyses"])}
+
     def trademark_export(self, query: str, fmt: str, target: Path, wh: Warehouse | None = None) -> int:
         """Every mark a trademark query finds (no cap) to an xlsx or csv file; the number of rows."""
         from ipnav.trademarks import index, reads

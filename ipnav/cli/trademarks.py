@@ -87,6 +87,19 @@ def tm_navigate(
     respond(data, as_json, show)
 
 
+@tm_app.command("report")
+def tm_report(
+    selection: Annotated[str, typer.Argument(help="A trademark query, numbers:A,B or all.")],
+    out_path: Annotated[Path, typer.Option("--out", help="The .xlsx, .docx, .pdf or .html file to write.")],
+    lang: Annotated[str, typer.Option("--lang", help="zh or en (tables and charts).")] = "zh",
+    as_json: JsonOption = False,
+) -> None:
+    """The trademark navigation report (商标导航分析报告) of a selection: charts, tables, the marks."""
+    fmt = out_path.suffix.lower().lstrip(".")
+    data = application().trademark_report(selection, fmt, out_path, lang=lang)
+    respond(data, as_json, f"{data['marks']:,} marks, {data['analyses']} analyses → {data['path']}")
+
+
 @tm_app.command("export")
 def tm_export(
     query: Annotated[str, typer.Argument(help="A trademark query (every mark it finds, no cap).")],

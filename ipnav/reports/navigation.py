@@ -37,6 +37,17 @@ CHARTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "terms": ("bar", "term", ("applications",)),
     "value": ("bar", "band", ("applications",)),
     "high_value": ("bar", "measure_zh", ("applications",)),
+    # trademarks (ipnav.reports.marks)
+    "tm_trends": ("line", "year", ("filings", "registrations")),
+    "tm_owners": ("bar", "name", ("marks",)),
+    "tm_agents": ("bar", "name", ("marks",)),
+    "tm_classes": ("bar", "name_zh", ("marks",)),
+    "tm_groups": ("bar", "group", ("marks",)),
+    "tm_regions": ("bar", "province", ("marks",)),
+    "tm_status": ("pie", "status", ("marks",)),
+    "tm_types": ("pie", "mark_type", ("marks",)),
+    "tm_kinds": ("pie", "kind", ("marks",)),
+    "tm_offices": ("pie", "office", ("marks",)),
 }
 
 
@@ -85,7 +96,7 @@ def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None, lang: 
                 out.append(
                     Block("chart", result["title_zh"], image=Path(images[kind]["png"]), svg=Path(images[kind]["svg"]))
                 )
-            columns = _shown(result["rows"][0])
+            columns = shown_columns(result["rows"][0])
             rows = [[table_cell(c, row.get(c), lang) for c in columns] for row in result["rows"][:TABLE_ROWS]]
             out.append(Block("table", columns=[label("column", c, lang) for c in columns], rows=rows))
     out.append(Block("h1", "七、结论与建议"))
@@ -96,15 +107,15 @@ def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None, lang: 
     return out
 
 
-def _shown(row: dict[str, Any]) -> list[str]:
+def shown_columns(row: dict[str, Any]) -> list[str]:
     """The columns a report table shows: the drill query stays in Excel and JSON, a column with the Chinese
     name of a code shows instead of the code (`type_zh` for `type`, `measure_zh` for `measure`)."""
     return [c for c in row if c != "drill" and f"{c}_zh" not in row]
 
 
-def _analysis_sheet(index: int, kind: str, result: dict[str, Any], lang: str) -> Sheet:
+def analysis_sheet(index: int, kind: str, result: dict[str, Any], lang: str) -> Sheet:
     rows = result["rows"]
-    columns = _shown(rows[0]) if rows else []
+    columns = shown_columns(rows[0]) if rows else []
     charts = []
     if rows and kind in CHARTS:
         chart_kind, label_column, values = CHARTS[kind]
@@ -126,7 +137,7 @@ def _analysis_sheet(index: int, kind: str, result: dict[str, Any], lang: str) ->
 
 def sheets(pack: dict[str, Any], warehouse: Warehouse, lang: str = "zh") -> Iterator[Sheet]:
     """The overview, the hit list (streamed from the warehouse) and one sheet per analysis."""
-    analysis_sheets = [_analysis_sheet(i, kind, r, lang) for i, (kind, r) in enumerate(pack["analyses"].items(), 1)]
+    analysis_sheets = [analysis_sheet(i, kind, r, lang) for i, (kind, r) in enumerate(pack["analyses"].items(), 1)]
     yield Sheet(
         title="概览 overview",
         columns=["分析 analysis", "工作表 sheet"],

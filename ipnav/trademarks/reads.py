@@ -134,7 +134,7 @@ def _has_words(node: Node) -> bool:
     return False
 
 
-_EXPORT_SQL = """
+EXPORT_SQL = """  -- one row per mark of the registered table `export_keys` (app_key), as exports and reports list them
 WITH owners AS (
     SELECT app_key, string_agg(name, '; ' ORDER BY seq) FILTER (WHERE role = 'owner') AS owners,
            string_agg(address, '; ' ORDER BY seq) FILTER (WHERE role = 'owner' AND coalesce(address, '') <> '')
@@ -169,7 +169,7 @@ def export(warehouse: Warehouse, fmt: str, out: Path, keys: list[str]) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     con = warehouse.con.cursor()
     con.register("export_keys", pa.table({"app_key": keys}))
-    cursor = con.execute(_EXPORT_SQL)
+    cursor = con.execute(EXPORT_SQL)
     header = [d[0] for d in cursor.description]
     if fmt == "csv":
         import csv

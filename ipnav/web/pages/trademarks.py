@@ -103,6 +103,24 @@ async def trademark_navigate_page(
                   charts=script_json(charts))  # fmt: skip
 
 
+@router.get("/trademarks/navigate/report")
+async def trademark_navigate_report(
+    request: Request,
+    ipnav: AppDep,
+    wh: WarehouseDep,
+    user: UserDep,
+    selection: Annotated[str, Query(min_length=1, max_length=4000)],
+    format: Annotated[str, Query(pattern="^(xlsx|docx|pdf|html)$")] = "xlsx",
+) -> Response:
+    """The trademark navigation report of a selection as xlsx, docx, pdf or html."""
+    lang = language_of(request)
+
+    def work(out: Path) -> None:
+        ipnav.trademark_report(selection, format, out, lang=lang, wh=wh)
+
+    return await download(request, "trademark-report", format, work)
+
+
 @router.get("/trademarks/{number}/image")
 async def trademark_image(number: str, ipnav: AppDep, wh: WarehouseDep, user: UserDep) -> Response:
     """The mark's image when the file is local (embedded, beside its source file or in its archive)."""
