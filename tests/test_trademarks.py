@@ -406,3 +406,23 @@ def test_trademark_navigation_report(tm_ws: Path, tmp_path: Path) -> None:
     assert all(len(book[name]._charts) == 1 for name in book.sheetnames[2:])
     text = [p.text for p in Document(str(docx)).paragraphs]
     assert text[0] == "商标导航分析报告" and any(f"本次分析共涉及商标 {marks['total']:,} 件" in t for t in text)
+
+
+def test_similar_marks_with_scores_and_reasons(tm_ws: Path) -> None:
+    """`tm similar`: the same mark in traditional characters, a misspelt Latin mark, a reordered and a
+    homophone Chinese mark each find the register's mark with the reason in words; goods lower the score
+    outside the class."""
+    same = cli_json("tm", "similar", "龍城智造", "--groups", "0901", workspace=tm_ws)
+    assert isinstance(same, dict)
+    top = same["hits"][0]
+    assert (top["number"], top["score"]) == ("CN61234502", 100)
+    assert top["reasons"] == ["文字相同: 龙城智造", "类似群 0901 相同"]
+    misspelt = cli_json("tm", "similar", "magnabeuty", "--limit", "3", workspace=tm_ws)
+    assert isinstance(misspelt, dict) and misspelt["hits"][0]["text"] == "MAGNABEAUTY"
+    assert misspelt["hits"][0]["reasons"][0].startswith("字母近似")
+    other_goods = cli_json("tm", "similar", "龙城智造", "--classes", "43", workspace=tm_ws)
+    assert isinstance(other_goods, dict) and other_goods["hits"][0]["score"] == 40  # 1.0 × unrelated goods 0.4
+    reordered = cli_json("tm", "similar", "城龙智造", workspace=tm_ws)
+    assert isinstance(reordered, dict) and "字序不同: 城龙智造/龙城智造" in reordered["hits"][0]["reasons"]
+    bad = run_cli("tm", "similar", "小米", "--groups", "9999", workspace=tm_ws)
+    assert bad.returncode != 0 and "9999" in bad.stderr

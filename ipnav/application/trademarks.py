@@ -88,6 +88,17 @@ class TrademarkOperations:
         with self.reading(wh) as reader:
             return reads.search_all(self.workspace, reader, query)
 
+    def trademark_similar(
+        self, text: str, *, classes: list[int] | None = None, groups: list[str] | None = None, limit: int = 20,
+        threshold: int = 0, wh: Warehouse | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Marks similar to a mark text (shape, sound, meaning, goods), scored 0-100 with the reasons."""
+        from ipnav.trademarks import reads
+
+        with self.reading(wh) as reader:
+            return reads.similar(self.workspace, reader, text, classes=classes or [], groups=groups or [],
+                                 limit=limit, threshold=threshold)  # fmt: skip
+
     def trademark_image(self, number: str, wh: Warehouse | None = None) -> tuple[bytes, str] | None:
         """The mark's image bytes and media type when the file is local; None otherwise."""
         from ipnav.trademarks import reads

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -58,6 +59,33 @@ def tm_search(
             [(h["number"], h["text"], ",".join(str(c) for c in h["classes"] or []), h["status"], h["filing_date"],
               h["first_owner"]) for h in d["hits"]],
             title=f"商标检索 {d['total']:,} marks",
+        ),
+    )  # fmt: skip
+
+
+@tm_app.command("similar")
+def tm_similar(
+    text: Annotated[str, typer.Argument(help="The mark to compare (Chinese, Latin, digits).")],
+    classes: Annotated[str, typer.Option("--classes", help="Nice classes of its goods, e.g. 30,32.")] = "",
+    groups: Annotated[str, typer.Option("--groups", help="Similar groups (类似群), e.g. 3002.")] = "",
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 20,
+    threshold: Annotated[int, typer.Option("--threshold", min=0, max=100, help="Lowest score shown.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Marks similar to TEXT (近似商标): shape, sound and meaning as examiners compare them, and the goods
+    by class and similar group; each with a score 0-100 and its reasons."""
+    numbers = [int(c) for c in re.split(r"[,\s]+", classes) if c.strip().isdigit()]
+    data = application().trademark_similar(
+        text, classes=numbers, groups=[g for g in re.split(r"[,\s;]+", groups) if g], limit=limit,
+        threshold=threshold,
+    )  # fmt: skip
+    respond(
+        data, as_json,
+        lambda d: table(
+            ["分数 score", "商标 mark", "号码 number", "类别 classes", "状态 status", "理由 reasons"],
+            [(h["score"], h["text"], h["number"], ",".join(str(c) for c in h["classes"] or []), h["status"],
+              "; ".join(h["reasons"])) for h in d["hits"]],
+            title=f"近似商标 similar to {d['text']}",
         ),
     )  # fmt: skip
 

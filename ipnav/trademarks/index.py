@@ -31,11 +31,13 @@ from ipnav.errors import UsageError
 from ipnav.normalize import text as analysis
 from ipnav.store.warehouse import Warehouse
 from ipnav.trademarks.query import DATES, TrademarkCompiler, parse_query
+from ipnav.trademarks.rows import pinyin
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 FACETS = {"class": "class", "group": "group", "status": "status", "office": "office", "year": "ad_year",
           "owner": "owner", "province": "province"}  # fmt: skip
 _WRITER_HEAP = 256 << 20
+_BATCH = 50_000
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -161,7 +163,7 @@ def document(row: dict[str, Any]) -> tantivy.Document:
             doc.add_date(name, when)
     if row["filing_date"]:
         doc.add_integer("ad_year", row["filing_date"].year)
-    hit = {k: row[k] for k in ("number", "registration_number", "text", "office", "classes", "status",
+    hit = {k: row[k] for k in ("number", "registration_number", "text", "office", "classes", "groups", "status",
                                "filing_date", "registration_date", "first_owner", "owner_province")}  # fmt: skip
     doc.add_bytes("hit", orjson.dumps(hit))
     return doc
@@ -200,17 +202,21 @@ class TrademarkIndex:
         self.compiler = TrademarkCompiler(self.index, self.schema)
 
     def write(self, warehouse: Warehouse, keys: list[str] | None) -> int:
-        """Index these marks anew (all of them when `keys` is None); returns how many were added."""
+        """Index these marks anew (all of them when `keys` is None); returns how many were added. Rows are
+        read 50,000 marks at a time: an ingest bounds the warehouse's memory (256 MB) and the per-mark lists
+        of a million marks would not fit in it."""
         writer = self.index.writer(_WRITER_HEAP, 2)
         if keys is None:
             writer.delete_all_documents()
+            keys = [r[0] for r in warehouse.con.execute("SELECT app_key FROM trademarks ORDER BY app_key").fetchall()]
         else:
             for key in keys:
                 writer.delete_documents_by_term("key", key)
         count = 0
-        for row in iter_rows(warehouse, keys):
-            writer.add_document(document(row))
-            count += 1
+        for start in range(0, len(keys), _BATCH):
+            for row in iter_rows(warehouse, keys[start : start + _BATCH]):
+                writer.add_document(document(row))
+                count += 1
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
@@ -236,6 +242,33 @@ class TrademarkIndex:
             if "key" in fields:
                 row["key"] = doc.get_first("key")
             out.append(row)
+        return out
+
+    def candidates(self, text: str, limit: int) -> list[dict[str, Any]]:
+        """Marks that may resemble `text`: sharing a character pair or a sound (pinyin trigram) with it, or
+        a word within two edits; the best `limit` by how much they share."""
+        folded = analysis.fold(text).strip()
+        sound = pinyin(text)
+        terms: list[tantivy.Query] = []
+        squeezed = folded.replace(" ", "_")
+        for n, source, prefix in ((2, squeezed, "m"), (3, sound, "y")):
+            grams = {source[i : i + n] for i in range(len(source) - n + 1)} or ({source} if source else set())
+            field = f"{prefix}{n}" if len(source) >= n else f"{prefix}{max(1, len(source))}"
+            terms += [tantivy.Query.term_query(self.schema, field, g) for g in grams]
+        for word in re.findall(r"[^\W_]+", folded):
+            if len(word) >= 3 and word.isascii():
+                terms.append(tantivy.Query.fuzzy_term_query(self.schema, "words", word, distance=2))
+        if folded:
+            terms.append(tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, "mark_raw", folded), 5.0))
+        if not terms:
+            return []
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
+        searcher = self.index.searcher()
+        result = searcher.search(query, limit=limit, count=False)
+        out = []
+        for _, address in result.hits:
+            doc = searcher.doc(address)
+            out.append({**orjson.loads(doc.get_first("hit") or b"{}"), "key": doc.get_first("key")})
         return out
 
     def search(self, query: str, *, limit: int, offset: int, sort: str, facets: bool) -> dict[str, Any]:

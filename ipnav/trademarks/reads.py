@@ -118,6 +118,30 @@ def search(
 MAX_OFFSET = 1_000_000
 
 
+def similar(
+    workspace: Workspace, warehouse: Warehouse, text: str, *, classes: list[int], groups: list[str],
+    limit: int = 20, threshold: int = 0,
+) -> dict[str, Any]:  # fmt: skip
+    """Marks similar to a mark text, scored 0-100 with reasons (`ipnav.trademarks.similar`); goods narrow by
+    classes and similar groups (a group implies its class)."""
+    from ipnav.trademarks import similar as likeness
+
+    if not text.strip():
+        raise UsageError("give the mark to compare, e.g. 小米 or XIAOMI")
+    bad = [c for c in classes if not 1 <= c <= 45]
+    if bad:
+        raise UsageError(f"classes {bad}: Nice classes are 1-45")
+    if tm_index.behind(workspace, warehouse):
+        raise IndexBehind("the trademark index is behind the warehouse: run `ipnav reindex`")
+    names = group_names()
+    unknown = [g for g in groups if g not in names]
+    if unknown:
+        raise UsageError(f"similar groups {unknown} are not in CNIPA's 区分表 (4 digits, e.g. 3002)")
+    hits = likeness.search(tm_index.open_index(workspace), text, classes=classes, groups=groups, limit=limit,
+                           threshold=threshold)  # fmt: skip
+    return {"text": text, "classes": classes, "groups": groups, "threshold": threshold, "hits": hits}
+
+
 def search_all(workspace: Workspace, warehouse: Warehouse, query: str) -> dict[str, Any]:
     """Every mark a query finds (no cap), newest filing first, with the total."""
     if tm_index.behind(workspace, warehouse):

@@ -29,6 +29,21 @@ async def api_tm_search(
     return await lanes.quick(ipnav.trademark_search, q, limit=limit, offset=offset, sort=sort, wh=wh)
 
 
+@router.get("/api/trademarks/similar", summary="Similar marks / 近似商标")
+async def api_tm_similar(
+    ipnav: AppDep,
+    wh: WarehouseDep,
+    text: Annotated[str, Query(min_length=1, max_length=200, description="the mark to compare")],
+    classes: Annotated[list[int] | None, Query(description="Nice classes of its goods")] = None,
+    groups: Annotated[list[str] | None, Query(description="similar groups (类似群), e.g. 3002")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    threshold: Annotated[int, Query(ge=0, le=100)] = 0,
+) -> dict[str, Any]:
+    """Marks similar to a mark text, scored 0-100 with the reasons (shape, sound, meaning, goods)."""
+    return await lanes.quick(ipnav.trademark_similar, text, classes=classes, groups=groups, limit=limit,
+                             threshold=threshold, wh=wh)  # fmt: skip
+
+
 @router.get("/api/trademarks/navigate", summary="Trademark navigation / 商标导航")
 async def api_tm_navigate(
     ipnav: AppDep,
