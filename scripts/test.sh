@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 .venv/bin/ruff check ipnav tests bench scripts
 .venv/bin/mypy  # --check-untyped-defs over ipnav/ (pyproject.toml [tool.mypy])
-exec .venv/bin/python -m pytest -q -n "${IPNAV_TEST_WORKERS:-2}" "$@"
+# one module stays on one worker: its fixtures (workspaces, the demo, the browser) are built once
+exec .venv/bin/python -m pytest -q -n "${IPNAV_TEST_WORKERS:-2}" --dist loadscope "$@"
