@@ -426,3 +426,27 @@ def test_similar_marks_with_scores_and_reasons(tm_ws: Path) -> None:
     assert isinstance(reordered, dict) and "字序不同: 城龙智造/龙城智造" in reordered["hits"][0]["reasons"]
     bad = run_cli("tm", "similar", "小米", "--groups", "9999", workspace=tm_ws)
     assert bad.returncode != 0 and "9999" in bad.stderr
+
+
+def test_a_large_gazette_is_parsed_in_parts_and_rejects_keep_their_place(tmp_path: Path) -> None:
+    """A gazette of many marks (over one worker's share) is split by its records for the parser processes:
+    every mark arrives once, and a bad record is named by its position in the whole file."""
+    source = shared("trademark", "tipo", "gazette_index.xml").read_bytes()
+    entries = re.findall(rb'<RegContent no="\d+">.*?</RegContent>', source, flags=re.S)
+    copies = []
+    for n in range(3 * len(entries)):
+        entry = entries[n % len(entries)]
+        entry = re.sub(rb"<CaseNo>\d+</CaseNo>", b"<CaseNo>%d</CaseNo>" % (400000000 + n), entry)
+        entry = re.sub(rb"<RegisterNo>\d+</RegisterNo>", b"<RegisterNo>%08d</RegisterNo>" % (60000000 + n), entry)
+        copies.append(entry)
+    bad = 6000  # 1-based position of a record without any number
+    copies[bad - 1] = re.sub(rb"<(CaseNo|RegisterNo)>\d+</\1>", b"", copies[bad - 1])
+    big = tmp_path / "gazette_big.xml"
+    big.write_bytes(b'<?xml version="1.0" encoding="utf-8"?>\n<RegContentList>\n' + b"\n".join(copies)
+                    + b"\n</RegContentList>\n")  # fmt: skip
+    assert big.stat().st_size > 4 << 20  # more than one worker's share
+    root = tmp_path / "ws"
+    loaded = cli_json("ingest", str(big), "--workers", "2", workspace=root)
+    assert isinstance(loaded, dict) and (loaded["inserted"], loaded["rejected"]) == (len(copies) - 1, 1)
+    rejects = cli_json("rejects", workspace=root)
+    assert isinstance(rejects, list) and [(r["position"], r["field"]) for r in rejects] == [(bad, "RegisterNo")]

@@ -28,6 +28,7 @@ class XmlFormat:
     parse_element: Callable[[etree._Element], Iterator[Any]]  # records of its kind, and Rejects
     needs_plain_names: bool = False  # strip namespaces before parsing
     kind: str = "patent"  # the record kind it yields (ipnav.kinds)
+    record_tag: str = ""  # a document of many records (a gazette): the record element, so ingest can split it
 
 
 def _xml_formats() -> list[XmlFormat]:

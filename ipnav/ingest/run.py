@@ -8,6 +8,7 @@ be run again.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -54,26 +55,61 @@ class IngestSummary:
         return data
 
 
-def _parse_chunk(name: str, docs: list[tuple[int, int, bytes]]) -> list[Prepared | Reject]:
+Doc = tuple[int, int, bytes, int]  # ordinal, line, bytes, position of its first record in the document
+
+
+def _parse_chunk(name: str, docs: list[Doc]) -> list[Prepared | Reject]:
     """Worker: parse documents and prepare them for the warehouse (JSON, hash, rows)."""
     items: list[pipeline.Item] = []
-    for ordinal, line, data in docs:
-        items.extend(pipeline.parse_document(name, ordinal, line, data))
+    for ordinal, line, data, offset in docs:
+        parsed = pipeline.parse_document(name, ordinal, line, data)
+        if offset:  # a part of a document of many records: positions count from the document's start
+            for item in parsed:
+                if isinstance(item, Reject):
+                    item.position += offset
+                else:
+                    item.source_position += offset
+        items.extend(parsed)
     return [item if isinstance(item, Reject) else prepare(item) for item in pipeline.with_regions(items)]
 
 
-def _xml_chunks(source: Source) -> Iterator[tuple[list[tuple[int, int, bytes]], int]]:
+def _xml_chunks(source: Source) -> Iterator[tuple[list[Doc], int]]:
     with source.open() as stream:
-        chunk: list[tuple[int, int, bytes]] = []
+        chunk: list[Doc] = []
         size = 0
-        for doc in pipeline.stream_documents(stream):
-            chunk.append(doc)
-            size += len(doc[2])
-            if size >= _CHUNK_BYTES:
-                yield chunk, size
-                chunk, size = [], 0
+        for ordinal, line, data in pipeline.stream_documents(stream):
+            for part, offset in split_records(data) if len(data) > _CHUNK_BYTES else [(data, 0)]:
+                chunk.append((ordinal, line, part, offset))
+                size += len(part)
+                if size >= _CHUNK_BYTES:
+                    yield chunk, size
+                    chunk, size = [], 0
         if chunk:
             yield chunk, size
+
+
+def split_records(data: bytes, per: int = 5000) -> list[tuple[bytes, int]]:
+    """A document of many records (a gazette, a bulk daily file; `XmlFormat.record_tag`) in parts of `per`
+    records, each a whole document (the head up to the first record, the records, the closing tail) with
+    the position of its first record; any other document whole. Parts go to the parser workers apart."""
+    root = registry.sniff_root(data[:65536])
+    fmt = registry.xml_format_for_root(root) if root else None
+    if fmt is None or not fmt.record_tag:
+        return [(data, 0)]
+    start = re.search(rb"<%s[\s>]" % re.escape(fmt.record_tag.encode()), data)
+    close = b"</%s>" % fmt.record_tag.encode()
+    ends, at = [], data.find(close)
+    while at >= 0:
+        ends.append(at + len(close))
+        at = data.find(close, at + len(close))
+    if start is None or len(ends) <= per:
+        return [(data, 0)]
+    head, tail = data[: start.start()], data[ends[-1] :]
+    parts = []
+    for first in range(0, len(ends), per):
+        begin = start.start() if first == 0 else ends[first - 1]
+        parts.append((head + data[begin : ends[min(first + per, len(ends)) - 1]] + tail, first))
+    return parts
 
 
 def _done(items: list[Prepared | Reject]) -> Future[list[Prepared | Reject]]:

@@ -368,12 +368,14 @@ def parse_element(root: etree._Element) -> Iterator[Trademark | Reject]:
 
 
 XML_FORMATS = [
-    XmlFormat("uspto_tm_xml_v2", ("case-file", "trademark-applications-daily"), parse_element, False, "trademark"),
+    XmlFormat(
+        "uspto_tm_xml_v2", ("case-file", "trademark-applications-daily"), parse_element, False, "trademark", "case-file"
+    ),
     XmlFormat("euipo_em_tm_v3", ("Transaction",), parse_element, True, "trademark"),  # and TSDR's ST.66
     XmlFormat(
         "wipo_st96_trademark", ("TrademarkTransaction", "TrademarkApplication"), parse_element, True, "trademark"
     ),
-    XmlFormat("tipo_gazette", ("RegContentList",), parse_element, False, "trademark"),
+    XmlFormat("tipo_gazette", ("RegContentList",), parse_element, False, "trademark", "RegContent"),
     XmlFormat("tipo_application", ("API", "tmarkappl", "tmarkcontent"), parse_element, False, "trademark"),
 ]
 
