@@ -13,9 +13,8 @@ import pyarrow as pa
 
 from ipnav.reports.document import Block, Document, Sheet
 from ipnav.reports.images import render
-from ipnav.reports.navigation import TABLE_ROWS, analysis_sheet, shown_columns, table_cell
+from ipnav.reports.navigation import analysis_blocks, analysis_sheet, overview_sheet
 from ipnav.store.warehouse import Warehouse
-from ipnav.vocabulary import label
 
 TITLE = "商标导航分析报告"
 
@@ -63,15 +62,7 @@ def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None, lang: 
         Block("h1", "二、分析"),
     ]
     for kind, result in analyses.items():
-        if not result["rows"]:
-            continue
-        out.append(Block("h2", result["title_en"] if lang == "en" else result["title_zh"]))
-        if kind in images:
-            out.append(Block("chart", result["title_zh"], image=Path(images[kind]["png"]),
-                             svg=Path(images[kind]["svg"])))  # fmt: skip
-        columns = shown_columns(result["rows"][0])
-        rows = [[table_cell(c, row.get(c), lang) for c in columns] for row in result["rows"][:TABLE_ROWS]]
-        out.append(Block("table", columns=[label("column", c, lang) for c in columns], rows=rows))
+        out += analysis_blocks(kind, result, images, lang)
     return out
 
 
@@ -80,22 +71,12 @@ def sheets(pack: dict[str, Any], warehouse: Warehouse, lang: str = "zh") -> Iter
     from ipnav.trademarks.reads import EXPORT_SQL
 
     analysis_sheets = [analysis_sheet(i, kind, r, lang) for i, (kind, r) in enumerate(pack["analyses"].items(), 1)]
-    yield Sheet(
-        title="概览 overview",
-        columns=["分析 analysis", "工作表 sheet"],
-        rows=[
-            [f"{r['title_zh']} {r['title_en']}", s.title]
-            for r, s in zip(pack["analyses"].values(), analysis_sheets, strict=True)
-        ],
-        heading=[
-            ["商标导航报告 Trademark navigation report"],
-            ["分析对象 selection", pack["selection"]],
-            ["商标数 marks", pack["marks"]],
-            ["统计截止 as of", pack["as_of"]],
-            ["生成时间 generated", dt.datetime.now().isoformat(" ", "seconds")],
-            [],
-        ],
-    )
+    facts = [
+        ["分析对象 selection", pack["selection"]],
+        ["商标数 marks", pack["marks"]],
+        ["统计截止 as of", pack["as_of"]],
+    ]
+    yield overview_sheet("商标导航报告 Trademark navigation report", facts, pack["analyses"], analysis_sheets)
     con = warehouse.con.cursor()
     con.register("export_keys", pa.table({"app_key": pack["keys"]}))
     cursor = con.execute(EXPORT_SQL)

@@ -88,23 +88,36 @@ def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None, lang: 
         for writer in writers:
             out += [Block("p", s) for s in writer(pack)]
         for kind in kinds:
-            result = analyses.get(kind)
-            if not result or not result["rows"]:
-                continue
-            out.append(Block("h2", result["title_en"] if lang == "en" else result["title_zh"]))
-            if kind in images:
-                out.append(
-                    Block("chart", result["title_zh"], image=Path(images[kind]["png"]), svg=Path(images[kind]["svg"]))
-                )
-            columns = shown_columns(result["rows"][0])
-            rows = [[table_cell(c, row.get(c), lang) for c in columns] for row in result["rows"][:TABLE_ROWS]]
-            out.append(Block("table", columns=[label("column", c, lang) for c in columns], rows=rows))
+            out += analysis_blocks(kind, analyses.get(kind), images, lang)
     out.append(Block("h1", "七、结论与建议"))
     out.append(Block("h2", "主要结论"))
     out += [Block("p", f"{i}. {s}") for i, s in enumerate(narrative.conclusions(pack), 1)]
     out.append(Block("h2", "发展建议（由分析人员填写）"))
     out += [Block("p", f"{i}. ______________________________") for i in range(1, 4)]
     return out
+
+
+def analysis_blocks(kind: str, result: dict[str, Any] | None, images: dict[str, Any], lang: str) -> list[Block]:
+    """An analysis in the written report: its title, chart image and first rows (nothing when it is empty)."""
+    if not result or not result["rows"]:
+        return []
+    out = [Block("h2", result["title_en"] if lang == "en" else result["title_zh"])]
+    if kind in images:
+        out.append(Block("chart", result["title_zh"], image=Path(images[kind]["png"]), svg=Path(images[kind]["svg"])))
+    columns = shown_columns(result["rows"][0])
+    rows = [[table_cell(c, row.get(c), lang) for c in columns] for row in result["rows"][:TABLE_ROWS]]
+    out.append(Block("table", columns=[label("column", c, lang) for c in columns], rows=rows))
+    return out
+
+
+def overview_sheet(title: str, facts: list[list[Any]], analyses: dict[str, Any], sheets: list[Sheet]) -> Sheet:
+    """The first sheet of a navigation workbook: the report's facts and which sheet holds each analysis."""
+    return Sheet(
+        title="概览 overview",
+        columns=["分析 analysis", "工作表 sheet"],
+        rows=[[f"{r['title_zh']} {r['title_en']}", s.title] for r, s in zip(analyses.values(), sheets, strict=True)],
+        heading=[[title], *facts, ["生成时间 generated", dt.datetime.now().isoformat(" ", "seconds")], []],
+    )
 
 
 def shown_columns(row: dict[str, Any]) -> list[str]:
@@ -138,22 +151,9 @@ def analysis_sheet(index: int, kind: str, result: dict[str, Any], lang: str) -> 
 def sheets(pack: dict[str, Any], warehouse: Warehouse, lang: str = "zh") -> Iterator[Sheet]:
     """The overview, the hit list (streamed from the warehouse) and one sheet per analysis."""
     analysis_sheets = [analysis_sheet(i, kind, r, lang) for i, (kind, r) in enumerate(pack["analyses"].items(), 1)]
-    yield Sheet(
-        title="概览 overview",
-        columns=["分析 analysis", "工作表 sheet"],
-        rows=[
-            [f"{r['title_zh']} {r['title_en']}", s.title]
-            for r, s in zip(pack["analyses"].values(), analysis_sheets, strict=True)
-        ],
-        heading=[
-            ["专利导航报告 Patent navigation report"],
-            ["检索范围 selection", pack["selection"]],
-            ["申请量 applications", pack["applications"]],
-            ["统计截止 as of", pack["as_of"]],
-            ["生成时间 generated", dt.datetime.now().isoformat(" ", "seconds")],
-            [],
-        ],
-    )
+    facts = [["检索范围 selection", pack["selection"]], ["申请量 applications", pack["applications"]],
+             ["统计截止 as of", pack["as_of"]]]  # fmt: skip
+    yield overview_sheet("专利导航报告 Patent navigation report", facts, pack["analyses"], analysis_sheets)
     cursor = export_cursor(warehouse, pack["keys"])
 
     def hits() -> Iterator[Any]:
