@@ -9,11 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from ipnav.reports.document import Block, Document, Sheet
 from ipnav.reports.images import render
-from ipnav.reports.navigation import analysis_blocks, analysis_sheet, overview_sheet
+from ipnav.reports.navigation import analysis_blocks, analysis_sheet, cursor_sheet, overview_sheet
 from ipnav.store.warehouse import Warehouse
 
 TITLE = "商标导航分析报告"
@@ -68,7 +66,7 @@ def blocks(pack: dict[str, Any], workdir: Path, font: Path | None = None, lang: 
 
 def sheets(pack: dict[str, Any], warehouse: Warehouse, lang: str = "zh") -> Iterator[Sheet]:
     """The overview, every mark of the selection and one sheet per analysis."""
-    from ipnav.trademarks.reads import EXPORT_SQL
+    from ipnav.trademarks.reads import export_cursor
 
     analysis_sheets = [analysis_sheet(i, kind, r, lang) for i, (kind, r) in enumerate(pack["analyses"].items(), 1)]
     facts = [
@@ -77,15 +75,7 @@ def sheets(pack: dict[str, Any], warehouse: Warehouse, lang: str = "zh") -> Iter
         ["统计截止 as of", pack["as_of"]],
     ]
     yield overview_sheet("商标导航报告 Trademark navigation report", facts, pack["analyses"], analysis_sheets)
-    con = warehouse.con.cursor()
-    con.register("export_keys", pa.table({"app_key": pack["keys"]}))
-    cursor = con.execute(EXPORT_SQL)
-
-    def marks() -> Iterator[Any]:
-        while batch := cursor.fetchmany(5000):
-            yield from batch
-
-    yield Sheet(title="商标清单 marks", columns=[d[0] for d in cursor.description], rows=marks(), freeze=True)
+    yield cursor_sheet("商标清单 marks", export_cursor(warehouse, pack["keys"]))
     yield from analysis_sheets
 
 

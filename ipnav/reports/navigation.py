@@ -154,14 +154,18 @@ def sheets(pack: dict[str, Any], warehouse: Warehouse, lang: str = "zh") -> Iter
     facts = [["检索范围 selection", pack["selection"]], ["申请量 applications", pack["applications"]],
              ["统计截止 as of", pack["as_of"]]]  # fmt: skip
     yield overview_sheet("专利导航报告 Patent navigation report", facts, pack["analyses"], analysis_sheets)
-    cursor = export_cursor(warehouse, pack["keys"])
+    yield cursor_sheet("命中清单 hits", export_cursor(warehouse, pack["keys"]))
+    yield from analysis_sheets
 
-    def hits() -> Iterator[Any]:
+
+def cursor_sheet(title: str, cursor: Any) -> Sheet:
+    """A sheet of every row of a query's cursor, streamed in batches (the hit list of a report)."""
+
+    def rows() -> Iterator[Any]:
         while batch := cursor.fetchmany(5000):
             yield from batch
 
-    yield Sheet(title="命中清单 hits", columns=[d[0] for d in cursor.description], rows=hits(), freeze=True)
-    yield from analysis_sheets
+    return Sheet(title=title, columns=[d[0] for d in cursor.description], rows=rows(), freeze=True)
 
 
 def write_report(

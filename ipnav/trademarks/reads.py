@@ -180,20 +180,25 @@ ORDER BY t.filing_date DESC NULLS LAST, t.number
 """
 
 
+def export_cursor(warehouse: Warehouse, keys: list[str]) -> Any:
+    """A cursor over the export rows of these marks (the export and the navigation report read it)."""
+    import pyarrow as pa
+
+    con = warehouse.con.cursor()
+    con.register("export_keys", pa.table({"app_key": keys}))
+    return con.execute(EXPORT_SQL)
+
+
 def export(warehouse: Warehouse, fmt: str, out: Path, keys: list[str]) -> int:
     """Marks (their keys) to an xlsx or csv file, one row each with Chinese and English headers; returns
     the row count. Text a spreadsheet would run as a formula is written as text."""
-    import pyarrow as pa
-
     from ipnav.store.cells import excel_row
     from ipnav.store.reads import XLSX_MAX_ROWS
 
     if fmt == "xlsx" and len(keys) > XLSX_MAX_ROWS:
         raise UsageError(f"{len(keys)} rows do not fit one Excel sheet ({XLSX_MAX_ROWS}); export csv")
     out.parent.mkdir(parents=True, exist_ok=True)
-    con = warehouse.con.cursor()
-    con.register("export_keys", pa.table({"app_key": keys}))
-    cursor = con.execute(EXPORT_SQL)
+    cursor = export_cursor(warehouse, keys)
     header = [d[0] for d in cursor.description]
     if fmt == "csv":
         import csv
