@@ -450,3 +450,28 @@ def test_a_large_gazette_is_parsed_in_parts_and_rejects_keep_their_place(tmp_pat
     assert isinstance(loaded, dict) and (loaded["inserted"], loaded["rejected"]) == (len(copies) - 1, 1)
     rejects = cli_json("rejects", workspace=root)
     assert isinstance(rejects, list) and [(r["position"], r["field"]) for r in rejects] == [(bad, "RegisterNo")]
+
+
+def test_a_large_table_is_parsed_in_parts_and_rejects_keep_their_row(tmp_path: Path) -> None:
+    """A register export of over 1 MB goes to the parser processes in parts of 2,000 rows, each led by the
+    header: every mark arrives once, and a bad row is named by its record position and line in the file."""
+    header, *rows = CN_FIXTURE.read_text(encoding="utf-8").splitlines()
+    rows = rows[:11]  # the fixture's good rows (its last two are rejects of their own)
+    lines = []
+    for n in range(7000):
+        cells = rows[n % len(rows)].split(",")
+        cells[0] = str(70000000 + n)
+        lines.append(",".join(cells))
+    bad = 4321  # 1-based record position of a row without its number
+    lines[bad - 1] = "," + lines[bad - 1].split(",", 1)[1]
+    lines.insert(2500, "")  # an empty line: not a record, but a line
+    big = tmp_path / "register_big.csv"
+    big.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    assert big.stat().st_size > 1 << 20
+    root = tmp_path / "ws"
+    loaded = cli_json("ingest", str(big), "--workers", "2", "--no-index", workspace=root)
+    assert isinstance(loaded, dict) and (loaded["inserted"], loaded["rejected"]) == (6999, 1)
+    rejects = cli_json("rejects", workspace=root)
+    assert isinstance(rejects, list) and [(r["position"], r["line"]) for r in rejects] == [(bad, bad + 2)]
+    last = cli_json("tm", "show", str(70000000 + 6999), workspace=root)
+    assert isinstance(last, dict) and last["text"] == rows[6999 % len(rows)].split(",")[4]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -36,22 +36,48 @@ def parse_table(
     """Records of a CSV, Excel (.xlsx, or old BIFF .xls) or SQL-dump table."""
     mapping = build_map(header_map)
     data = stream.read()
-    if kind == "zip":  # an .xlsx handed over as a stream
-        kind = "xlsx"
     try:
-        if kind in ("xlsx", "xls") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
-            fmt = "xls" if data[:4] == b"\xd0\xcf\x11\xe0" else "xlsx"
-            rows = _xlsx_rows(data, name)
-        elif kind == "sql":
-            rows = _sql_rows(data)
-            fmt = "sql_dump"
-        else:
-            rows = _csv_rows(data)
-            fmt = "csv"
+        rows, fmt = table_rows(data, name, kind)
     except RecordError as exc:
         yield Reject(name, 0, exc.field, exc.reason, data[:4096])
         return
-    yield from _records(rows, mapping, name, fmt)
+    yield from parse_rows(rows, mapping, name, fmt)
+
+
+def table_rows(data: bytes, name: str, kind: str) -> tuple[Iterator[Row], str]:
+    """The rows of a table file and its format (csv, xlsx, xls, sql_dump); RecordError for a file that
+    cannot be read as a table at all."""
+    if kind == "zip":  # an .xlsx handed over as a stream
+        kind = "xlsx"
+    if kind in ("xlsx", "xls") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        return _xlsx_rows(data, name), "xls" if data[:4] == b"\xd0\xcf\x11\xe0" else "xlsx"
+    if kind == "sql":
+        return _sql_rows(data), "sql_dump"
+    return _csv_rows(data), "csv"
+
+
+def table_parts(rows: Iterator[Row], mapping: dict[str, str], per: int = 2000) -> Iterator[tuple[list[Row], int]]:
+    """The rows of a table in parts of `per` data rows, each part led by the rows before the first data
+    row (the preamble and header), with the number of non-empty data rows before it, so that
+    `parse_rows(part, ..., first=that)` numbers its records as a parse of the whole table would."""
+    lead: list[Row] = []
+    for line, cells in rows:  # up to the header
+        lead.append((line, cells))
+        if _header(cells, mapping) is not None:
+            break
+        if len(lead) > 21:  # no header: one part, which parse_rows rejects once
+            yield lead + list(rows), 0
+            return
+    part: list[Row] = []
+    before = counted = 0
+    for row in rows:
+        part.append(row)
+        if any(c.strip() for c in row[1]):
+            counted += 1
+        if len(part) >= per:
+            yield lead + part, before
+            part, before = [], counted
+    yield lead + part, before
 
 
 # --- readers -------------------------------------------------------------------------------------
@@ -197,20 +223,19 @@ def _field_for(header: str, mapping: dict[str, str]) -> str | None:
     return mapping.get(fold_header(name)) or (mapping.get(fold_header(comment)) if comment else None)
 
 
-def _records(
-    rows: Iterator[Row], mapping: dict[str, str], name: str, fmt: str
+def parse_rows(
+    rows: Iterable[Row], mapping: dict[str, str], name: str, fmt: str, *, first: int = 0
 ) -> Iterator[Patent | Transaction | Reject]:
+    """Records of table rows (the header among the first 20 rows); `first` data rows came before these."""
     header: list[str] | None = None
     fields: list[str | None] = []
-    ordinal = 0
+    ordinal = first
     layout: registry.TableFormat | None = None  # a registered layout; None: the generic patent table
     for line, cells in rows:
         if header is None:
-            claimed = registry.table_format_for(cells)
-            candidate = claimed[1] if claimed else [_field_for(c, mapping) for c in cells]
-            if claimed or sum(1 for f in candidate if f) >= 2:
-                header, fields = cells, candidate
-                layout = claimed[0] if claimed else None
+            known = _header(cells, mapping)
+            if known is not None:
+                header, (fields, layout) = cells, known
             elif line > 20:
                 yield Reject(
                     name,
@@ -252,6 +277,16 @@ def _records(
         yield Reject(
             name, 0, "header", "no header row with known column names (add your headers with --header-map)", b""
         )
+
+
+def _header(cells: list[str], mapping: dict[str, str]) -> tuple[list[str | None], registry.TableFormat | None] | None:
+    """A header row's fields and its registered layout (None: the generic patent table); None if `cells`
+    is no header (fewer than two known column names)."""
+    claimed = registry.table_format_for(cells)
+    if claimed:
+        return claimed[1], claimed[0]
+    fields = [_field_for(c, mapping) for c in cells]
+    return (fields, None) if sum(1 for f in fields if f) >= 2 else None
 
 
 def _patent_records(values: dict[str, str], extra: dict[str, str], fmt: str) -> Iterator[Patent | Transaction]:
