@@ -201,7 +201,7 @@ def search_and_indicator(workspace: Path, runs: int) -> None:
 
     app = Ipnav(Settings.load(workspace))
     with app.reading() as wh:
-        app.trademark_search("warm 温", wh=wh)  # open the index, the warehouse and the Chinese folding once, as a server has them
+        app.trademark_search("warm 温", wh=wh)  # index, warehouse and Chinese folding opened once, as in a server
         for kind, (query, sql) in QUERIES.items():
             indexed, scanned, total = [], [], 0
             for _ in range(runs):
