@@ -420,7 +420,7 @@ def test_similar_marks_with_scores_and_reasons(tm_ws: Path) -> None:
     misspelt = cli_json("tm", "similar", "magnabeuty", "--limit", "3", workspace=tm_ws)
     assert isinstance(misspelt, dict) and misspelt["hits"][0]["text"] == "MAGNABEAUTY"
     assert misspelt["hits"][0]["reasons"][0].startswith("字母近似")
-    other_goods = cli_json("tm", "similar", "龙城智造", "--classes", "43", workspace=tm_ws)
+    other_goods = cli_json("tm", "similar", "龙城智造", "--classes", "43", "--threshold", "0", workspace=tm_ws)
     assert isinstance(other_goods, dict) and other_goods["hits"][0]["score"] == 40  # 1.0 × unrelated goods 0.4
     reordered = cli_json("tm", "similar", "城龙智造", workspace=tm_ws)
     assert isinstance(reordered, dict) and "字序不同: 城龙智造/龙城智造" in reordered["hits"][0]["reasons"]

@@ -90,7 +90,7 @@ class TrademarkOperations:
 
     def trademark_similar(
         self, text: str, *, classes: list[int] | None = None, groups: list[str] | None = None, limit: int = 20,
-        threshold: int = 0, wh: Warehouse | None = None,
+        threshold: int = 60, wh: Warehouse | None = None,
     ) -> dict[str, Any]:  # fmt: skip
         """Marks similar to a mark text (shape, sound, meaning, goods), scored 0-100 with the reasons."""
         from ipnav.trademarks import reads

@@ -69,7 +69,9 @@ def tm_similar(
     classes: Annotated[str, typer.Option("--classes", help="Nice classes of its goods, e.g. 30,32.")] = "",
     groups: Annotated[str, typer.Option("--groups", help="Similar groups (类似群), e.g. 3002.")] = "",
     limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 20,
-    threshold: Annotated[int, typer.Option("--threshold", min=0, max=100, help="Lowest score shown.")] = 0,
+    threshold: Annotated[
+        int, typer.Option("--threshold", min=0, max=100, help="Lowest score shown (60: ipnav's line for similar).")
+    ] = 60,
     as_json: JsonOption = False,
 ) -> None:
     """Marks similar to TEXT (近似商标): shape, sound and meaning as examiners compare them, and the goods

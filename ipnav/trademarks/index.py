@@ -32,6 +32,7 @@ from ipnav.normalize import text as analysis
 from ipnav.store.warehouse import Warehouse
 from ipnav.trademarks.query import DATES, TrademarkCompiler, parse_query
 from ipnav.trademarks.rows import pinyin
+from ipnav.trademarks.shapes import look_alikes
 
 SCHEMA_VERSION = "4"
 FACETS = {"class": "class", "group": "group", "status": "status", "office": "office", "year": "ad_year",
@@ -94,6 +95,21 @@ FROM trademarks t LEFT JOIN parties p USING (app_key) LEFT JOIN goods g USING (a
 def _grams(text: str, n: int) -> str:
     text = text.replace(" ", "_")
     return " ".join(text[i : i + n] for i in range(len(text) - n + 1))
+
+
+def _look_alike_grams(text: str) -> set[str]:
+    """Character pairs of `text` with one character (both, in a mark of two) replaced by a look-alike, so
+    that 康帅傅 is a candidate for 康师傅 and 治治 for 洽洽 (marks of up to eight characters)."""
+    if not 2 <= len(text) <= 8 or not analysis.cjk_runs(text):
+        return set()
+    out: set[str] = set()
+    for i, char in enumerate(text):
+        for other in look_alikes(char):
+            variant = text[:i] + other + text[i + 1 :]
+            out.update(variant[j : j + 2] for j in (i - 1, i) if 0 <= j < len(text) - 1)
+    if len(text) == 2:
+        out.update(a + b for a in look_alikes(text[0])[:8] for b in look_alikes(text[1])[:8])
+    return out
 
 
 def _add_text(doc: tantivy.Document, field: str, text: str) -> None:
@@ -255,6 +271,8 @@ class TrademarkIndex:
             grams = {source[i : i + n] for i in range(len(source) - n + 1)} or ({source} if source else set())
             field = f"{prefix}{n}" if len(source) >= n else f"{prefix}{max(1, len(source))}"
             terms += [tantivy.Query.term_query(self.schema, field, g) for g in grams]
+        for gram in _look_alike_grams(squeezed):
+            terms.append(tantivy.Query.term_query(self.schema, "m2", gram))
         for word in re.findall(r"[^\W_]+", folded):
             if len(word) >= 3 and word.isascii():
                 terms.append(tantivy.Query.fuzzy_term_query(self.schema, "words", word, distance=2))

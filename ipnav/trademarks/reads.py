@@ -120,7 +120,7 @@ MAX_OFFSET = 1_000_000
 
 def similar(
     workspace: Workspace, warehouse: Warehouse, text: str, *, classes: list[int], groups: list[str],
-    limit: int = 20, threshold: int = 0,
+    limit: int = 20, threshold: int = 60,
 ) -> dict[str, Any]:  # fmt: skip
     """Marks similar to a mark text, scored 0-100 with reasons (`ipnav.trademarks.similar`); goods narrow by
     classes and similar groups (a group implies its class)."""

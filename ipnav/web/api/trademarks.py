@@ -37,7 +37,7 @@ async def api_tm_similar(
     classes: Annotated[list[int] | None, Query(description="Nice classes of its goods")] = None,
     groups: Annotated[list[str] | None, Query(description="similar groups (类似群), e.g. 3002")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
-    threshold: Annotated[int, Query(ge=0, le=100)] = 0,
+    threshold: Annotated[int, Query(ge=0, le=100, description="lowest score (60: ipnav's line for similar)")] = 60,
 ) -> dict[str, Any]:
     """Marks similar to a mark text, scored 0-100 with the reasons (shape, sound, meaning, goods)."""
     return await lanes.quick(ipnav.trademark_similar, text, classes=classes, groups=groups, limit=limit,
