@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from ipnav.config import Settings, Workspace
     from ipnav.store.warehouse import Warehouse
+    from ipnav.trademarks.watch import Watches
 
 
 class TrademarkOperations:
@@ -128,3 +129,27 @@ class TrademarkOperations:
 
         with self.reading(wh) as reader:
             return reads.search(self.workspace, reader, query, limit=limit, offset=offset, sort=sort, facets=facets)
+
+    # -- watches (商标监测) -------------------------------------------------------------------------
+
+    @property
+    def watches(self) -> Watches:
+        """The trademark watches of this workspace's users (in the accounts database)."""
+        from ipnav.trademarks.watch import Watches
+
+        return Watches(self.accounts)  # type: ignore[attr-defined]
+
+    def watch_run(
+        self, *, since: dt.date | None = None, user: str | None = None, wh: Warehouse | None = None
+    ) -> dict[str, Any]:
+        """Run the watches (one user's, or all) over the marks published since a date: each hit with the
+        watched mark, score, reasons and opposition deadline; `new` on the first report."""
+        from ipnav.trademarks import index as tm_index
+        from ipnav.trademarks.reads import IndexBehind
+
+        with self.reading(wh) as reader:
+            if tm_index.behind(self.workspace, reader):
+                raise IndexBehind("the trademark index is behind the warehouse: run `ipnav reindex`")
+            runs = self.watches.run(reader, tm_index.open_index(self.workspace), since=since, user=user)
+        return {"since": since, "watches": runs, "hits": sum(len(r["hits"]) for r in runs),
+                "new": sum(1 for r in runs for h in r["hits"] if h["new"])}  # fmt: skip
