@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     value_weights: dict[str, float] = Field(
         default_factory=dict, description="Value score weights overriding the defaults (name -> weight)"
     )
+    risk_thresholds: dict[str, float] = Field(
+        default_factory=dict,
+        description="Bad-faith filing signals: thresholds overriding the defaults (name -> value, see `tm risk`)",
+    )
     value_min_cohort: int = Field(20, description="Value score: smallest cohort before falling back")
     max_member_mb: int = Field(1024, description="Largest uncompressed zip member ingest reads, in MB")
     max_compression_ratio: float = Field(

@@ -173,6 +173,16 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "individual": ("个人", "individual"),
         "other": ("其他", "other"),
     },
+    "risk_signal": {  # ipnav.trademarks.risk
+        "volume": ("年申请量大", "many marks a year"),
+        "burst": ("集中申请", "burst of filings"),
+        "spread": ("跨类别广", "spread over classes"),
+        "trading": ("注册后频繁转让", "traded after registration"),
+        "ended": ("多被驳回或无效", "mostly refused or cancelled"),
+        "copies": ("与他人在先商标近似", "copies of earlier marks"),
+        "famous": ("与驰名商标近似", "resembles a well-known mark"),
+        "person": ("自然人持有大量商标", "individual holding many marks"),
+    },
     "tm_status": {  # ipnav.trademarks.model.STATUSES
         "filed": ("申请中", "filed"),
         "published": ("初审公告", "published for opposition"),

@@ -153,3 +153,18 @@ class TrademarkOperations:
             runs = self.watches.run(reader, tm_index.open_index(self.workspace), since=since, user=user)
         return {"since": since, "watches": runs, "hits": sum(len(r["hits"]) for r in runs),
                 "new": sum(1 for r in runs for h in r["hits"] if h["new"])}  # fmt: skip
+
+    def trademark_risk(
+        self, *, region: str = "", overrides: dict[str, float] | None = None, wh: Warehouse | None = None
+    ) -> dict[str, Any]:
+        """Applicants with bad-faith filing signals (恶意注册/囤积), with evidence and the thresholds used
+        (settings' `risk_thresholds`, then `overrides`)."""
+        from ipnav.trademarks import index as tm_index
+        from ipnav.trademarks import risk
+
+        with self.reading(wh) as reader:
+            index = None if tm_index.behind(self.workspace, reader) else tm_index.open_index(self.workspace)
+            result = risk.assess(reader, index, region=region,
+                                 overrides={**self.settings.risk_thresholds, **(overrides or {})})  # fmt: skip
+        result["copies_checked"] = index is not None
+        return result

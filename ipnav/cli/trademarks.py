@@ -11,6 +11,7 @@ import typer
 from ipnav.cli.context import application
 from ipnav.cli.output import JsonOption, out, problems, respond, table
 from ipnav.cli.root import app
+from ipnav.errors import UsageError
 
 tm_app = typer.Typer(help="Trademarks (商标): show a mark, search marks.", no_args_is_help=True)
 app.add_typer(tm_app, name="tm")
@@ -177,3 +178,36 @@ def well_known_list(as_json: JsonOption = False) -> None:
               f"{r['source_file']}:{r['row_no']}") for r in rows],
         ),
     )  # fmt: skip
+
+
+@tm_app.command("risk")
+def tm_risk(
+    region: Annotated[str, typer.Option("--region", help="Owners of this region only (name or adcode).")] = "",
+    settings: Annotated[
+        list[str] | None, typer.Option("--set", help="A threshold for this run, name=value (repeatable).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Applicants with bad-faith filing signals (恶意注册/囤积: volume, bursts, spread over classes, trading,
+    refusals, copies of others' marks, well-known marks, individuals), with evidence and thresholds."""
+    overrides: dict[str, float] = {}
+    for item in settings or []:
+        name, _, value = item.partition("=")
+        try:
+            overrides[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"--set {item!r}: give name=number, e.g. --set marks_per_year=30") from None
+
+    def show(d: dict[str, Any]) -> None:
+        table(
+            ["申请人 applicant", "类型 type", "商标 marks", "类别 classes", "信号 signals"],
+            [(a["entity"], a["type"], a["marks"], a["classes"], "; ".join(s["evidence"] for s in a["signals"]))
+             for a in d["applicants"]],
+            title=f"恶意注册风险 bad-faith signals: {len(d['applicants'])} 个申请人",
+        )  # fmt: skip
+        for agent in d["agents"]:
+            out.print(f"  代理机构 agent {agent['agent']}: {len(agent['flagged'])}/{agent['clients']} 个客户被标记")
+        if not d["copies_checked"]:
+            out.print("  (索引落后, 未比对在先商标 / index behind: copies not checked; run `ipnav reindex`)")
+
+    respond(application().trademark_risk(region=region, overrides=overrides), as_json, show)

@@ -1,6 +1,7 @@
 """Chinese trademark register exports (商标登记簿导出, csv/xlsx/xls) as regional offices receive them:
 注册号/申请号, 申请日期, 国际分类, 类似群, 商标名称, 商品/服务项目, 申请人名称, 申请人地址, 初审公告期号/日期,
-注册公告期号/日期, 专用权期限, 商标状态, 代理机构, 是否共有, 商标类型 (普通/集体/证明/特殊), 国际注册日期 (马德里).
+注册公告期号/日期, 专用权期限, 商标状态, 代理机构, 是否共有, 商标类型 (普通/集体/证明/特殊), 国际注册日期 (马德里),
+and where the export carries the 转让公告: 转让公告日期 and 转让人 (an assignment event, the former owner).
 
 Read by the same table reader as patents (header folding, placeholders, rejects per row); the layout is
 recognised by 商标名称 with a number and a class column. A registration number starting with G is a
@@ -40,6 +41,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "shared": ("是否共有", "共有商标"),
     "kind": ("商标类型",),
     "international_date": ("国际注册日期", "国际注册日"),
+    "transfer_date": ("转让公告日期", "转让日期", "核准转让日期"),
+    "transferor": ("转让人", "原注册人", "原申请人"),
 }
 _KINDS = {"普通商标": "ordinary", "集体商标": "collective", "证明商标": "certification", "特殊商标": "special"}
 _TERM = re.compile(r"(\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)\s*[至到~－—-]+\s*(\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)")
@@ -110,6 +113,11 @@ def rows(values: dict[str, str], extra: dict[str, str]) -> Iterator[Trademark]:
         if values.get(field):
             mark.events.append(TmEvent(_date(values, field), kind_name, values.get(issue, ""),
                                        f"第{values[issue]}期" if values.get(issue) else ""))  # fmt: skip
+    if values.get("transfer_date"):  # 商标转让公告: the owner above is the assignee
+        mark.events.append(TmEvent(_date(values, "transfer_date"), "assignment", "", "转让"))
+    for name in re.split(r"[;；]", values.get("transferor", "")):
+        if name.strip():
+            mark.owners.append(TmOwner(name=name.strip(), role="former_owner", country="CN"))
     if madrid and values.get("international_date"):
         mark.extra["international_date"] = values["international_date"]
     mark.extra.update(extra)

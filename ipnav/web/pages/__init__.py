@@ -2,9 +2,21 @@
 as JSON and drawn in the browser by ECharts from npm; every form that changes something carries the
 session's CSRF token."""
 
-from ipnav.web.pages import admin, assets, auth, indicators, navigation, plans, search, searches, topics, trademarks
+from ipnav.web.pages import (
+    admin,
+    assets,
+    auth,
+    indicators,
+    navigation,
+    plans,
+    search,
+    searches,
+    tm_watch,
+    topics,
+    trademarks,
+)
 
-ROUTERS = (
+ROUTERS = (  # the watch pages before trademarks.router, whose /trademarks/{n} would take their paths
     assets.router, auth.router, search.router, searches.router, navigation.router, topics.router,
-    indicators.router, plans.router, trademarks.router, admin.router,
+    indicators.router, plans.router, tm_watch.router, trademarks.router, admin.router,
 )  # fmt: skip
