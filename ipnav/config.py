@@ -65,6 +65,14 @@ class Settings(BaseSettings):
     lock_wait: float = Field(
         10.0, description="Seconds a writer waits for the warehouse another process holds before giving up"
     )
+    smtp_host: str = Field("", description="SMTP server that mails alerts (empty: no e-mail)")
+    smtp_port: int = Field(25, description="SMTP port")
+    smtp_from: str = Field("ipnav@localhost", description="Sender address of alert e-mails")
+    smtp_user: str = Field("", description="SMTP login (empty: none)")
+    smtp_password: str = Field("", description="SMTP password")
+    smtp_starttls: bool = Field(False, description="Use STARTTLS with the SMTP server")
+    webhook_url: str = Field("", description="Address every alert is POSTed to as JSON (empty: none)")
+    public_url: str = Field("", description="The web platform's address, for links in e-mails and feeds")
     cjk_font: Path | None = Field(None, description="Font file with Chinese glyphs for chart images and PDF")
     trusted_proxies: list[str] = Field(
         default_factory=list,

@@ -89,6 +89,11 @@ class Searches:
             row = con.execute("SELECT * FROM saved_searches WHERE owner = ? AND name = ?", [user, name]).fetchone()
         return _saved(row)
 
+    def every_saved(self) -> list[dict[str, Any]]:
+        """Every user's saved searches (owner, name, query), oldest first: what alerts run after an ingest."""
+        with self.accounts.transaction() as con:
+            return [dict(r) for r in con.execute("SELECT owner, name, query FROM saved_searches ORDER BY id")]
+
     def saved(self, user: str) -> list[dict[str, Any]]:
         """The user's saved searches and those other users shared, the user's own first."""
         with self.accounts.transaction() as con:

@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ipnav.application.alerts import AlertOperations
 from ipnav.application.options import AnalysisOptions, IndicatorOptions, SearchOptions, SelectionOptions, ValueOptions
 from ipnav.application.plans import PlanOperations
 from ipnav.application.topics import TopicOperations
@@ -39,7 +40,7 @@ if TYPE_CHECKING:  # the CLI starts fast: the warehouse, parsers and accounts lo
 __all__ = ["AnalysisOptions", "IndicatorOptions", "Ipnav", "SearchOptions", "SelectionOptions", "ValueOptions"]
 
 
-class Ipnav(TopicOperations, PlanOperations, TrademarkOperations):
+class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperations):
     """A workspace and everything users do with it (see the module docstring)."""
 
     def __init__(self, settings: Settings, *, create: bool = False, check: bool = True) -> None:
@@ -143,8 +144,7 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations):
         from ipnav.search.service import sync_index
         from ipnav.value.service import refresh
 
-        conf = self.settings
-        indexed: list[int] = []
+        conf, indexed = self.settings, list[int]()
 
         def update_index(wh: Warehouse) -> None:
             if progress:
@@ -152,7 +152,7 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations):
             indexed.append(sync_index(self.workspace, wh))
             indexed.extend(module.sync(self.workspace, wh) for module in _kind_indexes())
 
-        steps: list[Callable[[Warehouse], object]] = [update_index] if index else []
+        steps: list[Callable[[Warehouse], object]] = [update_index, self.collect_alerts] if index else []
         steps.append(lambda wh: refresh(wh, conf))
         with holding() if holding else nullcontext():
             summary = ingest(
@@ -168,6 +168,8 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations):
                 lock_wait=conf.lock_wait,
             )
         summary.indexed = sum(indexed)
+        if index:  # alerts are sent outside the warehouse lock: a slow mail server holds up no one
+            self.deliver_alerts()
         return summary
 
     def input_size(self, paths: list[Path]) -> int:

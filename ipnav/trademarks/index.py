@@ -216,6 +216,7 @@ class TrademarkIndex:
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         marker.write_text(SCHEMA_VERSION)
         self.compiler = TrademarkCompiler(self.index, self.schema)
+        self._within: tuple[list[str], tantivy.Query] | None = None
 
     def write(self, warehouse: Warehouse, keys: list[str] | None) -> int:
         """Index these marks anew (all of them when `keys` is None); returns how many were added. Rows are
@@ -260,9 +261,10 @@ class TrademarkIndex:
             out.append(row)
         return out
 
-    def candidates(self, text: str, limit: int) -> list[dict[str, Any]]:
+    def candidates(self, text: str, limit: int, within: list[str] | None = None) -> list[dict[str, Any]]:
         """Marks that may resemble `text`: sharing a character pair or a sound (pinyin trigram) with it, or
-        a word within two edits; the best `limit` by how much they share."""
+        a word within two edits; the best `limit` by how much they share (among the marks with these keys
+        only, when `within`: the marks an ingest brought)."""
         folded = analysis.fold(text).strip()
         sound = pinyin(text)
         terms: list[tantivy.Query] = []
@@ -281,6 +283,11 @@ class TrademarkIndex:
         if not terms:
             return []
         query = tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
+        if within is not None:
+            cached = self._within  # one set serves a run's many watches (read once: threads share the index)
+            if cached is None or cached[0] is not within:
+                cached = self._within = (within, tantivy.Query.term_set_query(self.schema, "key", within))
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, cached[1])])
         searcher = self.index.searcher()
         result = searcher.search(query, limit=limit, count=False)
         out = []

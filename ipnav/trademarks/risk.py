@@ -40,7 +40,10 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
     "trading_share": (0.3, "three in ten marks sold within 3 years of registration: marks as stock"),
     "trading_years": (3, "the window after registration in which a sale counts as trading"),
     "ended_share": (0.5, "half of the decided marks refused, opposed, invalidated or cancelled"),
-    "copy_score": (80, "a text score of 80+ in related goods: the examiner rules' strong similarity"),
+    "copy_score": (
+        75,
+        "75+: a strong text reason (shape, sound, order: 0.9) in the same class, or a near one in the same group",
+    ),
     "copies": (3, "three marks copying others' earlier marks are not chance"),
     "famous_score": (80, "text score against a well-known mark (protected across goods)"),
     "person_marks": (10, "an individual holding 10+ live marks (the rules name related natural persons)"),

@@ -140,11 +140,12 @@ def compare(query: str, classes: list[int], groups: list[str], mark: dict[str, A
 
 
 def search(index: Any, query: str, *, classes: list[int], groups: list[str], limit: int = 20,
-           threshold: int = 0, pool: int = 2000) -> list[dict[str, Any]]:  # fmt: skip
-    """Marks similar to `query` among the index's candidates (sharing characters, sound or a near word),
-    scored and ranked; those under `threshold` left out."""
+           threshold: int = 0, pool: int = 2000, within: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Marks similar to `query` among the index's candidates (sharing characters, sound or a near word;
+    among the marks with the keys `within` only, when given), scored and ranked; those under `threshold`
+    left out."""
     out = []
-    for hit in index.candidates(query, pool):
+    for hit in index.candidates(query, pool, within):
         similarity = compare(query, classes, groups, hit)
         if similarity.score > 0 and similarity.score >= threshold:
             out.append({**hit, "score": similarity.score, "reasons": similarity.reasons,

@@ -123,13 +123,15 @@ class Watches:
             con.execute("DELETE FROM tm_watches WHERE id = ?", [found["id"]])
 
     def run(self, warehouse: Warehouse, index: TrademarkIndex, *, since: dt.date | None = None,
-            user: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
-        """Every watch's hits among the marks published since `since` (all marks when None), each with
-        the watched mark, score, reasons, publication date and opposition deadline; `new` is True the first
-        time a hit is reported (then it is remembered)."""
+            user: str | None = None, only: set[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """Every watch's hits among the marks published since `since` (all marks when None; only these
+        numbers when `only`, the marks an ingest brought), each with the watched mark, score, reasons,
+        publication date and opposition deadline; `new` is True the first time a hit is reported (then it
+        is remembered)."""
         out = []
+        within = sorted(f"TM:{n}" for n in only) if only is not None else None
         for watch in self.listing(user):
-            hits = _watch_hits(warehouse, index, watch, since)
+            hits = _watch_hits(warehouse, index, watch, since, within)
             with self.accounts.transaction(immediate=True) as con:
                 known = {r["number"] for r in con.execute(
                     "SELECT number FROM tm_watch_hits WHERE watch_id = ?", [watch["id"]])}  # fmt: skip
@@ -160,12 +162,16 @@ def _watched_marks(warehouse: Warehouse, watch: dict[str, Any]) -> list[tuple[st
 
 
 def _watch_hits(
-    warehouse: Warehouse, index: TrademarkIndex, watch: dict[str, Any], since: dt.date | None
+    warehouse: Warehouse,
+    index: TrademarkIndex,
+    watch: dict[str, Any],
+    since: dt.date | None,
+    within: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for text, classes, groups, own in _watched_marks(warehouse, watch):
         for hit in likeness.search(index, text, classes=classes, groups=groups, limit=200,
-                                   threshold=watch["threshold"]):  # fmt: skip
+                                   threshold=watch["threshold"], within=within):  # fmt: skip
             if hit["number"] in own:
                 continue
             if hit["number"] not in found or found[hit["number"]]["score"] < hit["score"]:

@@ -368,6 +368,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tm_risk_none": ("没有申请人触发风险信号", "No applicant trips a signal"),
     "tm_region": ("地区(名称或区划代码)", "Region (name or adcode)"),
     "tm_resembles": ("近似于", "resembles"),
+    "inbox": ("提醒", "Inbox"),
+    "unread": ("条未读", "unread"),
+    "inbox_help": (
+        "导入新数据后, 命中已保存检索式和商标监测的新记录会出现在这里",
+        "New records matching your saved searches and watches after each ingest",
+    ),
+    "inbox_empty": ("还没有提醒", "No alerts yet"),
+    "alert_source": ("来源", "From"),
+    "alert_item": ("新记录", "New record"),
+    "mark_read": ("标为已读(未选则全部)", "Mark read (none chosen: all)"),
+    "alert_delivery": ("提醒方式", "Delivery"),
+    "alert_email": ("电子邮件地址", "E-mail address"),
+    "alert_feed": ("订阅地址(Atom, 请勿外传)", "Feed address (Atom, keep it secret)"),
+    "alert_deliveries": ("未送达的提醒", "Alerts not delivered"),
+    "alert_retry": ("立即重试", "Retry now"),
+    "delivery_status": ("发送状态", "Status"),
 }
 
 

@@ -38,6 +38,12 @@ def language_of(request: Request) -> str:
     return lang if lang in LANGUAGES else "zh"
 
 
+def _unread(request: Request) -> int:
+    """The signed-in user's unread alerts, for the header."""
+    who = session_user(request)
+    return application(request).alerts.unread(who.name) if who is not None else 0
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page from its template, with the user, language, translations and CSRF token."""
     lang = language_of(request)
@@ -50,6 +56,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "cell": lambda column, value: cell(column, value, lang),
             "bi": lambda text: pick(str(text or ""), lang),
             "user": session_user(request),
+            "unread": _unread(request),
             "role_zh": ROLE_ZH,
             "public": application(request).settings.public,
             "csrf": csrf_token(request),

@@ -1,6 +1,6 @@
 """The JSON API, one router per feature (OpenAPI at /docs)."""
 
-from ipnav.web.api import auth, indicators, navigation, patents, plans, searches, trademarks
+from ipnav.web.api import auth, indicators, navigation, patents, plans, searches, trademarks, watch
 
 ROUTERS = (
     auth.router,
@@ -9,5 +9,6 @@ ROUTERS = (
     navigation.router,
     indicators.router,
     plans.router,
+    watch.router,  # before trademarks.router: /api/trademarks/risk is not a mark's number
     trademarks.router,
 )

@@ -4,6 +4,7 @@ session's CSRF token."""
 
 from ipnav.web.pages import (
     admin,
+    alerts,
     assets,
     auth,
     indicators,
@@ -18,5 +19,5 @@ from ipnav.web.pages import (
 
 ROUTERS = (  # the watch pages before trademarks.router, whose /trademarks/{n} would take their paths
     assets.router, auth.router, search.router, searches.router, navigation.router, topics.router,
-    indicators.router, plans.router, tm_watch.router, trademarks.router, admin.router,
+    indicators.router, plans.router, tm_watch.router, trademarks.router, admin.router, alerts.router,
 )  # fmt: skip

@@ -46,10 +46,12 @@ async def admin_page(request: Request, ipnav: AppDep, user: UserDep) -> HTMLResp
     if not user.can("admin"):
         raise Forbidden("this page is for admins / 仅管理员可用")
     settings = ipnav.settings
-    shown = {k: v for k, v in settings.model_dump().items() if k not in ("header_map",)}
+    shown = {k: ("••••" if k == "smtp_password" and v else v) for k, v in settings.model_dump().items()
+             if k not in ("header_map",)}  # fmt: skip
     return render(
         request, "admin.html", users=accounts(request).list(), audit=accounts(request).audit_log(300),
         settings=shown, roles=ROLES, message=request.session.pop("admin_message", ""),
+        deliveries=ipnav.alerts.deliveries(),
     )  # fmt: skip
 
 
