@@ -16,8 +16,8 @@ from ipnav.config import Settings
 
 _KINDS = {"search": ("检索式", "saved search"), "watch": ("商标监测", "watch")}
 _DETAIL = {"score": "分数 score", "reasons": "理由 reasons", "owner": "申请人 owner",
-           "publication_date": "公告日 published", "deadline": "异议截止日 opposition deadline", "rule": "规则 rule", "query": "检索式 query",
-           "applicants": "申请人 applicants", "filing_date": "申请日 filed"}  # fmt: skip
+           "publication_date": "公告日 published", "deadline": "异议截止日 opposition deadline", "rule": "规则 rule",
+           "query": "检索式 query", "applicants": "申请人 applicants", "filing_date": "申请日 filed"}  # fmt: skip
 
 
 def _message(item: dict[str, Any], settings: Settings) -> EmailMessage:
