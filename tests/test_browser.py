@@ -472,3 +472,42 @@ def test_trademark_search_mark_page_and_navigation(server: str, browser: object)
     assert int(page.inner_text("#tm-total").replace(",", "")) == counted
     assert violations == [], violations
     context.close()
+
+
+def test_trademark_watch_risk_and_inbox_pages(server: str, browser: object) -> None:
+    """An analyst adds a watch from the watch page and sees the similar mark of another owner with its
+    opposition deadline; the risk page shows its thresholds and reasons; the inbox gives the feed address."""
+    context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
+    page.goto(server + "/trademarks")
+    if page.evaluate("document.documentElement.lang") == "en":  # ana may have chosen English in another test
+        page.click("#lang-switch")
+        page.wait_for_load_state()
+    page.click("#tm-tools >> text=商标监测")
+    page.wait_for_url(re.compile(r".*/trademarks/watches$"))
+    page.fill("#watch-name", "龙城监测")
+    page.fill("#watch-mark", "龍城智造")
+    page.fill("#watch-classes", "9")
+    page.click("#watch-save")
+    page.wait_for_load_state()
+    card = page.locator("section.watch[data-watch='龙城监测']")
+    assert card.count() == 1
+    row = card.locator("tbody tr").first
+    assert "龙城智造" in row.inner_text() and "文字相同" in row.inner_text()
+    assert row.locator("td.deadline").inner_text() == "2021-12-27"  # 初审公告 2021-09-27 + 3 months
+    assert "商标法第三十三条" in card.inner_text()
+    _shot(page, "19-trademark-watch")
+    page.goto(server + "/trademarks/risk")
+    assert page.locator("#risk-thresholds tbody tr").count() >= 10
+    assert "marks_per_day" in page.inner_text("#risk-thresholds")
+    page.goto(server + "/inbox")
+    assert page.locator("#feed-link").get_attribute("href").startswith("/feeds/")
+    feed = page.request.get(server + page.locator("#feed-link").get_attribute("href"))
+    assert feed.status == 200 and "<feed" in feed.text()
+    page.goto(server + "/trademarks/watches")
+    card = page.locator("section.watch[data-watch='龙城监测']")
+    page.once("dialog", lambda dialog: dialog.accept())
+    card.locator("button.danger").click()
+    page.wait_for_load_state()
+    assert page.locator("section.watch[data-watch='龙城监测']").count() == 0
+    assert violations == [], violations
+    context.close()
