@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vocabulary", ("ipnav", "model", "errors", "config", "kinds", "vocabulary")),
     ("rules", ("normalize", "reference")),
     ("warehouse", ("store",)),
-    ("domains", ("ingest", "trademarks", "search", "analytics", "value", "kpi", "plan", "reports", "accounts")),
+    ("domains", ("ingest", "trademarks", "search", "analytics", "value", "kpi", "plan", "reports", "accounts", "alerts")),
     ("application", ("application",)),
     ("adapters", ("cli", "web")),
 )

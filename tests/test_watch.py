@@ -34,16 +34,18 @@ def test_watch_a_mark_finds_a_new_similar_filing_with_its_deadline(watch_ws: Pat
         "71000003,2026-07-01,30,3002,蓝天,茶,另一茶业公司,重庆市江北区,1960,2026-10-13,,,,初审公告,,否,普通商标,\n",
         encoding="utf-8",
     )  # a similar mark in the same group, the same words in unrelated services, an unrelated mark
-    assert run_cli("ingest", str(weekly), workspace=watch_ws).returncode == 0
+    assert run_cli("ingest", str(weekly), workspace=watch_ws).returncode == 0  # the ingest reports it as an alert
+    alerts = cli_json("alerts", "list", "--user", "admin", workspace=watch_ws)
+    assert isinstance(alerts, list) and [(a["kind"], a["item"]) for a in alerts] == [("watch", "CN71000001")]
     first = cli_json("watch", "run", "--since", "2026-10-01", workspace=watch_ws)
-    assert isinstance(first, dict) and (first["hits"], first["new"]) == (1, 1)
+    assert isinstance(first, dict) and (first["hits"], first["new"]) == (1, 0)  # reported by the alert already
     hit = first["watches"][0]["hits"][0]
-    assert (hit["number"], hit["text"], hit["watched"], hit["new"]) == ("CN71000001", "山城虹", "山城红", True)
+    assert (hit["number"], hit["text"], hit["watched"], hit["new"]) == ("CN71000001", "山城虹", "山城红", False)
     assert hit["score"] >= 60 and "类似群 3002 相同" in hit["reasons"]
     assert hit["publication_date"] == "2026-10-13" and hit["deadline"] == "2027-01-13"
     assert hit["rule"].startswith("商标法第三十三条")
-    again = cli_json("watch", "run", "--since", "2026-10-01", workspace=watch_ws)
-    assert isinstance(again, dict) and (again["hits"], again["new"]) == (1, 0)  # reported once
+    everything = cli_json("watch", "run", workspace=watch_ws)  # the whole register: the earlier 山城红 of
+    assert isinstance(everything, dict) and everything["new"] == everything["hits"] - 1  # another owner is new
     shown = run_cli("watch", "run", "--since", "2026-10-01", workspace=watch_ws)
     assert "监测 山城红监测: 1 件" in shown.stdout and "异议期限规则 rule: 商标法第三十三条" in shown.stdout
     listed = cli_json("watch", "list", workspace=watch_ws)
