@@ -40,6 +40,7 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
     "trading_share": (0.3, "three in ten marks sold within 3 years of registration: marks as stock"),
     "trading_years": (3, "the window after registration in which a sale counts as trading"),
     "ended_share": (0.5, "half of the decided marks refused, opposed, invalidated or cancelled"),
+    "ended_min": (5, "a share of fewer decided marks says little"),
     "copy_score": (
         75,
         "75+: a strong text reason (shape, sound, order: 0.9) in the same class, or a near one in the same group",
@@ -119,7 +120,7 @@ def assess(
             signals.append(_signal("trading", round(share, 3), limits["trading_share"],
                                    f"{len(sold)}/{row['marks']} 件注册后转让", sold[:20]))  # fmt: skip
         decided, bad = ended.get(entity, (0, []))
-        if big and decided and len(bad) / decided >= limits["ended_share"]:
+        if big and decided >= limits["ended_min"] and len(bad) / decided >= limits["ended_share"]:
             signals.append(_signal("ended", round(len(bad) / decided, 3), limits["ended_share"],
                                    f"{len(bad)}/{decided} 件被驳回、异议、无效或撤销", bad[:20]))  # fmt: skip
         if famous.get(entity):
