@@ -220,17 +220,33 @@ def _first_text(children: dict[str, list[etree._Element]], tag: str) -> str:
     return " ".join(nodes[0].text.split()) if nodes and nodes[0].text else ""
 
 
+_TIPO_DRAWINGS = ("設計圖", "標章圖", "圖形", "Device", "DEVICE")  # a figure's name, not the mark's words
+_TIPO_LETTERING = ("設計字",)  # stylised lettering of the words before it
+
+
+def _tipo_words(name: str) -> tuple[str, bool]:
+    """The words of a TIPO mark from the gazette's name and whether the name describes a figure:
+    `設計圖` and `標章圖` alone name a figure without words (no words); `統一企業標章圖` is a figure named
+    after 統一企業 (the name kept as words, so it is found by them); `DSMOTO設計字` is the lettering DSMOTO."""
+    text = name.strip()
+    for suffix in (*_TIPO_DRAWINGS, *_TIPO_LETTERING):
+        if text.endswith(suffix):
+            return text.removesuffix(suffix).strip(), suffix in _TIPO_DRAWINGS
+    return text, False
+
+
 def tipo_gazette_entry(entry: etree._Element) -> Trademark:
     """One `<RegContent>` of TIPO's registration gazette (商標公報)."""
     fields = _children(entry)
     register, case = _first_text(fields, "RegisterNo"), _first_text(fields, "CaseNo")
     if not register and not case:
         raise RecordError("RegisterNo", "missing")
-    name = _first_text(fields, "Trademark_Name")
+    written = _first_text(fields, "Trademark_Name")
     design = _first_text(fields, "Trademark_Design")
     mark_type = next((t for word, t in _TIPO_DESIGN if word in design), "other")
+    name, drawing = _tipo_words(written)
     if mark_type == "figurative":  # TIPO writes 及圖 (and device) after the words of a combined mark
-        mark_type = "combined" if name.endswith("及圖") else ("word" if name else "figurative")
+        mark_type = "combined" if name.endswith("及圖") else ("word" if name and not drawing else "figurative")
     start, end = roc_date(_first_text(fields, "SDate")), roc_date(_first_text(fields, "EDate"))
     mark = Trademark(
         office="TW", number=canonical_number("TW", case) if case else canonical_number("TW", register),
@@ -242,6 +258,8 @@ def tipo_gazette_entry(entry: etree._Element) -> Trademark:
         status="registered", status_raw="註冊公告", status_date=start, source_format="tipo_gazette",
     )  # fmt: skip
     mark.extra["design"] = design
+    if written != name:
+        mark.extra["name"] = written  # the gazette's name of a figure (設計圖, 標章圖): not words of the mark
     for classification in fields.get("RegContentClassification", []):
         for klass in classification:
             digits = (klass.text or "").strip()
