@@ -22,6 +22,7 @@ tests/test_similar_marks.py.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,13 @@ class Similarity:
     reasons: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _fold(text: str) -> str:
+    """A mark's folded words (cached: a watch run compares the week's marks with every watch)."""
+    return analysis.fold(text).strip()
+
+
+@functools.lru_cache(maxsize=50_000)
 def _tone_pinyin(text: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
@@ -100,7 +108,7 @@ def _latin(query: str, mark: str) -> tuple[float, str]:
 
 def text_similarity(query: str, mark: str) -> tuple[float, str]:
     """How alike two marks' words are (0-1) and why, in words."""
-    q, m = analysis.fold(query).strip(), analysis.fold(mark).strip()
+    q, m = _fold(query), _fold(mark)
     if not q or not m:
         return 0.0, ""
     if q == m or q.replace(" ", "") == m.replace(" ", ""):

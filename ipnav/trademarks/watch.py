@@ -170,8 +170,8 @@ def _watch_hits(
 ) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for text, classes, groups, own in _watched_marks(warehouse, watch):
-        for hit in likeness.search(index, text, classes=classes, groups=groups, limit=200,
-                                   threshold=watch["threshold"], within=within):  # fmt: skip
+        for hit in likeness.search(index, text, classes=classes, groups=groups, limit=200, within=within,
+                                   threshold=watch["threshold"], pool=500 if within is not None else 2000):  # fmt: skip
             if hit["number"] in own:
                 continue
             if hit["number"] not in found or found[hit["number"]]["score"] < hit["score"]:
