@@ -298,7 +298,11 @@ def test_well_known_list_enterprises_per_10k_and_the_plans_that_use_them(tmp_pat
     root = tmp_path / "ws"
     assert run_cli("ingest", str(CN_FIXTURE), workspace=root).returncode == 3  # the two bad rows
     fixture = CN_FIXTURE.parent
+    ordinary = cli_json("tm", "similar", "shanchenghong", workspace=root)  # its own pinyin: not similar ...
+    assert isinstance(ordinary, dict) and ordinary["hits"] == []
     loaded = run_cli("tm", "well-known", "load", str(fixture / "well_known_marks.csv"), workspace=root)
+    famous = cli_json("tm", "similar", "shanchenghong", workspace=root)  # ... unless the mark is well known
+    assert isinstance(famous, dict) and famous["hits"][0]["reasons"] == ["驰名商标与其拼音: 山城红/shanchenghong"]
     assert loaded.returncode == 3 and "row 6: year: '二〇二〇' is not a year" in loaded.stderr
     listed = cli_json("tm", "well-known", "list", workspace=root)
     assert isinstance(listed, list)

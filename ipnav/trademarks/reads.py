@@ -137,8 +137,10 @@ def similar(
     unknown = [g for g in groups if g not in names]
     if unknown:
         raise UsageError(f"similar groups {unknown} are not in CNIPA's 区分表 (4 digits, e.g. 3002)")
+    from ipnav.trademarks.wellknown import famous_words
+
     hits = likeness.search(tm_index.open_index(workspace), text, classes=classes, groups=groups, limit=limit,
-                           threshold=threshold)  # fmt: skip
+                           threshold=threshold, famous=famous_words(warehouse))  # fmt: skip
     return {"text": text, "classes": classes, "groups": groups, "threshold": threshold, "hits": hits}
 
 

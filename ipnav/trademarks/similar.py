@@ -11,8 +11,9 @@ Text (`text_similarity`, 0-1), the strongest reason counts:
   the mark contained in a longer one (0.8, words added around it); a sound one edit apart in pinyin (0.75).
 * Latin letters and digits: 1 - edit distance / length (marks of one or two letters only when identical);
   the same Metaphone key with at least half the letters alike (0.85); the mark a word of a longer one (0.8).
-* A Chinese mark against Latin letters that spell its pinyin: 0.6 (its own pinyin; strong only for a
-  well-known mark, which the watch decides).
+* A Chinese mark against Latin letters that spell its pinyin: 0.85 when the Chinese mark is a well-known
+  mark (a loaded 驰名商标 list: the public knows its sound), else 0.5 (under the line: its own pinyin alone
+  is not confusing for an ordinary mark, as the issue's examiner rule says).
 Goods (`goods_factor`): a shared similar group ×1.0, the same class ×0.85, no shared class ×0.4; no goods
 asked ×1.0. The weights are set from the examiner rules' order of strength, not tuned on pairs. A score of
 `SIMILAR` (60) or more is "similar": the weakest text reason in the same class (0.75 × 0.85 = 64) passes,
@@ -106,8 +107,9 @@ def _latin(query: str, mark: str) -> tuple[float, str]:
     return best, why
 
 
-def text_similarity(query: str, mark: str) -> tuple[float, str]:
-    """How alike two marks' words are (0-1) and why, in words."""
+def text_similarity(query: str, mark: str, famous: frozenset[str] = frozenset()) -> tuple[float, str]:
+    """How alike two marks' words are (0-1) and why, in words; `famous`: the folded words of well-known
+    marks (a Chinese one is then like its pinyin)."""
     q, m = _fold(query), _fold(mark)
     if not q or not m:
         return 0.0, ""
@@ -120,7 +122,9 @@ def text_similarity(query: str, mark: str) -> tuple[float, str]:
         return _latin(q, m)
     chinese, latin = (q, m) if q_cjk else (m, q)
     if pinyin(chinese) and pinyin(chinese) == re.sub(r"[^0-9a-z]", "", latin):
-        return 0.6, f"中文与其拼音: {chinese}/{latin}"
+        if chinese.replace(" ", "") in famous:
+            return 0.85, f"驰名商标与其拼音: {chinese}/{latin}"
+        return 0.5, f"中文与其拼音: {chinese}/{latin}"
     return 0.0, ""
 
 
@@ -139,22 +143,24 @@ def goods_factor(
     return 0.4, "商品/服务类别不同"
 
 
-def compare(query: str, classes: list[int], groups: list[str], mark: dict[str, Any]) -> Similarity:
+def compare(query: str, classes: list[int], groups: list[str], mark: dict[str, Any],
+            famous: frozenset[str] = frozenset()) -> Similarity:  # fmt: skip
     """One candidate mark (a hit row: text, classes, groups) against the query mark and its goods."""
-    text, why = text_similarity(query, str(mark.get("text") or ""))
+    text, why = text_similarity(query, str(mark.get("text") or ""), famous)
     goods, goods_why = goods_factor(classes, groups, list(mark.get("classes") or []), list(mark.get("groups") or []))
     reasons = [r for r in (why, goods_why) if r]
     return Similarity(round(100 * text * goods), text, goods, reasons)
 
 
 def search(index: Any, query: str, *, classes: list[int], groups: list[str], limit: int = 20,
-           threshold: int = 0, pool: int = 2000, within: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+           threshold: int = 0, pool: int = 2000, within: list[str] | None = None,
+           famous: frozenset[str] = frozenset()) -> list[dict[str, Any]]:  # fmt: skip
     """Marks similar to `query` among the index's candidates (sharing characters, sound or a near word;
     among the marks with the keys `within` only, when given), scored and ranked; those under `threshold`
     left out."""
     out = []
     for hit in index.candidates(query, pool, within):
-        similarity = compare(query, classes, groups, hit)
+        similarity = compare(query, classes, groups, hit, famous)
         if similarity.score > 0 and similarity.score >= threshold:
             out.append({**hit, "score": similarity.score, "reasons": similarity.reasons,
                         "text_similarity": round(similarity.text, 3), "goods_factor": similarity.goods})  # fmt: skip

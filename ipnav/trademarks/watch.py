@@ -21,6 +21,7 @@ from ipnav.store.warehouse import Warehouse
 from ipnav.trademarks import similar as likeness
 from ipnav.trademarks.classes import group_names
 from ipnav.trademarks.index import TrademarkIndex
+from ipnav.trademarks.wellknown import famous_words
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS tm_watches (
@@ -130,8 +131,9 @@ class Watches:
         is remembered)."""
         out = []
         within = sorted(f"TM:{n}" for n in only) if only is not None else None
+        famous = famous_words(warehouse)
         for watch in self.listing(user):
-            hits = _watch_hits(warehouse, index, watch, since, within)
+            hits = _watch_hits(warehouse, index, watch, since, within, famous)
             with self.accounts.transaction(immediate=True) as con:
                 known = {r["number"] for r in con.execute(
                     "SELECT number FROM tm_watch_hits WHERE watch_id = ?", [watch["id"]])}  # fmt: skip
@@ -167,11 +169,13 @@ def _watch_hits(
     watch: dict[str, Any],
     since: dt.date | None,
     within: list[str] | None = None,
+    famous: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for text, classes, groups, own in _watched_marks(warehouse, watch):
         for hit in likeness.search(index, text, classes=classes, groups=groups, limit=200, within=within,
-                                   threshold=watch["threshold"], pool=500 if within is not None else 2000):  # fmt: skip
+                                   threshold=watch["threshold"], pool=500 if within is not None else 2000,
+                                   famous=famous):  # fmt: skip
             if hit["number"] in own:
                 continue
             if hit["number"] not in found or found[hit["number"]]["score"] < hit["score"]:

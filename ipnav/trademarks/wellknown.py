@@ -130,3 +130,12 @@ def listing(warehouse: Warehouse) -> list[dict[str, Any]]:
         f"row_no FROM ({ATTRIBUTED_SQL}) ORDER BY year, owner, mark"
     )
     return [plain(r) for r in rows]
+
+
+def famous_words(warehouse: Warehouse) -> frozenset[str]:
+    """The folded words of the loaded well-known marks (similarity treats a well-known Chinese mark as
+    alike to its pinyin)."""
+    from ipnav.normalize.text import fold
+
+    rows = warehouse.con.execute("SELECT DISTINCT mark FROM well_known_marks WHERE coalesce(mark, '') <> ''")
+    return frozenset(fold(m).replace(" ", "") for (m,) in rows.fetchall())
