@@ -123,6 +123,12 @@ class Accounts:
             if "disabled" not in {r["name"] for r in con.execute("PRAGMA table_info(users)")}:
                 con.execute("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0")
 
+    def ensure(self, ddl: str) -> None:
+        """Create the tables (and indexes) of a feature that keeps its rows here, when missing."""
+        with self.transaction() as con:
+            for statement in filter(str.strip, ddl.split(";")):
+                con.execute(statement)
+
     @contextmanager
     def transaction(self, *, immediate: bool = False) -> Iterator[sqlite3.Connection]:
         """A connection in one transaction; `immediate` takes the write lock first (check-then-write)."""

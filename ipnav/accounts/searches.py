@@ -34,9 +34,7 @@ class Searches:
 
     def __init__(self, accounts: Accounts) -> None:
         self.accounts = accounts
-        with accounts.transaction() as con:
-            for statement in filter(str.strip, _DDL.split(";")):
-                con.execute(statement)
+        accounts.ensure(_DDL)
 
     def remember(self, user: str, query: str, total: int | None) -> None:
         """Add a query to the user's history (a repeat moves to the top); keep the last HISTORY_SIZE."""

@@ -62,9 +62,7 @@ class Alerts:
 
     def __init__(self, accounts: Accounts) -> None:
         self.accounts = accounts
-        with accounts.transaction() as con:
-            for statement in filter(str.strip, _DDL.split(";")):
-                con.execute(statement)
+        accounts.ensure(_DDL)
 
     def add(self, notices: list[Notice], *, email: bool, webhook: str = "") -> list[int]:
         """Store the notices not stored before (returns their ids) and queue their deliveries: e-mail to

@@ -75,9 +75,7 @@ class Watches:
 
     def __init__(self, accounts: Accounts) -> None:
         self.accounts = accounts
-        with accounts.transaction() as con:
-            for statement in filter(str.strip, _DDL.split(";")):
-                con.execute(statement)
+        accounts.ensure(_DDL)
 
     def add(
         self, user: str, name: str, *, mark: str = "", classes: list[int] | None = None,

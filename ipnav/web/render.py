@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import orjson
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
 from ipnav.accounts import ROLE_ZH
@@ -97,3 +97,19 @@ def file_response(path: Path, media: str) -> Response:
 
     headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}"}
     return StreamingResponse(chunks(), media_type=media, headers=headers)
+
+
+async def change_then_back(request: Request, work: Callable[[], object], url: str, notice: str) -> RedirectResponse:
+    """Run a change in a worker thread, then back to `url` (303); a user's mistake (an ipnav error under
+    500) is kept in the session under `notice` for that page to show."""
+    from starlette.concurrency import run_in_threadpool
+
+    from ipnav.errors import IpnavError
+
+    try:
+        await run_in_threadpool(work)
+    except IpnavError as exc:
+        if exc.status >= 500:
+            raise
+        request.session[notice] = str(exc)
+    return RedirectResponse(url, status_code=303)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ipnav.errors import IpnavError, RecordNotFound
-from ipnav.web.render import render
+from ipnav.errors import RecordNotFound
+from ipnav.web.render import change_then_back, render
 from ipnav.web.security import AdminDep, AppDep, SignedInDep
 
 router = APIRouter(include_in_schema=False)
@@ -37,13 +37,7 @@ async def inbox_email(
     request: Request, ipnav: AppDep, user: SignedInDep, email: Annotated[str, Form(max_length=254)] = ""
 ) -> Response:
     """Set (or clear) the address the user's alerts are mailed to."""
-    try:
-        await run_in_threadpool(ipnav.alerts.set_email, user.name, email)
-    except IpnavError as exc:
-        if exc.status >= 500:
-            raise
-        request.session["inbox_error"] = str(exc)
-    return RedirectResponse("/inbox", status_code=303)
+    return await change_then_back(request, lambda: ipnav.alerts.set_email(user.name, email), "/inbox", "inbox_error")
 
 
 @router.get("/feeds/{token}.atom")

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ipnav.errors import IpnavError
-from ipnav.web.render import render
+from ipnav.web.render import change_then_back, render
 from ipnav.web.security import AppDep, MemberDep, SignedInDep, UserDep, WarehouseDep
 
 router = APIRouter(include_in_schema=False)
@@ -60,15 +60,9 @@ async def add_watch(
     threshold: Annotated[int, Form(ge=1, le=100)] = 60,
 ) -> Response:
     """Add (or replace) one of the user's watches."""
-    try:
-        await run_in_threadpool(lambda: ipnav.watches.add(
-            user.name, name, mark=mark, holder=holder, classes=_numbers(classes), threshold=threshold,
-            groups=[g for g in re.split(r"[,\s;，、]+", groups) if g]))  # fmt: skip
-    except IpnavError as exc:
-        if exc.status >= 500:
-            raise
-        request.session["watch_error"] = str(exc)
-    return RedirectResponse("/trademarks/watches", status_code=303)
+    return await change_then_back(request, lambda: ipnav.watches.add(
+        user.name, name, mark=mark, holder=holder, classes=_numbers(classes), threshold=threshold,
+        groups=[g for g in re.split(r"[,\s;，、]+", groups) if g]), "/trademarks/watches", "watch_error")  # fmt: skip
 
 
 @router.post("/trademarks/watches/{name}/delete")
