@@ -6,7 +6,7 @@ related parties) files, the classes it names and its trading in marks; (四) mar
 others' marks of some renown; (三) earlier decisions finding bad faith. ipnav computes, from the register:
 
 * `volume`   marks filed in one year (一: number) · `burst` marks filed on one day (一: number)
-* `spread`   distinct classes of an applicant's marks (一: classes)
+* `spread`   distinct classes (and similar groups) of an applicant's marks (一: classes)
 * `trading`  share of its marks assigned within three years of registration (一: trading)
 * `ended`    share of its decided marks refused, opposed, invalidated or cancelled (三, as far as the
              register shows earlier decisions; non-use cancellations included)
@@ -37,6 +37,7 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
     "marks_per_year": (50, "an enterprise brand rarely needs 50 new marks a year; hoarders file hundreds"),
     "marks_per_day": (20, "20 marks on one day is a batch of names, not one brand's cover of its goods"),
     "classes": (15, "a third of the 45 classes: beyond any single business's goods and services"),
+    "groups": (50, "a tenth of the 491 similar groups (类似群) of CNIPA's 区分表, where exports give them"),
     "trading_share": (0.3, "three in ten marks sold within 3 years of registration: marks as stock"),
     "trading_years": (3, "the window after registration in which a sale counts as trading"),
     "ended_share": (0.5, "half of the decided marks refused, opposed, invalidated or cancelled"),
@@ -75,8 +76,9 @@ WITH owned AS (
 SELECT entity, any_value(etype) AS etype, count(*) AS marks,
        count(*) FILTER (WHERE status IN ('filed', 'published', 'registered', 'opposed')) AS live,
        list(number ORDER BY filing_date DESC NULLS LAST, number) AS numbers,
-       count(DISTINCT c) AS classes
+       count(DISTINCT c) AS classes, count(DISTINCT g) AS groups
 FROM owned LEFT JOIN (SELECT app_key, unnest(classes) AS c FROM trademarks) USING (app_key)
+     LEFT JOIN (SELECT app_key, unnest(groups) AS g FROM trademarks) USING (app_key)
 GROUP BY entity
 """
 
@@ -112,8 +114,9 @@ def assess(
         day, day_count = per_day.get(entity, (None, 0))
         if big and day_count >= limits["marks_per_day"]:
             signals.append(_signal("burst", day_count, limits["marks_per_day"], f"{day} 一天申请 {day_count} 件"))
-        if big and row["classes"] >= limits["classes"]:
-            signals.append(_signal("spread", row["classes"], limits["classes"], f"覆盖 {row['classes']} 个类别"))
+        if big and (row["classes"] >= limits["classes"] or row["groups"] >= limits["groups"]):
+            words = f"覆盖 {row['classes']} 个类别" + (f"、{row['groups']} 个类似群" if row["groups"] else "")
+            signals.append(_signal("spread", row["classes"], limits["classes"], words))
         sold = traded.get(entity, [])
         if big and sold and len(sold) / row["marks"] >= limits["trading_share"]:
             share = len(sold) / row["marks"]
@@ -131,7 +134,8 @@ def assess(
             )
         if signals or big:
             flagged.append({"entity": entity, "type": row["etype"], "marks": row["marks"], "live": row["live"],
-                            "classes": row["classes"], "signals": signals, "numbers": row["numbers"]})  # fmt: skip
+                            "classes": row["classes"], "groups": row["groups"], "signals": signals,
+                            "numbers": row["numbers"]})  # fmt: skip
     if index is not None:
         for applicant in flagged:
             if applicant["marks"] >= limits["min_marks"]:
