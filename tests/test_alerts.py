@@ -91,6 +91,7 @@ def test_new_matches_alert_once_in_every_channel(tmp_path: Path, servers: dict[s
     assert run_cli("ingest", str(CN_MARKS), str(old), workspace=ws).returncode == 3  # the fixture's bad rows
     app = Ipnav(Settings.load(ws))
     app.searches.save("admin", "显示器件", "显示")
+    app.searches.save("admin", "茶类商标", "class=30 AND 山城", kind="trademark")
     cli_json("alerts", "email", "admin", "admin@example.org", workspace=ws)
     cli_json("watch", "add", "山城红监测", "--mark", "山城红", "--classes", "30", "--groups", "3002", workspace=ws)
     weekly = tmp_path / "gazette_week.csv"
@@ -102,33 +103,35 @@ def test_new_matches_alert_once_in_every_channel(tmp_path: Path, servers: dict[s
     assert run_cli("ingest", str(weekly), str(new), workspace=ws).returncode == 0
 
     inbox = cli_json("alerts", "list", "--user", "admin", workspace=ws)
-    assert isinstance(inbox, list) and sorted((n["kind"], n["item"]) for n in inbox) == [
-        ("search", "CN113781974A"), ("watch", "CN71000001")]  # fmt: skip
+    assert isinstance(inbox, list) and sorted((n["kind"], n["source"], n["item"]) for n in inbox) == [
+        ("search", "显示器件", "CN113781974A"), ("search", "茶类商标", "CN71000001"),
+        ("watch", "山城红监测", "CN71000001")]  # fmt: skip
     watch = next(n for n in inbox if n["kind"] == "watch")
     assert watch["detail"]["deadline"] == "2027-01-13" and "山城虹" in watch["title"]
     mails = servers["mail"].messages
-    assert len(mails) == 2 and {m["To"] for m in mails} == {"admin@example.org"}
+    assert len(mails) == 3 and {m["To"] for m in mails} == {"admin@example.org"}
     subjects = sorted(str(make_header(decode_header(m["Subject"]))) for m in mails)
     assert subjects[0].startswith("[ipnav] 商标监测 山城红监测: 山城虹") and "检索式 显示器件" in subjects[1]
+    assert subjects[2] == "[ipnav] 检索式 茶类商标: 山城虹"
     bodies = "".join(m.get_payload(decode=True).decode("utf-8") for m in mails)
     assert "http://ipnav.example.org/trademarks/CN71000001" in bodies and "异议" in bodies
     posts = servers["posts"]
-    assert len(posts) == 2 and posts[0]["failed"] and not posts[1]["failed"]
+    assert len(posts) == 3 and posts[0]["failed"] and not any(p["failed"] for p in posts[1:])
     failed = cli_json("alerts", "deliveries", workspace=ws)
     assert isinstance(failed, list) and len(failed) == 1 and failed[0]["status"] == "failed"
     assert failed[0]["attempts"] == 1 and "500" in failed[0]["last_error"]
     retried = cli_json("alerts", "deliver", workspace=ws)
     assert retried == {"sent": 1, "failed": 0}
-    assert sorted(p["body"]["item"] for p in posts if not p["failed"]) == ["CN113781974A", "CN71000001"]
+    assert sorted(p["body"]["item"] for p in posts if not p["failed"]) == ["CN113781974A", "CN71000001", "CN71000001"]
 
     client = TestClient(create_app(Settings.load(ws)))
     token = app.alerts.profile("admin")["feed_token"]
     feed = client.get(f"/feeds/{token}.atom")
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")
     entries = ET.fromstring(feed.content).findall("{http://www.w3.org/2005/Atom}entry")
-    assert len(entries) == 2
+    assert len(entries) == 3
     assert client.get("/feeds/not-a-token.atom").status_code == 404
 
     assert run_cli("ingest", str(weekly), str(new), workspace=ws).returncode == 0  # the same files again
-    assert len(cli_json("alerts", "list", "--user", "admin", workspace=ws)) == 2  # type: ignore[arg-type]
-    assert len(mails) == 2 and len([p for p in posts if not p["failed"]]) == 2
+    assert len(cli_json("alerts", "list", "--user", "admin", workspace=ws)) == 3  # type: ignore[arg-type]
+    assert len(mails) == 3 and len([p for p in posts if not p["failed"]]) == 3

@@ -15,6 +15,7 @@ from ipnav.errors import RecordNotFound, UsageError
 
 HISTORY_SIZE = 50
 MAX_SAVED = 500  # per user
+KINDS = ("patent", "trademark")  # what a saved query searches: the patent or the trademark query language
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS search_history (
@@ -35,6 +36,9 @@ class Searches:
     def __init__(self, accounts: Accounts) -> None:
         self.accounts = accounts
         accounts.ensure(_DDL)
+        with accounts.transaction() as con:  # searches saved before trademarks had searches of their own
+            if "kind" not in {r["name"] for r in con.execute("PRAGMA table_info(saved_searches)")}:
+                con.execute("ALTER TABLE saved_searches ADD COLUMN kind TEXT NOT NULL DEFAULT 'patent'")
 
     def remember(self, user: str, query: str, total: int | None) -> None:
         """Add a query to the user's history (a repeat moves to the top); keep the last HISTORY_SIZE."""
@@ -67,9 +71,12 @@ class Searches:
         with self.accounts.transaction() as con:
             return con.execute("DELETE FROM search_history WHERE user = ?", [user]).rowcount
 
-    def save(self, user: str, name: str, query: str, *, shared: bool = False) -> dict[str, Any]:
-        """Save a query under a name (the user's same name is replaced); shared ones every user sees."""
+    def save(self, user: str, name: str, query: str, *, shared: bool = False, kind: str = "patent") -> dict[str, Any]:
+        """Save a query (of patents, or of trademarks) under a name (the user's same name is replaced);
+        shared ones every user sees."""
         name, query = name.strip(), query.strip()
+        if kind not in KINDS:
+            raise UsageError(f"a saved search is of {' or '.join(KINDS)}, not {kind!r}")
         if not name or not query:
             raise UsageError("a saved search needs a name and a query / 保存检索式需要名称和检索式")
         if len(name) > 100:
@@ -79,18 +86,18 @@ class Searches:
             if count >= MAX_SAVED:
                 raise UsageError(f"{user} has {count} saved searches; delete some first / 已保存的检索式过多")
             con.execute(
-                "INSERT INTO saved_searches (owner, name, query, shared, created_at) VALUES (?, ?, ?, ?, ?) "
+                "INSERT INTO saved_searches (owner, name, query, shared, created_at, kind) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (owner, name) DO UPDATE SET query = excluded.query, shared = excluded.shared, "
-                "created_at = excluded.created_at",
-                [user, name, query, int(shared), _now()],
+                "created_at = excluded.created_at, kind = excluded.kind",
+                [user, name, query, int(shared), _now(), kind],
             )
             row = con.execute("SELECT * FROM saved_searches WHERE owner = ? AND name = ?", [user, name]).fetchone()
         return _saved(row)
 
     def every_saved(self) -> list[dict[str, Any]]:
-        """Every user's saved searches (owner, name, query), oldest first: what alerts run after an ingest."""
+        """Every user's saved searches (owner, name, query, kind), oldest first: what alerts run after an ingest."""
         with self.accounts.transaction() as con:
-            return [dict(r) for r in con.execute("SELECT owner, name, query FROM saved_searches ORDER BY id")]
+            return [dict(r) for r in con.execute("SELECT owner, name, query, kind FROM saved_searches ORDER BY id")]
 
     def saved(self, user: str) -> list[dict[str, Any]]:
         """The user's saved searches and those other users shared, the user's own first."""
@@ -112,7 +119,7 @@ class Searches:
 
 
 def _saved(row: Any) -> dict[str, Any]:
-    return {k: row[k] for k in ("id", "owner", "name", "query", "created_at")} | {"shared": bool(row["shared"])}
+    return {k: row[k] for k in ("id", "owner", "name", "query", "created_at", "kind")} | {"shared": bool(row["shared"])}
 
 
 def _now() -> str:

@@ -51,6 +51,33 @@ def search_notices(
     return notices
 
 
+def trademark_search_notices(workspace: Workspace, saved: list[dict[str, Any]], keys: set[str],
+                             warehouse: Warehouse) -> list[Notice]:  # fmt: skip
+    """The run's marks matching each user's saved trademark searches."""
+    from ipnav.errors import IpnavError
+    from ipnav.trademarks import index as tm_index
+
+    if not keys or not saved:
+        return []
+    index = tm_index.open_index(workspace)
+    notices = []
+    for search in saved:
+        try:
+            found = sorted(k for k in index.keys(search["query"]) if k in keys)
+        except IpnavError:
+            continue
+        rows = warehouse.con.execute(
+            "SELECT number, text, first_owner, filing_date FROM trademarks WHERE app_key IN "
+            "(SELECT unnest(?::VARCHAR[])) ORDER BY number",
+            [found],
+        ).fetchall() if found else []  # fmt: skip
+        for number, text, owner, filed in rows:
+            notices.append(Notice(search["owner"], "search", search["name"], number, text or number,
+                                  f"/trademarks/{number}", {"query": search["query"], "owner": owner,
+                                                            "filing_date": filed}))  # fmt: skip
+    return notices
+
+
 def watch_notices(workspace: Workspace, warehouse: Warehouse, accounts: Any, keys: set[str]) -> list[Notice]:
     """The run's marks that a watch finds (each watch reports a mark once)."""
     from ipnav.trademarks import index as tm_index

@@ -35,14 +35,17 @@ class AlertOperations:
         """Notices for what the running ingest brought: its patents matching a saved search, its marks a
         watch finds; stored once each with their deliveries queued. Returns how many are new."""
         from ipnav.accounts.searches import Searches
-        from ipnav.alerts.collect import current_run, run_keys, search_notices, watch_notices
+        from ipnav.alerts.collect import current_run, run_keys, search_notices, trademark_search_notices, watch_notices
 
         run_id = current_run(wh)
         if run_id is None:
             return 0
         keys = run_keys(wh, run_id)
         saved = Searches(self.accounts).every_saved()
-        notices = search_notices(self.workspace, wh, self.settings, saved, keys.get("patent", set()))
+        patents = [s for s in saved if s["kind"] == "patent"]
+        marks = [s for s in saved if s["kind"] == "trademark"]
+        notices = search_notices(self.workspace, wh, self.settings, patents, keys.get("patent", set()))
+        notices += trademark_search_notices(self.workspace, marks, keys.get("trademark", set()), wh)
         notices += watch_notices(self.workspace, wh, self.accounts, keys.get("trademark", set()))
         conf = self.settings
         return len(self.alerts.add(notices, email=bool(conf.smtp_host), webhook=conf.webhook_url))

@@ -24,6 +24,7 @@ class SavedBody(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     query: str = Field(min_length=1, max_length=4000)
     shared: bool = False
+    kind: str = Field("patent", pattern="^(patent|trademark)$", description="patent or trademark query")
 
 
 class ExportBody(NumbersBody):
@@ -53,7 +54,9 @@ async def api_saved(ipnav: AppDep, user: SignedInDep) -> list[dict[str, Any]]:
 @router.post("/api/searches/saved", summary="Save a search / 保存检索式")
 async def api_save(body: SavedBody, ipnav: AppDep, user: MemberDep) -> dict[str, Any]:
     """Save a query under a name (the same name of the same user is replaced)."""
-    return await run_in_threadpool(lambda: ipnav.searches.save(user.name, body.name, body.query, shared=body.shared))
+    return await run_in_threadpool(
+        lambda: ipnav.searches.save(user.name, body.name, body.query, shared=body.shared, kind=body.kind)
+    )
 
 
 @router.delete("/api/searches/saved/{search_id}", summary="Delete a saved search / 删除检索式")

@@ -41,11 +41,13 @@ async def save_search(
     name: Annotated[str, Form(min_length=1, max_length=100)],
     query: Annotated[str, Form(min_length=1, max_length=4000)],
     shared: Annotated[bool, Form()] = False,
+    kind: Annotated[str, Form(pattern="^(patent|trademark)$")] = "patent",
 ) -> Response:
-    """Save the query of the search page under a name."""
-    saved = await run_in_threadpool(lambda: ipnav.searches.save(user.name, name, query, shared=shared))
+    """Save the query of the patent or the trademark search page under a name."""
+    saved = await run_in_threadpool(lambda: ipnav.searches.save(user.name, name, query, shared=shared, kind=kind))
     request.session["search_notice"] = {"saved": saved["name"]}
-    return RedirectResponse(f"/search?{urlencode({'q': query})}", status_code=303)
+    page = "/trademarks" if kind == "trademark" else "/search"
+    return RedirectResponse(f"{page}?{urlencode({'q': query})}", status_code=303)
 
 
 @router.post("/searches/saved/{search_id}/delete")

@@ -58,6 +58,7 @@ async def trademark_search_page(
     return render(
         request, "trademarks.html", q=q, sort=sort, data=data, error=error, pages=pages, offset=offset,
         facet_fields=FACET_FIELDS, facet_names=FACET_NAMES, examples=EXAMPLES,
+        notice=request.session.pop("search_notice", None),
     )  # fmt: skip
 
 
