@@ -51,8 +51,11 @@ def register(marks: int) -> Path:
     return ws
 
 
-def weekly_file(path: Path, sample: list[tuple[str, list[int]]], watched: list[tuple[str, list[int]]]) -> list[str]:
-    """The week's new marks as a Chinese register export; their numbers."""
+def weekly_file(
+    path: Path, sample: list[tuple[str, list[int]]], watched: list[tuple[str, list[int]]], start: int
+) -> list[str]:
+    """The week's new marks as a Chinese register export, numbered from `start` (a run after another brings
+    a new week); their numbers."""
     rng = random.Random(7)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -67,7 +70,7 @@ def weekly_file(path: Path, sample: list[tuple[str, list[int]]], watched: list[t
                 text = text[:at] + rng.choice("新金华美龙") + text[at + 1 :]
         else:
             text, classes = sample[rng.randrange(len(sample))]
-        number = f"{95000000 + i}"
+        number = f"{start + i}"
         numbers.append(f"CN{number}")
         writer.writerow([number, "2026-08-01", classes[0] if classes else 30, text, f"周新申请人{i % 3000}有限公司",
                          "重庆市渝北区新南路1号", f"2026-11-{1 + i % 7:02d}", "初审公告", "普通商标"])  # fmt: skip
@@ -87,8 +90,10 @@ def main() -> None:
     ws = register(opts.marks)
     app = Ipnav(Settings.load(ws))
     with app.reading() as wh:
+        weeks = wh.con.execute("SELECT count(*) FROM trademarks WHERE number >= 'CN95000000'").fetchone()[0]  # type: ignore[index]
         rows = wh.con.execute(
-            "SELECT text, classes FROM trademarks WHERE coalesce(text, '') <> '' ORDER BY hash(number) LIMIT 5000"
+            "SELECT text, classes FROM trademarks WHERE coalesce(text, '') <> '' AND number < 'CN95000000' "
+            "ORDER BY hash(number) LIMIT 5000"
         ).fetchall()
     rng = random.Random(17)
     sample = [(t, list(c or [])) for t, c in rows]
@@ -101,7 +106,7 @@ def main() -> None:
     print(f"register: {opts.marks:,} marks; {WATCHES:,} watches; a weekly file of {WEEKLY:,} new marks")
 
     week = CORPUS.parent / "watch-weekly.csv"
-    numbers = weekly_file(week, sample, watched)
+    numbers = weekly_file(week, sample, watched, 95_000_000 + weeks)
     started = time.perf_counter()
     summary, peak = run_ipnav(["--workspace", str(ws), "ingest", str(week), "--json"])
     print(f"weekly ingest with alerts : {time.perf_counter() - started:6.1f} s ({summary['records']:,} marks, "
