@@ -24,7 +24,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vocabulary", ("ipnav", "model", "errors", "config", "kinds", "vocabulary")),
     ("rules", ("normalize", "reference")),
     ("warehouse", ("store",)),
-    ("domains", ("ingest", "trademarks", "search", "analytics", "value", "kpi", "plan", "reports", "accounts", "alerts")),
+    (
+        "domains",
+        ("ingest", "trademarks", "search", "analytics", "value", "kpi", "plan", "reports", "accounts", "alerts"),
+    ),
     ("application", ("application",)),
     ("adapters", ("cli", "web")),
 )
