@@ -475,13 +475,21 @@ def test_trademark_search_mark_page_and_navigation(server: str, browser: object)
 
 
 def test_trademark_watch_risk_and_inbox_pages(server: str, browser: object) -> None:
-    """An analyst adds a watch from the watch page and sees the similar mark of another owner with its
-    opposition deadline; the risk page shows its thresholds and reasons; the inbox gives the feed address."""
+    """An analyst saves a trademark search, adds a watch from the watch page and sees the similar mark of
+    another owner with its opposition deadline; the risk page shows its thresholds and reasons; the inbox
+    gives the feed address."""
     context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
     page.goto(server + "/trademarks")
     if page.evaluate("document.documentElement.lang") == "en":  # ana may have chosen English in another test
         page.click("#lang-switch")
         page.wait_for_load_state()
+    page.fill("#tm-q", "longcheng")
+    page.click("#tm-go")
+    page.wait_for_load_state()
+    page.fill("#tm-save-search input[name=name]", "龙城商标")  # its new marks will raise alerts
+    page.click("#tm-save-search button[type=submit]")
+    page.wait_for_load_state()
+    assert "龙城商标" in page.inner_text("#tm-saved") and page.input_value("#tm-q") == "longcheng"
     page.click("#tm-tools >> text=商标监测")
     page.wait_for_url(re.compile(r".*/trademarks/watches$"))
     page.fill("#watch-name", "龙城监测")
