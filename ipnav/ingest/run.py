@@ -102,10 +102,15 @@ def _table_parts(
     except RecordError as exc:
         yield _done([Reject(source.name, 0, exc.field, exc.reason, data[:4096])]), len(data)
         return
-    parts = list(table.table_parts(rows, _header_map(header_map)))
-    for rows_of_part, first in parts:
+    lines = max(1, data.count(b"\n"))  # for the progress bar: a part's share of the bytes by its rows
+    reported = 0
+    for rows_of_part, first in table.table_parts(rows, _header_map(header_map)):  # lazily: memory stays bounded
         future = pool.submit(_parse_rows, source.name, fmt, header_map, rows_of_part, first)
-        yield future, len(data) // len(parts)
+        share = min(len(data) - reported, len(data) * len(rows_of_part) // lines)
+        reported += share
+        yield future, share
+    if reported < len(data):
+        yield _done([]), len(data) - reported
 
 
 def _xml_parts(pool: ProcessPoolExecutor, source: Source) -> Iterator[tuple[Future[list[Prepared | Reject]], int]]:
