@@ -508,6 +508,10 @@ def test_trademark_watch_risk_and_inbox_pages(server: str, browser: object) -> N
     assert page.locator("#risk-thresholds tbody tr").count() >= 10
     assert "marks_per_day" in page.inner_text("#risk-thresholds")
     page.goto(server + "/inbox")
+    page.fill("#inbox-email input[name=email]", "ana@example.org")  # where her alerts are mailed
+    page.click("#inbox-email button[type=submit]")
+    page.wait_for_load_state()
+    assert page.input_value("#inbox-email input[name=email]") == "ana@example.org"
     assert page.locator("#feed-link").get_attribute("href").startswith("/feeds/")
     feed = page.request.get(server + page.locator("#feed-link").get_attribute("href"))
     assert feed.status == 200 and "<feed" in feed.text()

@@ -78,6 +78,6 @@ async def api_alerts(ipnav: AppDep, user: SignedInDep, unread: bool = False) -> 
 
 
 @router.post("/api/alerts/read", summary="Mark alerts read / 标为已读")
-async def api_alerts_read(body: ReadBody, ipnav: AppDep, user: SignedInDep) -> dict[str, int]:
+async def api_alerts_read(body: ReadBody, ipnav: AppDep, user: MemberDep) -> dict[str, int]:
     """Mark these (or all) of the user's notifications read."""
     return {"read": await run_in_threadpool(ipnav.alerts.mark_read, user.name, body.ids)}

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ipnav.errors import RecordNotFound
 from ipnav.web.render import change_then_back, render
-from ipnav.web.security import AdminDep, AppDep, SignedInDep
+from ipnav.web.security import AdminDep, AppDep, MemberDep, SignedInDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,7 +25,7 @@ async def inbox_page(request: Request, ipnav: AppDep, user: SignedInDep) -> HTML
 
 @router.post("/inbox/read")
 async def inbox_read(
-    ipnav: AppDep, user: SignedInDep, ids: Annotated[list[int] | None, Form(max_length=1000)] = None
+    ipnav: AppDep, user: MemberDep, ids: Annotated[list[int] | None, Form(max_length=1000)] = None
 ) -> Response:
     """Mark the chosen notifications (none chosen: all) read."""
     await run_in_threadpool(ipnav.alerts.mark_read, user.name, ids or None)
@@ -34,7 +34,7 @@ async def inbox_read(
 
 @router.post("/inbox/email")
 async def inbox_email(
-    request: Request, ipnav: AppDep, user: SignedInDep, email: Annotated[str, Form(max_length=254)] = ""
+    request: Request, ipnav: AppDep, user: MemberDep, email: Annotated[str, Form(max_length=254)] = ""
 ) -> Response:
     """Set (or clear) the address the user's alerts are mailed to."""
     return await change_then_back(request, lambda: ipnav.alerts.set_email(user.name, email), "/inbox", "inbox_error")
