@@ -100,3 +100,15 @@ def test_rank_of_the_earlier_mark_among_the_real_register(register_ws: Path) -> 
     found = [r for r in ranks.values() if r is not None]
     assert len(found) >= 0.6 * len(ranks) and sorted(found)[len(found) // 2] <= 3
     assert ranks["康帅傅→康师傅"] == 1 and ranks["治治→洽洽"] == 1
+
+
+def test_near_sounds_many_speakers_merge() -> None:
+    """平翘舌, n/l, f/h and 前后鼻音 make near-homophones; a first character that only sounds near (金/京) is no
+    clear difference."""
+    from ipnav.trademarks.similar import text_similarity
+
+    for earlier, later in (("长城", "藏晨"), ("三星", "山新"), ("牛栏", "刘兰"), ("福临门", "湖林门")):
+        score, why = text_similarity(later, earlier)
+        assert score == 0.8 and why.startswith("读音相近(平翘舌/前后鼻音/n-l)"), (earlier, later, why)
+    assert text_similarity("京龙鱼", "金龙鱼") == (0.85, "一字之差: 京龙鱼/金龙鱼 (京/金)")
+    assert text_similarity("唐师傅", "康师傅")[0] == 0.55  # the first character differs clearly in sound and shape

@@ -7,8 +7,11 @@ Text (`text_similarity`, 0-1), the strongest reason counts:
 * Chinese: the same characters (1.0); the same characters in another order (0.9); the same sound without
   tones (0.9; 0.95 with the same tones); look-alike characters in place of at most half of them (0.9,
   `字形近似: 康师傅/康帅傅 (师/帅)`, ipnav.trademarks.shapes); one character of three or more changed (0.85,
-  but 0.55 when the changed character is the first and differs in sound: the first character carries a Chinese mark);
-  the mark contained in a longer one (0.8, words added around it); a sound one edit apart in pinyin (0.75).
+  but 0.55 when the changed character is the first and differs clearly in sound and shape: the first
+  character carries a Chinese mark);
+  the mark contained in a longer one (0.8, words added around it); the same syllables but for sounds many
+  speakers merge (z/zh, c/ch, s/sh, n/l, f/h, an/ang, en/eng, in/ing: 0.8, `读音相近(平翘舌/前后鼻音/n-l)`);
+  a sound one edit apart in pinyin (0.75).
 * Latin letters and digits: 1 - edit distance / length (marks of one or two letters only when identical);
   the same Metaphone key with at least half the letters alike (0.85); the mark a word of a longer one (0.8).
 * A Chinese mark against Latin letters that spell its pinyin: 0.85 when the Chinese mark is a well-known
@@ -61,6 +64,31 @@ def _tone_pinyin(text: str) -> str:
     return " ".join(lazy_pinyin(text, style=Style.TONE3))
 
 
+# sounds many speakers do not tell apart (平翘舌 z/zh c/ch s/sh, n/l, 前后鼻音 an/ang en/eng in/ing; f/h in the south)
+_NEAR_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("h", "f"))
+_NEAR_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _near_sound(text: str) -> str:
+    """The mark's syllables with the sounds of `_NEAR_INITIALS`/`_NEAR_FINALS` merged: 长城 and 藏神 (cangshen)
+    differ, 长城 (changcheng) and 藏晨 (cangchen) meet as `cancen`."""
+    from pypinyin import lazy_pinyin
+
+    out = []
+    for syllable in lazy_pinyin(text):
+        for heard, merged in _NEAR_INITIALS:
+            if syllable.startswith(heard):
+                syllable = merged + syllable[len(heard) :]
+                break
+        for heard, merged in _NEAR_FINALS:
+            if syllable.endswith(heard):
+                syllable = syllable[: -len(heard)] + merged
+                break
+        out.append(syllable)
+    return " ".join(out)
+
+
 def _chinese(query: str, mark: str) -> tuple[float, str]:
     if sorted(query) == sorted(mark) and len(query) >= 2:
         return 0.9, f"字序不同: {query}/{mark}"
@@ -76,11 +104,13 @@ def _chinese(query: str, mark: str) -> tuple[float, str]:
         return 0.9, f"字形近似: {query}/{mark} ({pairs})"
     if len(query) == len(mark) >= 3 and len(changed) == 1:
         a, b = changed[0]
-        first = query[0] != mark[0] and pinyin(query[0]) != pinyin(mark[0])
+        first = _near_sound(query[0]) != _near_sound(mark[0]) and shape_similarity(a, b) < LOOK_ALIKE and a == query[0]
         return (0.55 if first else 0.85), f"一字之差: {query}/{mark} ({a}/{b}{', 首字不同' if first else ''})"
     if len(query) >= 2 and len(mark) >= 2 and (query in mark or mark in query):
         short, long = sorted((query, mark), key=len)
         return 0.8, f"包含: {long} 含 {short}"
+    if len(query) == len(mark) >= 2 and _near_sound(query) == _near_sound(mark):
+        return 0.8, f"读音相近(平翘舌/前后鼻音/n-l): {query}/{mark} ({sound_q}/{sound_m})"
     if sound_q and sound_m and jellyfish.levenshtein_distance(sound_q, sound_m) == 1 and len(sound_q) >= 4:
         return 0.75, f"读音相近: {query}/{mark} ({sound_q}/{sound_m})"
     return 0.0, ""
