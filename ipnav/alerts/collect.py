@@ -36,9 +36,10 @@ def search_notices(
     if not keys or not saved:
         return []
     notices = []
+    within = sorted(keys)
     for search in saved:
         try:
-            found = [k for k in matching_keys(workspace, warehouse, search["query"], settings) if k in keys]
+            found = list(matching_keys(workspace, warehouse, search["query"], settings, within))
         except IpnavError:  # a saved query the present index cannot run (a field since renamed)
             continue
         for row in rows_for(warehouse, sorted(found)):
@@ -61,9 +62,10 @@ def trademark_search_notices(workspace: Workspace, saved: list[dict[str, Any]], 
         return []
     index = tm_index.open_index(workspace)
     notices = []
+    within = sorted(keys)
     for search in saved:
         try:
-            found = sorted(k for k in index.keys(search["query"]) if k in keys)
+            found = sorted(index.keys(search["query"], within))
         except IpnavError:
             continue
         rows = warehouse.con.execute(

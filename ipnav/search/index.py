@@ -270,9 +270,15 @@ class SearchIndex:
     def _compiler(self, lookup: Lookup | None) -> Compiler:
         return self.compiler if lookup is None else Compiler(self.index, self.schema, lookup)
 
-    def iter_keys(self, query: str, *, page: int = 5000, lookup: Lookup | None = None) -> Iterator[str]:
-        """Every matching application key, streamed in pages by a stable key order: no cap."""
+    def iter_keys(
+        self, query: str, *, page: int = 5000, lookup: Lookup | None = None, within: list[str] | None = None
+    ) -> Iterator[str]:
+        """Every matching application key (among `within` only, when given: the records an ingest brought),
+        streamed in pages by a stable key order: no cap."""
         compiled = self._compiler(lookup).compile(parse(query))
+        if within is not None:
+            keys = tantivy.Query.term_set_query(self.schema, "key", within)
+            compiled = tantivy.Query.boolean_query([(tantivy.Occur.Must, compiled), (tantivy.Occur.Must, keys)])
         searcher = self.index.searcher()
         last: int | None = None
         while True:

@@ -178,9 +178,12 @@ def search(
     }
 
 
-def matching_keys(workspace: Workspace, warehouse: Warehouse, query: str, settings: Settings) -> Iterator[str]:
-    """Every application key a query matches (value ranges looked up in the warehouse)."""
-    return open_index(workspace).iter_keys(query, lookup=WarehouseLookup(warehouse, settings))
+def matching_keys(
+    workspace: Workspace, warehouse: Warehouse, query: str, settings: Settings, within: list[str] | None = None
+) -> Iterator[str]:
+    """Every application key a query matches (value ranges looked up in the warehouse; among `within` only,
+    when given)."""
+    return open_index(workspace).iter_keys(query, lookup=WarehouseLookup(warehouse, settings), within=within)
 
 
 def search_all(

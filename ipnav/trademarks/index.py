@@ -239,14 +239,19 @@ class TrademarkIndex:
         self.index.reload()
         return count
 
-    def keys(self, query: str) -> list[str]:
-        """The keys of every mark matching a query (no cap)."""
-        return [str(row["key"]) for row in self.everything(query, ("key",))]
+    def keys(self, query: str, within: list[str] | None = None) -> list[str]:
+        """The keys of every mark matching a query (no cap; among `within` only, when given)."""
+        return [str(row["key"]) for row in self.everything(query, ("key",), within)]
 
-    def everything(self, query: str, fields: tuple[str, ...] = ("hit",)) -> list[dict[str, Any]]:
-        """Every matching mark, newest filing first, as its stored hit row (or key): one top-k pass sized
-        to the count, never pages by offset."""
+    def everything(
+        self, query: str, fields: tuple[str, ...] = ("hit",), within: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every matching mark (among the keys `within`, when given), newest filing first, as its stored
+        hit row (or key): one top-k pass sized to the count, never pages by offset."""
         compiled = self.compiler.compile(parse_query(query))
+        if within is not None:
+            keys = tantivy.Query.term_set_query(self.schema, "key", within)
+            compiled = tantivy.Query.boolean_query([(tantivy.Occur.Must, compiled), (tantivy.Occur.Must, keys)])
         searcher = self.index.searcher()
         total = int(getattr(searcher.search(compiled, limit=1, count=True), "count", 0) or 0)
         if not total:
