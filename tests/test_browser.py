@@ -104,6 +104,13 @@ def _signed_in(browser: object, server: str, name: str, password: str) -> tuple[
     return context, page, violations
 
 
+def _in_chinese(page: Any) -> None:
+    """Switch the page to Chinese when the user's language is English."""
+    if page.evaluate("document.documentElement.lang") == "en":
+        page.click("#lang-switch")
+        page.wait_for_load_state()
+
+
 def _watch_console(page: object) -> list[str]:
     """CSP violations (Chromium logs each refused script, style, image or frame) and script errors."""
     found: list[str] = []
@@ -440,9 +447,7 @@ def test_trademark_search_mark_page_and_navigation(server: str, browser: object)
     the marks they count."""
     context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
     page.goto(server + "/trademarks")
-    if page.evaluate("document.documentElement.lang") == "en":  # ana may have chosen English in another test
-        page.click("#lang-switch")
-        page.wait_for_load_state()
+    _in_chinese(page)  # ana may have chosen English in another test
     page.fill("#tm-q", "longcheng")  # pinyin of 龙城
     page.click("#tm-go")
     page.wait_for_load_state()
@@ -480,9 +485,7 @@ def test_trademark_watch_risk_and_inbox_pages(server: str, browser: object) -> N
     gives the feed address."""
     context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
     page.goto(server + "/trademarks")
-    if page.evaluate("document.documentElement.lang") == "en":  # ana may have chosen English in another test
-        page.click("#lang-switch")
-        page.wait_for_load_state()
+    _in_chinese(page)  # ana may have chosen English in another test
     page.fill("#tm-q", "longcheng")
     page.click("#tm-go")
     page.wait_for_load_state()

@@ -22,7 +22,7 @@ from ipnav.model import Patent
 from ipnav.search import documents
 from ipnav.search.compile import Compiler, Lookup
 from ipnav.search.query import Node, parse
-from ipnav.search.schema import SCHEMA_VERSION, build_schema
+from ipnav.search.schema import SCHEMA_VERSION, among_keys, build_schema, key_set
 from ipnav.store.codec import load_document
 from ipnav.store.merge import merge_documents
 from ipnav.store.warehouse import Warehouse
@@ -277,8 +277,7 @@ class SearchIndex:
         streamed in pages by a stable key order: no cap."""
         compiled = self._compiler(lookup).compile(parse(query))
         if within is not None:
-            keys = tantivy.Query.term_set_query(self.schema, "key", within)
-            compiled = tantivy.Query.boolean_query([(tantivy.Occur.Must, compiled), (tantivy.Occur.Must, keys)])
+            compiled = among_keys(compiled, key_set(self.schema, within))
         searcher = self.index.searcher()
         last: int | None = None
         while True:

@@ -38,3 +38,13 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("ad_year", indexed=True, fast=True)
     builder.add_bytes_field("hit", stored=True)  # JSON display row of the hit list (store.rows.hit_row)
     return builder.build()
+
+
+def among_keys(query: tantivy.Query, keys: tantivy.Query) -> tantivy.Query:
+    """`query` restricted to the documents a `key_set` names (the records an ingest brought)."""
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, keys)])
+
+
+def key_set(schema: tantivy.Schema, keys: list[str]) -> tantivy.Query:
+    """The documents with these keys (the raw `key` field every ipnav index has)."""
+    return tantivy.Query.term_set_query(schema, "key", keys)

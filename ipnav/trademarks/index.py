@@ -29,6 +29,7 @@ import tantivy
 from ipnav.config import Workspace
 from ipnav.errors import UsageError
 from ipnav.normalize import text as analysis
+from ipnav.search.schema import among_keys, key_set
 from ipnav.store.warehouse import Warehouse
 from ipnav.trademarks.query import DATES, TrademarkCompiler, parse_query
 from ipnav.trademarks.rows import pinyin
@@ -239,6 +240,14 @@ class TrademarkIndex:
         self.index.reload()
         return count
 
+    def _key_set(self, within: list[str]) -> tantivy.Query:
+        """The marks with these keys; one set serves a run's many watches and saved searches (the same
+        list object: the cache is read once, as threads share the index)."""
+        cached = self._within
+        if cached is None or cached[0] is not within:
+            cached = self._within = (within, key_set(self.schema, within))
+        return cached[1]
+
     def keys(self, query: str, within: list[str] | None = None) -> list[str]:
         """The keys of every mark matching a query (no cap; among `within` only, when given)."""
         return [str(row["key"]) for row in self.everything(query, ("key",), within)]
@@ -250,8 +259,7 @@ class TrademarkIndex:
         hit row (or key): one top-k pass sized to the count, never pages by offset."""
         compiled = self.compiler.compile(parse_query(query))
         if within is not None:
-            keys = tantivy.Query.term_set_query(self.schema, "key", within)
-            compiled = tantivy.Query.boolean_query([(tantivy.Occur.Must, compiled), (tantivy.Occur.Must, keys)])
+            compiled = among_keys(compiled, self._key_set(within))
         searcher = self.index.searcher()
         total = int(getattr(searcher.search(compiled, limit=1, count=True), "count", 0) or 0)
         if not total:
@@ -289,10 +297,7 @@ class TrademarkIndex:
             return []
         query = tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
         if within is not None:
-            cached = self._within  # one set serves a run's many watches (read once: threads share the index)
-            if cached is None or cached[0] is not within:
-                cached = self._within = (within, tantivy.Query.term_set_query(self.schema, "key", within))
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, cached[1])])
+            query = among_keys(query, self._key_set(within))
         searcher = self.index.searcher()
         result = searcher.search(query, limit=limit, count=False)
         out = []
