@@ -72,3 +72,18 @@ TRADEMARK = register_kind(
         index="ipnav.trademarks.index",
     )
 )
+# the registers of ipnav.registers: one model, one warehouse table, a kind each (their spec names their fields)
+for _name, _zh, _en in (
+    ("gi", "地理标志", "Geographical indications"),
+    ("gi_user", "地理标志用标企业", "Authorised users of GIs"),
+    ("copyright", "版权登记", "Copyright registrations"),
+    ("plant_variety", "植物新品种权", "Plant variety rights"),
+    ("ip_transaction", "转让/许可/质押登记", "Transfers, licences and pledges"),
+    ("case", "案件", "Enforcement and protection cases"),
+    ("credit", "信用名单", "Credit lists"),
+    ("listing", "认定名单", "Named lists"),
+    ("tech_contract", "技术合同登记", "Technology contracts"),
+):
+    register_kind(
+        RecordKind(_name, _zh, _en, "ipnav.registers.model.RegisterRecord", ("registers",), document_kind=_name)
+    )

@@ -92,11 +92,18 @@ def _print_indicator(result: dict[str, Any]) -> None:
     out.print(grid)
     if result.get("patents") is not None:
         patents = result["patents"]
-        listing = Table("申请号 application", "名称 title", "专利权人 patentee", "地区 adcode", "依据 evidence")
-        for p in patents[:50]:
-            evidence = "; ".join(f"{c['criterion_zh']}: {c['evidence']}" for c in p.get("criteria", []))
-            listing.add_row(p["app_number"] or p["app_key"], p["title"] or "", p["first_applicant"] or "",
-                            p["adcode"], evidence or p.get("valid_basis", "") or str(p.get("year", "")))  # fmt: skip
+        if patents and "register" in patents[0]:  # register records (GI, pledges, cases ...)
+            listing = Table("编号 number", "名称 name", "权利人 holder", "地区 adcode", "日期 date")
+            for r in patents[:50]:
+                listing.add_row(r["number"] or r["app_key"], r["name"] or "", r["holder"] or "", r["adcode"] or "",
+                                str(r.get("date") or r.get("filed") or r.get("year") or ""))  # fmt: skip
+        else:
+            listing = Table("申请号 application", "名称 title", "专利权人 patentee", "地区 adcode", "依据 evidence")
+            for p in patents[:50]:
+                evidence = "; ".join(f"{c['criterion_zh']}: {c['evidence']}" for c in p.get("criteria", []))
+                basis = evidence or p.get("valid_basis", "") or str(p.get("year", ""))
+                listing.add_row(p["app_number"] or p["app_key"], p["title"] or "", p["first_applicant"] or "",
+                                p["adcode"], basis)  # fmt: skip
         out.print(listing)
         if len(patents) > 50:
             out.print(f"… {len(patents) - 50} more: use --json or --output for the whole list")

@@ -64,7 +64,10 @@ def _xml_formats() -> list[XmlFormat]:
     return patent + [f for name in KIND_FORMAT_MODULES for f in importlib.import_module(name).XML_FORMATS]
 
 
-KIND_FORMAT_MODULES = ("ipnav.trademarks.formats",)  # modules of other kinds listing their XML_FORMATS
+KIND_FORMAT_MODULES = (
+    "ipnav.trademarks.formats",
+    "ipnav.registers.formats",
+)  # modules of other kinds listing their XML_FORMATS
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,11 @@ class TableFormat:
 
 
 _TABLES: list[TableFormat] = []
-TABLE_MODULES = ("ipnav.ingest.google_patents", "ipnav.trademarks.cn_table")  # modules registering layouts
+TABLE_MODULES = (
+    "ipnav.ingest.google_patents",
+    "ipnav.trademarks.cn_table",
+    "ipnav.registers.formats",
+)  # modules registering layouts
 
 
 def register_table(layout: TableFormat) -> TableFormat:

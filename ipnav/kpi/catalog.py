@@ -157,8 +157,29 @@ INDICATORS: dict[str, Indicator] = {
             "本地区申请人提交的PCT国际专利申请, 按国际申请日年份",
             "PCT international applications by applicants of the region, by international filing year",
         ),
+        Indicator(
+            "overseas_invention_grants", "海外发明专利授权量", "Invention patents granted abroad", "flow", "件",
+            "grants", "本地区申请人在中国以外的专利局(美、欧、日、韩等)获得授权的发明专利, 按授权日年份; "
+            "地区按申请人地址", "Invention patents granted by offices other than CNIPA to applicants of the region, "
+            "by grant year",
+        ),
+        Indicator(
+            "foreign_applications", "向国外申请专利量(含PCT)", "Patent applications filed abroad (PCT included)",
+            "flow", "件", "applications", "本地区申请人向中国以外的专利局提交的申请及PCT国际申请, 按申请日年份",
+            "Applications by applicants of the region at offices other than CNIPA and PCT applications, by filing "
+            "year",
+        ),
     )
 }  # fmt: skip
+
+
+def _with_registers() -> None:
+    from ipnav.kpi.register_catalog import REGISTER_INDICATORS
+
+    INDICATORS.update({i.name: i for i in REGISTER_INDICATORS})
+
+
+_with_registers()
 
 
 def catalogue() -> list[dict[str, Any]]:

@@ -41,6 +41,8 @@ _FLOW_SQL = {
     "grants": ("p.grant_date", "p.country = 'CN'"),
     "invention_grants": ("p.grant_date", "p.country = 'CN' AND p.patent_type = 'invention'"),
     "pct_applications": ("p.filing_date", "(p.app_key LIKE 'PCT/%' OR p.country = 'WO')"),
+    "overseas_invention_grants": ("p.grant_date", "p.country NOT IN ('CN', 'WO') AND p.patent_type = 'invention'"),
+    "foreign_applications": ("p.filing_date", "p.country <> 'CN'"),
 }
 
 
@@ -163,6 +165,10 @@ def compute(warehouse: Warehouse, request: IndicatorRequest) -> dict[str, Any]:
         from ipnav.kpi import marks
 
         return marks.compute(warehouse, indicator, request)
+    if indicator.record_kind != "patent":
+        from ipnav.kpi import registers
+
+        return registers.compute(warehouse, indicator, request)
     region = regions.resolve(request.region)
     by = _level_below(region, request.by)
     policy = request.policy
