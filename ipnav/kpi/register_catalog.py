@@ -111,6 +111,7 @@ _SPECS: tuple[tuple[str, str, str, str, str, str, str, str, Counted], ...] = (
 _LISTS: tuple[tuple[str, tuple[str, ...], str, str, str], ...] = (
     ("ip_model_enterprises", ("model_enterprise", "advantage_enterprise", "pilot_enterprise"),
      "知识产权示范、优势和试点企业", "IP model, advantage and pilot enterprises", "家"),
+    ("model_enterprises", ("model_enterprise",), "知识产权示范企业", "IP model enterprises", "家"),
     ("ip_pilot_enterprises", ("pilot_enterprise", "advantage_enterprise"), "知识产权试点和优势企业",
      "IP pilot and advantage enterprises", "家"),
     ("standard_certified", ("standard_certified",), "知识产权贯标认证企业", "GB/T 29490 certified enterprises", "家"),

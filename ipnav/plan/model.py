@@ -87,6 +87,7 @@ class PlanIndicator:
     metric: dict[str, str] | None = None
     notes: str = ""
     per_year_of: str = ""
+    manual_why: str = ""  # why no register computes it (a survey, a revenue figure ...)
 
     @property
     def manual(self) -> bool:
@@ -371,6 +372,7 @@ def _indicator(ind: dict[str, Any]) -> PlanIndicator:
         if target
         else None,
         metric=dict(ind["metric"]) if "metric" in ind else None,
+        manual_why=ind.get("manual_why", ""),
     )
 
 

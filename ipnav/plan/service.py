@@ -271,6 +271,7 @@ def _describe(ind: PlanIndicator) -> dict[str, Any]:
         "quote": ind.quote,
         "manual": ind.manual,
         "metric": ind.metric,
+        "manual_why": ind.manual_why,
         "per_year_of": ind.per_year_of,
         "notes": ind.notes,
     }

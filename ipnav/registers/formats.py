@@ -122,10 +122,10 @@ def _layouts() -> list[TableFormat]:
         "plant_variety",
         "ip_transaction",
         "case",
-        "credit",
         "listing",
+        "credit",
         "tech_contract",
-    )  # fmt: skip  (a more specific signature first: a GI user row also names its GI)
+    )  # a more specific signature first: a GI user row also names its GI
     for name in order:
         register = REGISTERS[name]
         for number, signature in enumerate(register.signatures):

@@ -5,6 +5,7 @@ and pledges the rows of `transactions` and `transaction_patents` that the patent
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import orjson
@@ -60,9 +61,15 @@ def register_row(record: RegisterRecord) -> dict[str, Any]:
     }  # fmt: skip
 
 
+_PATENT_NUMBER = re.compile(r"^(?:ZL|CN)?\s*(?:\d{12}|\d{8}\.[\dX]|\d{12}\.[\dX])$", re.I)
+
+
 def _patent_keys(numbers: list[str]) -> list[str]:
+    """The application keys of the patents a transaction names (mark numbers such as 第12345678号 left out)."""
     keys = []
     for raw in numbers:
+        if not _PATENT_NUMBER.match(raw.strip()) and not raw.strip().upper().startswith("ZL"):
+            continue
         try:
             keys.append(parse_application_number(raw, "CN").key)
         except RecordError:

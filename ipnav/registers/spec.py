@@ -276,9 +276,9 @@ CREDIT = Register(
     fields=(
         F("list", "名单类型", "List", "text", "名单", "列入类型", required=True,
           choices=("非正常专利申请", "恶意商标注册", "严重违法失信", "专利代理失信", "商标代理失信")),
-        F("holder", "主体名称", "Name", "text", "当事人名称", "单位名称", "企业名称", "申请人", required=True),
+        F("holder", "主体名称", "Name", "text", "当事人名称", "申请人名称", required=True),
         F("credit_code", "统一社会信用代码", "Credit code", "text", "信用代码"),
-        F("date", "列入日期", "Listed", "date", "列入名单日期", "认定日期", required=True),
+        F("date", "列入日期", "Listed", "date", "列入名单日期", "列入时间", required=True),
         F("end", "移出日期", "Removed", "date", "移出名单日期", "信用修复日期"),
         F("authority", "列入机关", "Listed by", "text", "认定机关", "作出决定机关"),
         F("reason", "列入事由", "Reason", "text", "事由", "违法事实"),
