@@ -6,9 +6,8 @@ thin adapters over it, so an operation is written once.
     >>> app.ingest([Path("../shared/data/cn/records")])        # doctest: +SKIP
     >>> app.search(SearchOptions(q="ti=锂电池 AND ad>=2020"))    # doctest: +SKIP
 
-Reads take an optional `wh`: the web passes the request's snapshot cursor; without one the
-operation opens the warehouse for its own use. No read path writes: the search index is brought up
-to date by `ingest` and `reindex` only.
+Reads take an optional `wh`: the web passes the request's snapshot cursor; without one the operation
+opens the warehouse for its own use. No read path writes: `ingest` and `reindex` update the index.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ipnav.application.alerts import AlertOperations
 from ipnav.application.options import AnalysisOptions, IndicatorOptions, SearchOptions, SelectionOptions, ValueOptions
 from ipnav.application.plans import PlanOperations
+from ipnav.application.registers import RegisterOperations
 from ipnav.application.topics import TopicOperations
 from ipnav.application.trademarks import TrademarkOperations
 from ipnav.config import Settings, Workspace
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the CLI starts fast: the warehouse, parsers and accounts lo
 __all__ = ["AnalysisOptions", "IndicatorOptions", "Ipnav", "SearchOptions", "SelectionOptions", "ValueOptions"]
 
 
-class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperations):
+class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperations, RegisterOperations):
     """A workspace and everything users do with it (see the module docstring)."""
 
     def __init__(self, settings: Settings, *, create: bool = False, check: bool = True) -> None:

@@ -1,0 +1,63 @@
+"""Register operations of `Ipnav`: the overview, a register's records with facets, one record, the export
+and the Excel template (`ipnav.registers`; ingest loads the registers with everything else)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ipnav.config import Settings, Workspace
+    from ipnav.store.warehouse import Warehouse
+
+
+class RegisterOperations:
+    """Read the registers (GI, copyright, plant varieties, transactions, cases, lists, technology contracts)."""
+
+    workspace: Workspace
+    settings: Settings
+
+    def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
+        """The warehouse to read (the application object provides it)."""
+        raise NotImplementedError
+
+    def registers(self, wh: Warehouse | None = None) -> list[dict[str, Any]]:
+        """Every register with its record counts."""
+        from ipnav.registers.reads import overview
+
+        with self.reading(wh) as reader:
+            return overview(reader)
+
+    def register_records(
+        self, name: str, query: str = "", filters: dict[str, str] | None = None, *, page: int = 1,
+        per_page: int = 50, wh: Warehouse | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """A register's records matching a query and filters (a page), with facets."""
+        from ipnav.registers.reads import listing
+
+        with self.reading(wh) as reader:
+            return listing(reader, name, query, filters, page=page, per_page=per_page)
+
+    def register_record(self, key: str, *, today: dt.date | None = None, wh: Warehouse | None = None) -> dict[str, Any]:
+        """One register record in full, with its links."""
+        from ipnav.registers.reads import record
+
+        with self.reading(wh) as reader:
+            return record(reader, key, today)
+
+    def register_export(
+        self, name: str, query: str, filters: dict[str, str], target: Path, wh: Warehouse | None = None
+    ) -> int:
+        """The matching records of a register to an Excel workbook; returns the count."""
+        from ipnav.registers.reads import export
+
+        with self.reading(wh) as reader:
+            return export(reader, name, query, filters, target)
+
+    def register_template(self, name: str, target: Path) -> Path:
+        """The Excel import template of a register."""
+        from ipnav.registers.template import template
+
+        return template(name, target)
