@@ -211,3 +211,34 @@ XML_FORMATS: list[Any] = []
 def content(register: str, *parts: str) -> str:
     """A key from a record's content when it has no number."""
     return content_key(register, *parts)[2:]
+
+
+def kind_of_table(data: bytes, name: str) -> str:
+    """The record kind a table or JSON Lines file holds by its header row (or first object): a register, a
+    patent or trademark layout, `patent` for the generic patent table, or '' when nothing reads it."""
+    import json
+
+    from ipnav.ingest import registry
+    from ipnav.ingest.table import table_rows
+
+    kind = registry.sniff(data[:4096])
+    if kind == "json":
+        first = next((line for line in data.decode("utf-8", "replace").splitlines() if line.strip()), "")
+        try:
+            found = registry.json_format_for(json.loads(first))
+        except (json.JSONDecodeError, AttributeError):
+            return ""
+        return found.kind if found else ""
+    if kind not in ("csv", "xls", "zip", "sql"):
+        return ""
+    try:
+        rows, _ = table_rows(data, name, kind)
+        for number, (_, cells) in enumerate(rows):
+            claimed = registry.table_format_for(cells)
+            if claimed:
+                return claimed[0].kind
+            if number > 20:
+                break
+    except RecordError:
+        return ""
+    return ""

@@ -118,19 +118,22 @@ def listing(wh: Warehouse, name: str, query: str = "", filters: dict[str, str] |
         [*params, per_page, max(page - 1, 0) * per_page],
     )
     facets: dict[str, list[dict[str, Any]]] = {}
-    groups = {
-        "subtype": "r.subtype", "province": "r.province", "city": "r.city",
-        "year": "CAST(coalesce(r.year, year(r.date)) AS VARCHAR)", "basis": "coalesce(r.region_basis, '')",
-        **{f: f"json_extract_string(r.fields, '$.{f}')" for f in reg.facets},
+    groups = {  # facet -> (value, label)
+        "subtype": ("r.subtype", "''"),
+        "province": ("CASE WHEN r.province <> '' THEN substr(r.adcode, 1, 2) || '0000' END", "any_value(r.province)"),
+        "city": ("CASE WHEN r.city <> '' THEN substr(r.adcode, 1, 4) || '00' END", "any_value(r.city)"),
+        "year": ("CAST(coalesce(r.year, year(r.date)) AS VARCHAR)", "''"),
+        "basis": ("coalesce(r.region_basis, '')", "''"),
+        **{f: (f"json_extract_string(r.fields, '$.{f}')", "''") for f in reg.facets},
     }  # fmt: skip
-    for facet, expression in groups.items():
+    for facet, (expression, label) in groups.items():
         found = con.execute(
-            f"SELECT {expression} AS v, count(*) FROM registers r WHERE {sql_where} GROUP BY 1 ORDER BY 2 DESC, 1 "
-            "LIMIT 30",
+            f"SELECT {expression} AS v, {label}, count(*) FROM registers r WHERE {sql_where} GROUP BY 1 "
+            "ORDER BY 3 DESC, 1 LIMIT 30",
             params,
         ).fetchall()
-        facets[facet] = [{"value": v if v is not None else "", "label": _label(reg, facet, v), "records": n}
-                         for v, n in found]  # fmt: skip
+        facets[facet] = [{"value": v if v is not None else "", "label": name or _label(reg, facet, v), "records": n}
+                         for v, name, n in found]  # fmt: skip
     for row in rows:
         row["subtype_zh"] = reg.subtypes.get(row["subtype"], (row["subtype"], ""))[0]
     return {"register": _describe(reg), "query": query, "filters": filters or {}, "total": total, "page": page,
@@ -152,7 +155,8 @@ def _describe(reg: Register) -> dict[str, Any]:
         "name": reg.name, "title_zh": reg.title_zh, "title_en": reg.title_en,
         "description_zh": reg.description_zh, "description_en": reg.description_en,
         "subtypes": [{"code": c, "zh": zh, "en": en} for c, (zh, en) in reg.subtypes.items()],
-        "fields": [{"name": f.name, "zh": f.zh, "en": f.en, "type": f.type, "required": f.required} for f in reg.fields],
+        "fields": [{"name": f.name, "zh": f.zh, "en": f.en, "type": f.type, "required": f.required}
+                   for f in reg.fields],
         "facets": list(reg.facets),
     }  # fmt: skip
 

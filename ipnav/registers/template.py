@@ -19,6 +19,11 @@ FILL_SHEET, FIELDS_SHEET, LISTS_SHEET = "填报", "字段说明", "_lists"
 ROWS = 2000  # rows the validation covers
 _TYPE_ZH = {"text": "文本", "date": "日期", "year": "年份", "money": "金额(万元)", "int": "整数", "adcode": "区划代码",
             "list": "多值(以;分隔)"}  # fmt: skip
+_NOTE = (
+    "带 * 的列必填; 日期写 2025-06-30; 金额单位万元; 一行一条记录; "
+    "填好后在该名录页面上传或 `ipnav ingest 文件`。 Columns with * are required; dates as 2025-06-30; "
+    "amounts in 10k yuan; one record per row."
+)
 _HEAD = PatternFill("solid", fgColor="DDE7F3")
 _NEED = PatternFill("solid", fgColor="FFF4CC")
 
@@ -32,8 +37,7 @@ def template(name: str, out: Path) -> Path:
     lists = book.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     sheet.append([f"{reg.title_zh} 导入模板 / {reg.title_en} import template (ipnav)"])
-    sheet.append(["带 * 的列必填; 日期写 2025-06-30; 金额单位万元; 一行一条记录; 填好后在该名录页面上传或 `ipnav ingest 文件`。"
-                  " Columns with * are required; dates as 2025-06-30; amounts in 10k yuan; one record per row."])  # fmt: skip
+    sheet.append([_NOTE])
     sheet.append([f.zh + ("*" if f.required else "") for f in reg.fields])
     sheet["A1"].font = Font(bold=True, size=13)
     for column, f in enumerate(reg.fields, 1):
@@ -48,7 +52,9 @@ def template(name: str, out: Path) -> Path:
             rule.add(f"{letter}4:{letter}{ROWS + 3}")
     sheet.freeze_panes = "A4"
     about = book.create_sheet(FIELDS_SHEET)
-    about.append(["列 column", "中文名", "English", "类型 type", "必填 required", "说明 hint", "也可写作 other headers"])
+    about.append(
+        ["列 column", "中文名", "English", "类型 type", "必填 required", "说明 hint", "也可写作 other headers"]
+    )
     for f in reg.fields:
         about.append([f.name, f.zh, f.en, _TYPE_ZH[f.type], "是 yes" if f.required else "", f.hint,
                       "、".join(f.headers)])  # fmt: skip
@@ -71,7 +77,8 @@ def _validation(kind: str, choices: tuple[str, ...], column: int, lists: object,
                               allow_blank=True, showErrorMessage=True, error="请填写日期, 如 2025-06-30")  # fmt: skip
     elif kind in ("money", "int"):
         rule = DataValidation(type="decimal" if kind == "money" else "whole", operator="greaterThanOrEqual",
-                              formula1="0", allow_blank=True, showErrorMessage=True, error="请填写不小于0的数")  # fmt: skip
+                              formula1="0", allow_blank=True, showErrorMessage=True,
+                              error="请填写不小于0的数")  # fmt: skip
     elif kind == "year":
         rule = DataValidation(type="whole", operator="between", formula1="1980", formula2="2100", allow_blank=True,
                               showErrorMessage=True, error="请填写年份, 如 2025")  # fmt: skip

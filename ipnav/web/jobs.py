@@ -39,8 +39,9 @@ class IngestJob:
         with self._lock:
             self.state.update(values)
 
-    def start(self, ipnav: Ipnav, user: str, files: list[tuple[str, IO[bytes]]]) -> Path:
-        """Copy the uploaded files and ingest them in the background; returns the upload folder."""
+    def start(self, ipnav: Ipnav, user: str, files: list[tuple[str, IO[bytes]]], register: str = "") -> Path:
+        """Copy the uploaded files and ingest them in the background; returns the upload folder. `register`:
+        the register page the files came from (it shows the job)."""
         with self._lock:
             if self.state.get("status") == "running":
                 raise UsageError("an ingest is already running / 已有导入任务在运行")
@@ -54,7 +55,7 @@ class IngestJob:
             raise
         started = dt.datetime.now().isoformat(timespec="seconds")
         self._set(status="running", user=user, folder=str(folder), files=len(files), total=total, done=0,
-                  started=started)  # fmt: skip
+                  started=started, register=register)  # fmt: skip
         thread = threading.Thread(target=self._run, args=(ipnav, user, folder), daemon=True, name="ipnav-ingest")
         thread.start()
         return folder

@@ -1,6 +1,6 @@
 """The JSON API, one router per feature (OpenAPI at /docs)."""
 
-from ipnav.web.api import auth, indicators, navigation, patents, plans, searches, trademarks, watch
+from ipnav.web.api import auth, indicators, navigation, patents, plans, registers, searches, trademarks, watch
 
 ROUTERS = (
     auth.router,
@@ -11,4 +11,5 @@ ROUTERS = (
     plans.router,
     watch.router,  # before trademarks.router: /api/trademarks/risk is not a mark's number
     trademarks.router,
+    registers.router,
 )

@@ -10,6 +10,7 @@ from ipnav.web.pages import (
     indicators,
     navigation,
     plans,
+    registers,
     search,
     searches,
     tm_watch,
@@ -19,5 +20,5 @@ from ipnav.web.pages import (
 
 ROUTERS = (  # the watch pages before trademarks.router, whose /trademarks/{n} would take their paths
     assets.router, auth.router, search.router, searches.router, navigation.router, topics.router,
-    indicators.router, plans.router, tm_watch.router, trademarks.router, admin.router, alerts.router,
+    indicators.router, plans.router, tm_watch.router, trademarks.router, registers.router, admin.router, alerts.router,
 )  # fmt: skip
