@@ -273,20 +273,22 @@ def test_computed_indicator_equals_the_indicator_command(
 
 
 def test_excel_template_round_trip_with_errors_per_cell(ws: Path, tmp_path: Path) -> None:
-    template = tmp_path / "changzhou-版权局.xlsx"
-    made = run_cli("plan", "template", "changzhou-2022-2025", "--unit", "市版权局", "-o", str(template), workspace=ws)
+    template = tmp_path / "changzhou-知识产权局.xlsx"
+    made = run_cli("plan", "template", "changzhou-2022-2025", "--unit", "市知识产权局", "-o", str(template),
+                   workspace=ws)  # fmt: skip
     assert made.returncode == 0, made.stderr
     book = openpyxl.load_workbook(template)
     sheet = book["指标填报"]
     ids = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "copyright_registrations" in ids and "hv_per_10k" not in ids  # computed indicators are not filled in
+    assert "service_revenue" in ids and "hv_per_10k" not in ids  # computed indicators are not filled in
+    assert "enforcement_closure" not in ids  # the case register computes it now
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
-    rows["copyright_registrations"][9].value = dt.date(2023, 12, 31)
-    rows["copyright_registrations"][10].value = 9200
-    rows["copyright_registrations"][11].value = "市版权局登记统计"
-    rows["enforcement_closure"][9].value = "2023/12/31"
-    rows["enforcement_closure"][10].value = "三个"  # not a number
-    rows["enforcement_closure"][11].value = "市知识产权局"
+    rows["service_revenue"][9].value = dt.date(2023, 12, 31)
+    rows["service_revenue"][10].value = 9200
+    rows["service_revenue"][11].value = "市知识产权局统计"
+    rows["trainees"][9].value = "2023/12/31"
+    rows["trainees"][10].value = "三个"  # not a number
+    rows["trainees"][11].value = "市知识产权局"
     tasks = book["任务进展"]
     first = next(tasks.iter_rows(min_row=2))
     first[7].value, first[8].value, first[9].value = "2024-01-15", "已完成", "完成版权示范园区申报"
@@ -294,14 +296,14 @@ def test_excel_template_round_trip_with_errors_per_cell(ws: Path, tmp_path: Path
     result = run_cli("plan", "import", "changzhou-2022-2025", str(template), workspace=ws)
     assert result.returncode == 3
     assert "1 values recorded, 0 unchanged, 1 task reports, 1 problems" in result.stdout
-    row_no = ids.index("enforcement_closure") + 2
+    row_no = ids.index("trainees") + 2
     assert f"指标填报!K{row_no} 数值: '三个' is not a number" in result.stderr
     again = cli_json("plan", "import", "changzhou-2022-2025", str(template), workspace=ws)
     assert again[0]["recorded"] == 0 and again[0]["unchanged"] == 1  # idempotent
     status = cli_json("plan", "status", "changzhou-2022-2025", "--as-of", "2024-06-30", workspace=ws)
-    copy = next(i for i in status["indicators"] if i["id"] == "copyright_registrations")
+    copy = next(i for i in status["indicators"] if i["id"] == "service_revenue")
     assert copy["latest"] == {"date": "2023-12-31", "value": 9200, "source": "recorded",
-                              "note": f"市版权局登记统计 [{template.name}]"}  # fmt: skip
+                              "note": f"市知识产权局统计 [{template.name}]"}  # fmt: skip
     task = next(t for t in status["tasks"] if t["id"] == first[0].value)
     assert task["status"] == "done" and task["note"] == "完成版权示范园区申报"
     wrong = tmp_path / "wrong.xlsx"

@@ -81,7 +81,8 @@ def test_real_gi_copyright_and_decisions_are_read_field_by_field(ws: Path) -> No
     )
     work = _one(ws, "copyright", '"国作登字-2016-F-00269796"')
     assert work["values"] == {
-        "number": "国作登字-2016-F-00269796", "name": "MIJIA及图形", "category": "美术", "holder": "小米科技有限责任公司",
+        "number": "国作登字-2016-F-00269796", "name": "MIJIA及图形", "category": "美术",
+        "holder": "小米科技有限责任公司",
         "date": "2016-05-17", "finished": "2015-05-13", "published": "2015-05-14",
     }  # fmt: skip
     assert work["subtype"] == "work" and work["adcode"] == ""  # no place in the owner's name, no address
@@ -187,8 +188,9 @@ def test_template_round_trip_and_plans_computed_from_data(ws: Path, tmp_path: Pa
     assert header[:3] == ["事务类型*", "知识产权类型", "专利号/商标号"]
     assert any("事务类型" in str(v.prompt) for v in sheet.data_validations.dataValidation)
     column = {name.rstrip("*"): i + 1 for i, name in enumerate(header)}
-    good = {"事务类型": "专利权质押登记", "知识产权类型": "专利", "登记号": "Y2025640000999", "出让方": "宁夏示例材料有限公司",
-            "受让方": "宁夏示例银行", "生效日": dt.date(2025, 7, 1), "金额(万元)": 900, "行政区划代码": "640106"}  # fmt: skip
+    good = {"事务类型": "专利权质押登记", "知识产权类型": "专利", "登记号": "Y2025640000999",
+            "出让方": "宁夏示例材料有限公司", "受让方": "宁夏示例银行", "生效日": dt.date(2025, 7, 1),
+            "金额(万元)": 900, "行政区划代码": "640106"}  # fmt: skip
     bad = {**good, "登记号": "Y2025640000998", "生效日": "明年"}
     for row, values in ((4, good), (5, bad)):
         for name, value in values.items():
