@@ -180,7 +180,7 @@ def _rate(con: duckdb.DuckDBPyConnection, indicator: Indicator, counted: Counted
     value = round(100.0 * good / len(picked), 1) if picked else None
     result["meta"].update({"period": [start.isoformat(), on.isoformat()], "cases": len(picked), "met": good,
                            "rule": "docs/registers.md; ipnav.registers.closure.RULES"})  # fmt: skip
-    result["total"] = {**region.as_dict(), "value": value, "count": value, "patents": len(picked),
+    result["total"] = {**region.as_dict(), "value": value, "count": len(picked), "patents": len(picked),
                        "records": len(picked), "met": good, "as_of": on.isoformat()}  # fmt: skip
     if by:
         groups: dict[str, list[dict[str, Any]]] = {}
@@ -192,7 +192,7 @@ def _rate(con: duckdb.DuckDBPyConnection, indicator: Indicator, counted: Counted
                                              else c["closed"] is not None and c["closed"] <= on))  # fmt: skip
             rate = round(100.0 * met / len(members), 1)
             ref = regions.region_for(code, by) if code else RegionRef("", "未细分", by)
-            result["rows"].append({**ref.as_dict(), "value": rate, "count": rate, "records": len(members),
+            result["rows"].append({**ref.as_dict(), "value": rate, "count": len(members), "records": len(members),
                                    "patents": len(members), "met": met, "as_of": on.isoformat()})  # fmt: skip
     if request.patents:
         result["patents"] = picked
@@ -213,7 +213,7 @@ def _coverage(con: duckdb.DuckDBPyConnection, counted: Counted, region: RegionRe
     covered = sorted({regions.group_code(code, "city") for (code,) in rows} & set(cities))
     value = round(100.0 * len(covered) / len(cities), 1) if cities else None
     result["meta"].update({"cities": len(cities), "covered": [regions.region_for(c, "city").name for c in covered]})
-    result["total"] = {**region.as_dict(), "value": value, "count": value, "records": len(covered),
+    result["total"] = {**region.as_dict(), "value": value, "count": len(covered), "records": len(covered),
                        "patents": len(covered), "as_of": request.as_of.isoformat()}  # fmt: skip
     if request.patents:
         result["patents"] = _records(con, f"{_where(counted)} AND {_existing()}", [request.as_of] * 2, region)

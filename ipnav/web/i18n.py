@@ -91,6 +91,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "region_basis": ("地区依据", "region basis"),
     "deadline": ("结案期限", "Deadline"),
     "notes": ("说明", "Notes"),
+    "records_behind": ("计入的名录记录", "Records behind the figure"),
+    "closure_state": ("结案情况", "Closure"),
     "closure_on_time": ("按期结案", "Closed on time"),
     "closure_late": ("超期", "Late"),
     "closure_open": ("办理中(未到期)", "Open, not yet due"),

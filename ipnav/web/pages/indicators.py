@@ -33,6 +33,7 @@ async def indicators_page(
 ) -> HTMLResponse:
     """One indicator with its map, table, sources and drill-down; `region_basis=address` counts only
     regions from the records' own addresses."""
+    by = _finer(region, by)
     options = IndicatorOptions(
         region=region or None, by=by or None, as_of=as_of, patents=patents, region_basis=region_basis
     )
@@ -43,6 +44,23 @@ async def indicators_page(
         by=by, as_of=question.as_of.isoformat(), patents=patents, region_basis=region_basis,
         map_data=script_json(_map_data(result)),
     )  # fmt: skip
+
+
+def _finer(region: str, by: str) -> str:
+    """The sub-region level to show: the one asked for when it lies below the region, else the next finer
+    one (a link from a plan names only its region: 南江县 shows no rows, 常州市 its counties)."""
+    from ipnav.errors import UsageError
+    from ipnav.normalize import region as regions
+
+    try:
+        level = regions.resolve(region or None).level
+    except UsageError:
+        return by  # the indicator names the problem
+    levels = regions.LEVELS
+    if by in levels and levels.index(by) > levels.index(level):
+        return by
+    below = levels.index(level) + 1
+    return levels[below] if below < len(levels) else ""
 
 
 def _map_data(result: dict[str, Any]) -> list[dict[str, Any]]:
