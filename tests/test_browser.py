@@ -234,20 +234,20 @@ def test_plan_monitoring_page(server: str, browser: object, tmp_path: Path) -> N
     page.click("#plan-asof button[type=submit]")
     page.wait_for_url(server + "/plans/changzhou-2022-2025?as_of=2024-06-30")
     assert page.locator("#phases .phase-done").count() == 2 and page.locator("#phases .phase-current").count() == 1
-    for date, value in (("2023-12-31", "280"), ("2024-06-30", "310")):
-        card = page.locator("#ind-service_agencies")
+    for date, value in (("2023-12-31", "3500"), ("2024-06-30", "4800")):  # trainees stay manual
+        card = page.locator("#ind-trainees")
         card.locator("summary").click()
         card.locator("input[name=date]").fill(date)
         card.locator("input[name=value]").fill(value)
         card.locator("input[name=source]").fill("市知识产权局统计")
         card.locator("button[type=submit]").click()
         page.wait_for_load_state()
-    assert "service_agencies: 310" in page.inner_text("#plan-notice")
-    assert "310" in page.inner_text("#ind-service_agencies")
-    assert "status-on_track" in (page.get_attribute("#ind-service_agencies", "class") or "")
+    assert "trainees: 4800" in page.inner_text("#plan-notice")
+    assert "4800" in page.inner_text("#ind-trainees")
+    assert "status-on_track" in (page.get_attribute("#ind-trainees", "class") or "")
     page.wait_for_timeout(800)
     painted = page.evaluate(
-        """() => { const c = document.querySelector('#ind-service_agencies .chart canvas');
+        """() => { const c = document.querySelector('#ind-trainees .chart canvas');
             if (!c) return false;
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; }"""
@@ -524,5 +524,71 @@ def test_trademark_watch_risk_and_inbox_pages(server: str, browser: object) -> N
     card.locator("button.danger").click()
     page.wait_for_load_state()
     assert page.locator("section.watch[data-watch='龙城监测']").count() == 0
+    assert violations == [], violations
+    context.close()
+
+
+def test_analyst_uploads_a_gi_list_and_a_pledge_list_and_the_plan_counts_them(
+    server: str, browser: object, tmp_path: Path
+) -> None:
+    """An analyst uploads a list of GIs and a pledge registration list on their register pages (a wrong file
+    is refused by its headers, a bad row is named), and the Ningxia plan shows the values computed from them
+    with the indicator behind each."""
+    context, page, violations = _signed_in(browser, server, "ana", PASSWORD)
+    page.goto(server + "/plans/ningxia-2021-2025?as_of=2025-12-31")
+    _in_chinese(page)
+    before_gi = page.inner_text("#ind-gi_products")
+    gi = tmp_path / "宁夏地理标志保护产品.csv"
+    gi.write_text(
+        "产品名称,地理标志类型,批准公告号,批准公告日,申请机构,省份,市,区县\n"
+        "贺兰山东麓葡萄酒(示例),地理标志保护产品,2011年第13号,2011-01-30,宁夏回族自治区人民政府,宁夏回族自治区,银川市,\n"
+        "灵武长枣(示例),地理标志保护产品,2009年第54号,2009-04-21,灵武市人民政府,宁夏回族自治区,银川市,灵武市\n"
+        "坏日期示例,地理标志保护产品,2012年第1号,去年,某县人民政府,宁夏回族自治区,吴忠市,\n",
+        encoding="utf-8",
+    )
+    pledges = tmp_path / "宁夏质押登记.csv"
+    pledges.write_text(
+        "出质人,质权人,质押登记号,质押登记日,质押金额(万元),知识产权类型,专利号/商标号,行政区划代码\n"
+        "宁夏示例装备有限公司,宁夏示例银行股份有限公司,Y2025640000777,2025-08-18,1400,专利,ZL202310000777.1,640106\n",
+        encoding="utf-8",
+    )
+    page.goto(server + "/registers")
+    page.click("section.register[data-register='gi'] h2 a")
+    page.wait_for_url(server + "/registers/gi")
+    page.set_input_files("#register-files", str(pledges))  # the wrong list for this page
+    page.click("#register-upload-go")
+    page.wait_for_load_state()
+    assert "不是地理标志名录" in page.inner_text("main")
+    page.goto(server + "/registers/gi")
+    page.set_input_files("#register-files", str(gi))
+    page.click("#register-upload-go")
+    page.wait_for_selector("#job-summary", timeout=120_000)  # the page follows the job until it ends
+    assert page.inner_text("#job-rejected") == "1"
+    assert "not a date: '去年'" in page.inner_text("#upload-rejects")
+    page.fill("#register-q", "灵武长枣")
+    page.click("#register-go")
+    page.wait_for_load_state()
+    page.click("#register-records a.title")
+    page.wait_for_load_state()
+    assert "640181" in page.inner_text("#record-region") and "所在地名" in page.inner_text("#record-region")
+    _shot(page, "21-register-record")
+    page.goto(server + "/registers/ip_transaction")
+    page.set_input_files("#register-files", str(pledges))
+    page.click("#register-upload-go")
+    page.wait_for_selector("#job-summary", timeout=120_000)
+    assert page.inner_text("#job-rejected") == "0"
+    _shot(page, "22-register-upload")
+    page.goto(server + "/plans/ningxia-2021-2025?as_of=2025-12-31")
+    gi_card, pledge_card = page.locator("#ind-gi_products"), page.locator("#ind-pledge_financing")
+    assert gi_card.inner_text() != before_gi and "3" in gi_card.locator(".latest").inner_text()
+    assert "0.4" in pledge_card.locator(".latest").inner_text()  # 2,600 + 1,400 万元 since 2021
+    link = pledge_card.locator("a[href^='/indicators?name=pledge_amount']")
+    assert link.count() == 1
+    link.click()
+    page.wait_for_load_state()
+    page.click("text=" + "计入的名录记录")
+    page.wait_for_load_state()
+    assert "Y2025640000777" in page.inner_text("#records-behind")
+    _shot(page, "23-plan-register-values")
     assert violations == [], violations
     context.close()

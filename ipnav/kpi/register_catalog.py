@@ -30,7 +30,7 @@ _PATENT_EVENT = "r.event = 'registration' AND r.ip_type LIKE '%专利%'"
 _REGISTRATION = "r.event = 'registration'"
 
 # name -> (titles, unit, definitions, what it counts); `_new` flows come with every named-list stock
-_SPECS: tuple[tuple[str, str, str, str, str, str, str, str, Counted], ...] = (
+_SPECS: tuple[tuple[str, str, str, str, str, str, str, Counted], ...] = (
     ("gi_products", "地理标志保护产品数量", "GI protected products", "stock", "件",
      "本地区经批准的地理标志保护产品(批准公告), 按批准日; 无日期者视为统计日已有",
      "GI protected products of the region approved by the as-of date (undated ones count as existing)",

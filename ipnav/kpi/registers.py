@@ -230,4 +230,4 @@ def _records(con: duckdb.DuckDBPyConnection, condition: str, params: list[Any], 
             FROM registers r WHERE {condition} AND r.adcode LIKE ? ORDER BY r.date NULLS LAST, r.number""",
         [*params, region.prefix + "%"],
     )
-    return [plain(r) for r in rows]
+    return [{**plain(r), "region_basis_zh": REGION_BASES.get(r["region_basis"] or "", ("", ""))[0]} for r in rows]

@@ -51,9 +51,10 @@ def _place(register: Register, values: dict[str, Any], holder: Holder) -> str:
     if values.get(region_fields.get("address", "")):
         tries.append(("address", values[region_fields["address"]]))
     places = [str(values.get(region_fields.get(level, ""), "")) for level in ("province", "city", "county")]
-    if any(places):
-        joined = "".join(p for p in places if p)
-        tries.append(("place", joined))
+    for depth in (3, 2, 1):  # 陕西省 宝鸡市 凤翔县 (a county renamed since): the city still places it
+        joined = "".join(p for p in places[:depth] if p)
+        if joined and ("place", joined) not in tries:
+            tries.append(("place", joined))
     for basis, text in tries:
         region = resolve_address(text)
         if region.flag == "matched" and region.adcode:
@@ -64,10 +65,10 @@ def _place(register: Register, values: dict[str, Any], holder: Holder) -> str:
     from ipnav.normalize.placenames import region_of_name
 
     for basis, name in (("applicant_name", holder.name), ("authority", str(values.get("agency", "")))):
-        region = region_of_name(name) if name else None
-        if region is not None and region.flag == "matched":
-            holder.adcode, holder.province_name = region.adcode, region.province
-            holder.city_name, holder.county_name, holder.region_flag = region.city, region.county, "matched"
+        named = region_of_name(name) if name else None
+        if named is not None and named.flag == "matched":
+            holder.adcode, holder.province_name = named.adcode, named.province
+            holder.city_name, holder.county_name, holder.region_flag = named.city, named.county, "matched"
             holder.country = "CN"
             return basis
     holder.address = ""  # nothing left for the batch resolver to try

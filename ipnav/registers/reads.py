@@ -57,7 +57,8 @@ def overview(wh: Warehouse) -> list[dict[str, Any]]:
 
 
 def _conditions(reg: Register, query: str, filters: dict[str, str]) -> tuple[list[str], list[Any]]:
-    where, params = ["r.register = ?"], [reg.name]
+    where: list[str] = ["r.register = ?"]
+    params: list[Any] = [reg.name]
     for match in _TERM.finditer(query or ""):
         field, value, quoted, word = match.groups()
         if field:
@@ -111,7 +112,7 @@ def listing(wh: Warehouse, name: str, query: str = "", filters: dict[str, str] |
     rows = query_dicts(
         con,
         f"""SELECT r.app_key, r.subtype, r.number, r.name, r.holder, r.date, r.end_date, r.year, r.amount,
-               r.status, r.level, r.adcode, r.province, r.city, r.county, r.region_basis, r.deadline
+               r.status, r.level, r.adcode, r.province, r.city, r.county, r.region_basis, r.deadline, r.event
             FROM registers r WHERE {sql_where}
             ORDER BY coalesce(r.date, make_date(r.year, 1, 1)) DESC NULLS LAST, r.number, r.app_key
             LIMIT ? OFFSET ?""",

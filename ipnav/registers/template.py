@@ -58,8 +58,8 @@ def template(name: str, out: Path) -> Path:
     for f in reg.fields:
         about.append([f.name, f.zh, f.en, _TYPE_ZH[f.type], "是 yes" if f.required else "", f.hint,
                       "、".join(f.headers)])  # fmt: skip
-    for column, width in zip("ABCDEFG", (16, 18, 28, 14, 10, 50, 60), strict=True):
-        about.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEFG", (16, 18, 28, 14, 10, 50, 60), strict=True):
+        about.column_dimensions[letter].width = width
     out.parent.mkdir(parents=True, exist_ok=True)
     return save_workbook(book, out)
 

@@ -92,6 +92,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deadline": ("结案期限", "Deadline"),
     "notes": ("说明", "Notes"),
     "records_behind": ("计入的名录记录", "Records behind the figure"),
+    "released": ("注销/解除", "released"),
     "closure_state": ("结案情况", "Closure"),
     "closure_on_time": ("按期结案", "Closed on time"),
     "closure_late": ("超期", "Late"),
