@@ -87,12 +87,16 @@ def register_columns(record: RegisterRecord) -> Columns:
         conveyance = str(values.get("kind", "")) + (
             f" ({values['licence_type']})" if values.get("licence_type") else ""
         )
+        if values.get("end"):
+            conveyance += f" (解除 released {values['end']})"
+        kind = _TX_KINDS[record.subtype] + ("_release" if values.get("event") == "release" else "")
+        amount = values.get("amount")  # the register keeps 万元; transactions keep CNY like every other source
         out["transactions"] = {
-            "key": [key], "kind": [_TX_KINDS[record.subtype]], "execution_date": [record.date("date")],
+            "key": [key], "kind": [kind], "execution_date": [record.date("date")],
             "recorded_date": [record.date("date")], "assignors": [str(values.get("from_party", ""))],
             "assignees": [str(values.get("to_party", ""))], "conveyance": [conveyance],
-            "amount": [values.get("amount")], "currency": ["CNY" if values.get("amount") is not None else ""],
-            "source_file": [record.source_file],
+            "amount": [amount * 10_000 if amount is not None else None],
+            "currency": ["CNY" if amount is not None else ""], "source_file": [record.source_file],
         }  # fmt: skip
         patents = _patent_keys(list(values.get("numbers") or []))
         if patents:
