@@ -219,3 +219,51 @@ def test_template_round_trip_and_plans_computed_from_data(ws: Path, tmp_path: Pa
     ningxia = cli_json("plan", "status", "ningxia-2021-2025", "--as-of", "2025-12-31", workspace=ws)
     pledge = next(i for i in ningxia["indicators"] if i["id"] == "pledge_financing")  # type: ignore[index]
     assert pledge["latest"]["value"] == pytest.approx((2600 + 900) / 10000)
+
+
+def test_every_sheet_of_a_workbook_and_the_users_header_names(ws: Path, tmp_path: Path) -> None:
+    """The provincial GI census workbook's sheets are each read by their headers; a workbook of the user's
+    own: its notes sheet passed over, a sheet nobody can read named, a bad row named with its sheet; the
+    user's header map names register fields (`gi.number`)."""
+    users = {r["holder"] for r in _records(ws, "gi_user")}
+    assert {"山东田园果品科技有限公司", "安塞县田丰农贸有限公司"} <= users  # sheet 2-2 and 用标企业.xls
+    assert "xxx企业" in users  # sheet 2-4, the template's own example row
+    census = {r["name"] for r in _records(ws, "gi", "--region", "13")}
+    assert "灵寿金针菇" in census  # sheet 2-5 (河北省石家庄)
+    mark = cli_json("tm", "show", "CN2016471", workspace=ws)  # sheet 2-3: a GI certification mark
+    assert mark["text"] == "LIEBFRAUENMILCH" and mark["kind"] == "certification"  # type: ignore[index]
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "质押登记"
+    first.append(["出质人", "质权人", "质押登记号", "质押登记日", "质押金额(元)", "行政区划代码"])
+    first.append(["宁夏示例乳业有限公司", "宁夏示例银行", "Y2025640000321", "2025-05-05", "3500000", "640106"])
+    notes = book.create_sheet("填表说明")
+    notes.append(["列", "说明"])
+    notes.append(["质押金额", "元或万元"])
+    other = book.create_sheet("其他")
+    other.append(["甲", "乙"])
+    other.append(["1", "2"])
+    cases = book.create_sheet("案件")
+    cases.append(["案号", "案件类型", "立案日期", "结案日期", "行政区划代码"])
+    cases.append(["宁市监罚〔2025〕9号", "商标侵权", "2025-02-02", "2025-13-01", "640106"])
+    target = tmp_path / "宁夏清单.xlsx"
+    book.save(target)
+    result = run_cli("ingest", str(target), workspace=ws)
+    assert result.returncode == 3 and "新增 inserted 1" in result.stdout
+    pledge = _one(ws, "ip_transaction", "number:Y2025640000321")
+    assert pledge["amount"] == 350.0  # 3,500,000 元 in a 元 column
+    rejects = [r for r in cli_json("rejects", workspace=ws) if r["source_file"].endswith("宁夏清单.xlsx")]  # type: ignore[union-attr]
+    assert sorted((r["position"], r["field"], r["reason"].split(": ")[0]) for r in rejects) == [
+        (0, "header", "工作表 sheet 其他"), (2, "date", "工作表 sheet 案件"),
+    ]  # fmt: skip
+    assert "not a date: '2025-13-01'" in next(r["reason"] for r in rejects if r["field"] == "date")
+    mine = tmp_path / "headers.toml"
+    mine.write_text('[headers]\n"证书号" = "gi.number"\n"地标名称" = "gi.name"\n"持有单位" = "gi.holder"\n', "utf-8")
+    table = tmp_path / "my-gi.csv"
+    table.write_text("地标名称,证书号,持有单位,省份\n测试地标,AGI09999,某县农业中心,湖南省\n", encoding="utf-8")
+    assert run_cli("ingest", str(table), "--header-map", str(mine), workspace=ws).returncode == 0
+    assert _one(ws, "gi", "number:AGI09999")["holder"] == "某县农业中心"
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[headers]\n"x" = "gi.nope"\n', "utf-8")
+    refused = run_cli("ingest", str(table), "--header-map", str(wrong), workspace=ws)
+    assert refused.returncode == 2 and "KIND.FIELD" in refused.stderr

@@ -183,10 +183,25 @@ def build_map(extra_file: Path | None = None) -> dict[str, str]:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise UsageError(f"header map {extra_file}: {exc}") from exc
         for header, name in data.get("headers", {}).items():
-            if name not in HEADERS:
+            if name not in HEADERS and layout_spelling(name) is None:
                 raise UsageError(
                     f"header map {extra_file}: {header!r} maps to unknown field {name!r}; "
-                    f"fields are: {', '.join(HEADERS)}"
+                    f"fields are: {', '.join(HEADERS)}, or KIND.FIELD of another record kind "
+                    "(gi.number, ip_transaction.amount, trademark.owner ...: `ipnav formats` lists the kinds)"
                 )
             mapping[fold_header(header)] = name
     return mapping
+
+
+def layout_spelling(name: str) -> str | None:
+    """The header a registered layout knows for `KIND.FIELD` (`gi.number` → 批准公告号), None if none does:
+    a user's header map names the fields of the trademark and register layouts this way."""
+    kind, _, field = name.partition(".")
+    if not field:
+        return None
+    from ipnav.ingest import registry
+
+    for layout in registry.table_formats():
+        if layout.kind == kind and layout.headers.get(field):
+            return layout.headers[field][0]
+    return None

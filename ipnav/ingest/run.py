@@ -84,10 +84,10 @@ def _header_map(path: Path | None) -> dict[str, str]:
 
 
 def _parse_rows(
-    name: str, fmt: str, header_map: Path | None, rows: list[table.Row], first: int
+    name: str, fmt: str, header_map: Path | None, rows: list[table.Row], first: int, headed: bool = False
 ) -> list[Prepared | Reject]:
     """Worker: parse a part of a table (led by its header row) and prepare its records."""
-    items = table.parse_rows(rows, _header_map(header_map), name, fmt, first=first)
+    items = table.parse_rows(rows, _header_map(header_map), name, fmt, first=first, headed=headed)
     return [item if isinstance(item, Reject) else prepare(item) for item in pipeline.with_regions(items)]
 
 
@@ -104,8 +104,8 @@ def _table_parts(
         return
     lines = max(1, data.count(b"\n"))  # for the progress bar: a part's share of the bytes by its rows
     reported = 0
-    for rows_of_part, first in table.table_parts(rows, _header_map(header_map)):  # lazily: memory stays bounded
-        future = pool.submit(_parse_rows, source.name, fmt, header_map, rows_of_part, first)
+    for rows_of_part, first, headed in table.table_parts(rows, _header_map(header_map)):  # lazily: memory bounded
+        future = pool.submit(_parse_rows, source.name, fmt, header_map, rows_of_part, first, headed)
         share = min(len(data) - reported, len(data) * len(rows_of_part) // lines)
         reported += share
         yield future, share

@@ -7,8 +7,6 @@ first rows (exports often start with a title line). Each data row becomes one
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import IO
 from ipnav.errors import RecordError
 from ipnav.ingest import common, legal, registry
 from ipnav.ingest.headers import build_map
+from ipnav.ingest.readers import SHEET, Row, table_rows
 from ipnav.model import Citation, Patent, Priority, Publication, Reject, Transaction
 from ipnav.normalize.classification import split_symbols
 from ipnav.normalize.dates import parse_date
@@ -26,7 +25,6 @@ from ipnav.normalize.text import clean_cjk_text, fold_header
 
 FORMAT = "table"
 _UNDECODABLE = re.compile(r"[\udc80-\udcff]")
-Row = tuple[int, list[str]]  # (line or row number, cells)
 _NO_DATA = frozenset({"无数据", "暂无数据", "暂无", "无", "N/A", "n/a"})  # what exports write in an empty cell
 
 
@@ -44,175 +42,33 @@ def parse_table(
     yield from parse_rows(rows, mapping, name, fmt)
 
 
-def table_rows(data: bytes, name: str, kind: str) -> tuple[Iterator[Row], str]:
-    """The rows of a table file and its format (csv, xlsx, xls, sql_dump); RecordError for a file that
-    cannot be read as a table at all."""
-    if kind == "zip":  # an .xlsx handed over as a stream
-        kind = "xlsx"
-    if kind in ("xlsx", "xls") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
-        return _xlsx_rows(data, name), "xls" if data[:4] == b"\xd0\xcf\x11\xe0" else "xlsx"
-    if kind == "sql":
-        return _sql_rows(data), "sql_dump"
-    return _csv_rows(data), "csv"
-
-
-def table_parts(rows: Iterator[Row], mapping: dict[str, str], per: int = 2000) -> Iterator[tuple[list[Row], int]]:
+def table_parts(rows: Iterator[Row], mapping: dict[str, str], per: int = 2000) -> Iterator[tuple[list[Row], int, bool]]:
     """The rows of a table in parts of `per` data rows, each part led by the rows before the first data
     row (the preamble and header), with the number of non-empty data rows before it, so that
-    `parse_rows(part, ..., first=that)` numbers its records as a parse of the whole table would."""
+    `parse_rows(part, ..., first=that, headed=...)` numbers its records as a parse of the whole table
+    would. A workbook's later sheets come as one last part (`headed`: the first sheet had its header)."""
     lead: list[Row] = []
     for line, cells in rows:  # up to the header
         lead.append((line, cells))
         if _header(cells, mapping) is not None:
             break
-        if len(lead) > 21:  # no header: one part, which parse_rows rejects once
-            yield lead + list(rows), 0
+        if len(lead) > 21:  # no header: one part, which parse_rows rejects once (or reads the later sheets)
+            yield lead + list(rows), 0, False
             return
     part: list[Row] = []
     before = counted = 0
     for row in rows:
+        if row[0] == 0 and row[1][:1] == [SHEET]:  # the other sheets, each with its own header
+            yield lead + part, before, False
+            yield [row, *rows], counted, True
+            return
         part.append(row)
         if any(c.strip() for c in row[1]):
             counted += 1
         if len(part) >= per:
-            yield lead + part, before
+            yield lead + part, before, False
             part, before = [], counted
-    yield lead + part, before
-
-
-# --- readers -------------------------------------------------------------------------------------
-
-
-def _decode(data: bytes) -> str:
-    """Text of a table file: UTF-8 (with or without BOM) or GB18030, decided for the whole file.
-
-    A UTF-8 file with a few damaged bytes stays UTF-8 (only the rows holding them are rejected)
-    rather than being read as GB18030, which decodes almost any bytes into the wrong characters.
-    """
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8-sig", errors="surrogateescape")
-    bad = len(_UNDECODABLE.findall(text))
-    if bad * 20 <= len(text) - len(text.encode("ascii", "ignore")) - bad:  # against the well-formed non-ASCII
-        return text  # overwhelmingly UTF-8
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        return text  # mixed or damaged bytes, kept visible as surrogates: rows holding them are rejected
-
-
-def _csv_rows(data: bytes) -> Iterator[Row]:
-    text = _decode(data)
-    first_line = text[:4096].split("\n", 1)[0]
-    delimiter = max(",\t;|", key=first_line.count)  # exports use one delimiter, seen in the header
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for cells in reader:
-            yield reader.line_num, cells
-    except csv.Error as exc:
-        raise RecordError("csv", f"malformed CSV at line {reader.line_num}: {exc}") from None
-
-
-def _xlsx_rows(data: bytes, name: str) -> Iterator[Row]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_index(0)
-        values = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise RecordError("file", f"not a readable Excel workbook ({exc}); an old Word .doc is not a table") from None
-    for number, cells in enumerate(values, 1):
-        yield number, [_cell(c) for c in cells]
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value)
-
-
-_CREATE_RE = re.compile(r"CREATE TABLE\s+`?(\w+)`?\s*\((.*?)\)\s*(?:ENGINE|;)", re.S | re.I)
-_COLUMN_RE = re.compile(r"^\s*`([^`]+)`\s+[^,]*?(?:COMMENT\s+'((?:[^'\\]|\\.)*)')?\s*,?\s*$", re.I)
-_INSERT_RE = re.compile(r"INSERT INTO\s+`?(\w+)`?\s*(\([^)]*\))?\s*VALUES\s*", re.I)
-
-
-def _sql_rows(data: bytes) -> Iterator[Row]:
-    """Rows of a MySQL dump: header from CREATE TABLE (column COMMENT used when it maps better)."""
-    text = _decode(data)
-    columns: dict[str, list[str]] = {}
-    for table, body in _CREATE_RE.findall(text):
-        cols = []
-        for line in body.splitlines():
-            match = _COLUMN_RE.match(line)
-            if match:
-                cols.append(f"{match.group(1)}\x1f{match.group(2) or ''}")
-        columns[table] = cols
-    header_done = False
-    for match in _INSERT_RE.finditer(text):
-        table, explicit = match.group(1), match.group(2)
-        header = [c.strip(" `") for c in explicit.strip("()").split(",")] if explicit else columns.get(table, [])
-        if not header_done:
-            header_done = True
-            yield 0, header
-        line = text.count("\n", 0, match.start()) + 1
-        for ordinal, values in enumerate(_sql_tuples(text, match.end()), 1):
-            yield line * 100000 + ordinal, values
-
-
-def _sql_tuples(text: str, pos: int) -> Iterator[list[str]]:
-    """Parse `(v, 'x', NULL),(...);` starting at pos."""
-    n = len(text)
-    while pos < n:
-        while pos < n and text[pos] in " \r\n\t,":
-            pos += 1
-        if pos >= n or text[pos] != "(":
-            return
-        pos += 1
-        values: list[str] = []
-        while True:
-            while text[pos] in " \r\n\t":
-                pos += 1
-            if text[pos] == "'":
-                pos += 1
-                chunk = []
-                while True:
-                    char = text[pos]
-                    if char == "\\":
-                        chunk.append({"n": "\n", "t": "\t", "r": "\r", "0": "\0"}.get(text[pos + 1], text[pos + 1]))
-                        pos += 2
-                    elif char == "'" and text[pos + 1] == "'":
-                        chunk.append("'")
-                        pos += 2
-                    elif char == "'":
-                        pos += 1
-                        break
-                    else:
-                        chunk.append(char)
-                        pos += 1
-                values.append("".join(chunk))
-            else:
-                end = pos
-                while text[end] not in ",)":
-                    end += 1
-                token = text[pos:end].strip()
-                values.append("" if token.upper() == "NULL" else token)
-                pos = end
-            while text[pos] in " \r\n\t":
-                pos += 1
-            if text[pos] == ",":
-                pos += 1
-                continue
-            if text[pos] == ")":
-                pos += 1
-                break
-        yield values
+    yield lead + part, before, False
 
 
 # --- rows -> records ------------------------------------------------------------------------------
@@ -223,65 +79,99 @@ def _field_for(header: str, mapping: dict[str, str]) -> str | None:
     return mapping.get(fold_header(name)) or (mapping.get(fold_header(comment)) if comment else None)
 
 
+_NO_HEADER = "no header row with known column names{} (add your headers with --header-map)"
+_SKIPPED_SHEETS = ("说明", "填表说明", "instructions", "readme")  # a workbook's notes, not data
+
+
+def _is_notes(sheet: str) -> bool:
+    return sheet.startswith("_") or any(word in sheet.lower() for word in _SKIPPED_SHEETS)
+
+
 def parse_rows(
-    rows: Iterable[Row], mapping: dict[str, str], name: str, fmt: str, *, first: int = 0
+    rows: Iterable[Row], mapping: dict[str, str], name: str, fmt: str, *, first: int = 0, headed: bool = False
 ) -> Iterator[Patent | Transaction | Reject]:
-    """Records of table rows (the header among the first 20 rows); `first` data rows came before these."""
+    """Records of table rows (the header among the first 20 rows of each sheet); `first` data rows came
+    before these. A workbook's later sheets are read when their header is recognised; a sheet with data
+    and no header is rejected by name (sheets of notes, 说明, are passed over); rejects on a later sheet
+    name it. A row whose only value is its 序号 is empty. `headed`: these rows are a workbook's later
+    sheets, the first one had its header (a sheet without one is named, the file is not rejected)."""
     header: list[str] | None = None
     fields: list[str | None] = []
-    ordinal = first
+    ordinal, sheet, found, long_sheet = first, "", False, False
+    unread: list[str] = []  # sheets with data and no header
+    has_data = False
     layout: registry.TableFormat | None = None  # a registered layout; None: the generic patent table
+    serial: int | None = None  # the 序号 column
     for line, cells in rows:
+        if line == 0 and cells[:1] == [SHEET]:
+            if header is None and has_data and not _is_notes(sheet):
+                unread.append(sheet or "1")
+            header, fields, layout, sheet, has_data = None, [], None, cells[1], False
+            continue
         if header is None:
+            has_data = has_data or any(c.strip() for c in cells)
+            if _is_notes(sheet) or line > 21:  # no header in the first 20 rows: the rest of the sheet is not read
+                continue
             known = _header(cells, mapping)
             if known is not None:
-                header, (fields, layout) = cells, known
-            elif line > 20:
-                yield Reject(
-                    name,
-                    0,
-                    "header",
-                    "no header row with known column names in the first 20 rows (add your headers with --header-map)",
-                    b"",
-                )
-                return
+                header, (fields, layout), found = cells, known, True
+                serial = next((i for i, c in enumerate(cells) if fold_header(c) in ("序号", "编号", "no.")), None)
+            elif line == 21 and not sheet:
+                long_sheet = True
             continue
-        if not any(c.strip() for c in cells):
+        if not any(c.strip() for c in cells) or (
+            serial is not None and not any(c.strip() for i, c in enumerate(cells) if i != serial)
+        ):
             continue
         ordinal += 1
-        raw = "\t".join(cells).encode("utf-8", "surrogateescape")
         try:
-            values: dict[str, str] = {}
-            extra: dict[str, str] = {}
-            for index, cell in enumerate(cells):
-                column = header[index].split("\x1f")[0] if index < len(header) else f"column_{index + 1}"
-                field = fields[index] if index < len(fields) else None
-                if _UNDECODABLE.search(cell):
-                    raise RecordError(field or column, "undecodable bytes (file is neither UTF-8 nor GB18030)")
-                if "\x00" in cell:
-                    raise RecordError(field or column, "NUL byte in the cell (binary data, not text)")
-                cell = cell.strip()
-                if cell in _NO_DATA:
-                    continue
-                if field and cell and field not in values:
-                    values[field] = cell
-                elif cell and not field:
-                    extra[column] = cell
-            found = list(layout.records(values, extra) if layout else _patent_records(values, extra, fmt))
-            for record in found:
+            made = _row_records(cells, header, fields, layout, fmt)
+            for record in made:
                 record.source_file, record.source_position = name, ordinal
-            yield from found
+            yield from made
         except RecordError as exc:
-            yield Reject(name, ordinal, exc.field, exc.reason, raw, line if fmt != "sql_dump" else 0)
-    if header is None:
-        yield Reject(
-            name, 0, "header", "no header row with known column names (add your headers with --header-map)", b""
-        )
+            reason = f"工作表 sheet {sheet}: {exc.reason}" if sheet else exc.reason
+            raw = "\t".join(cells).encode("utf-8", "surrogateescape")
+            yield Reject(name, ordinal, exc.field, reason, raw, line if fmt != "sql_dump" else 0)
+    if header is None and has_data and not _is_notes(sheet):
+        unread.append(sheet or "1")
+    if not found and not headed:
+        yield Reject(name, 0, "header", _NO_HEADER.format(" in the first 20 rows" if long_sheet else ""), b"")
+        return
+    for name_of_sheet in unread:
+        yield Reject(name, 0, "header", f"工作表 sheet {name_of_sheet}: " + _NO_HEADER.format(""), b"")
+
+
+def _row_records(cells: list[str], header: list[str], fields: list[str | None], layout: registry.TableFormat | None,
+                 fmt: str) -> list[Patent | Transaction]:  # fmt: skip
+    """The records of one data row (RecordError naming the field of a bad value)."""
+    values: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    for index, cell in enumerate(cells):
+        column = header[index].split("\x1f")[0] if index < len(header) else f"column_{index + 1}"
+        field = fields[index] if index < len(fields) else None
+        if _UNDECODABLE.search(cell):
+            raise RecordError(field or column, "undecodable bytes (file is neither UTF-8 nor GB18030)")
+        if "\x00" in cell:
+            raise RecordError(field or column, "NUL byte in the cell (binary data, not text)")
+        cell = cell.strip()
+        if cell in _NO_DATA:
+            continue
+        if field and cell and field not in values:
+            values[field] = cell
+        elif cell and not field:
+            extra[column] = cell
+    return list(layout.records(values, extra) if layout else _patent_records(values, extra, fmt))
 
 
 def _header(cells: list[str], mapping: dict[str, str]) -> tuple[list[str | None], registry.TableFormat | None] | None:
     """A header row's fields and its registered layout (None: the generic patent table); None if `cells`
     is no header (fewer than two known column names)."""
+    if any("." in v for v in mapping.values()):  # the user's names for the fields of other layouts
+        from ipnav.ingest.headers import layout_spelling
+
+        cells = [layout_spelling(mapping[fold_header(c)]) or c if "." in mapping.get(fold_header(c), "") else c
+                 for c in cells]  # fmt: skip
     claimed = registry.table_format_for(cells)
     if claimed:
         return claimed[1], claimed[0]

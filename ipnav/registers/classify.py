@@ -56,7 +56,9 @@ def _gi(values: dict[str, Any], notes: list[str]) -> tuple[str, str]:
             number = fixed
     if number:
         values["number"] = number
-    place = "".join(str(values.get(k, "")) for k in ("province", "city", "county"))
+    place = "".join(str(values.get(k, "")) for k in ("province", "city", "county", "adcode"))
+    if not (number or values.get("holder") or place):
+        raise RecordError("number", "a GI needs its number, holder or place besides its name")
     key = f"{number}|{values['name']}" if number else f"{place}|{values['name']}"
     return ("agri" if agri else "product"), key
 
