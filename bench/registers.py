@@ -79,8 +79,9 @@ def build_corpus(records: int) -> list[Path]:
         day = day0 + dt.timedelta(days=n % 2500)
         share = n % 5
         if share < 2:
+            kind = "专利" if n % 3 else "专利+商标"
             pledges.append([f"示例企业{n}有限公司", "示例银行股份有限公司", f"Y{day.year}{n:010d}", day.isoformat(),
-                            str(100 + n % 5000), "专利" if n % 3 else "专利+商标", f"ZL2021{n:06d}.X", county])  # fmt: skip
+                            str(100 + n % 5000), kind, f"ZL2021{n:06d}.X", county])  # fmt: skip
         elif share < 4:
             real = gi_rows[n % len(gi_rows)]
             gis.append([f"{real['name']}{n}", real["province"], real["city"], f"AGI{n % 100000:05d}",
