@@ -46,6 +46,12 @@ def subtype_and_key(register: Register, values: dict[str, Any], notes: list[str]
 def _gi(values: dict[str, Any], notes: list[str]) -> tuple[str, str]:
     number = str(values.get("number", "")).upper().replace(" ", "")
     agri = "农产品" in str(values.get("gi_type", "")) or number.startswith("AG")
+    if "商标" in str(values.get("gi_type", "")):  # a GI registered as a collective or certification mark
+        digits = re.sub(r"\D", "", number)
+        if not digits:
+            raise RecordError("number", f"a GI trademark needs its registration number (注册号): {number!r}")
+        values["number"] = digits
+        return "mark", f"{digits}|{values['name']}"
     if number.startswith("AG") and not _AGI_SPEC.match(number):
         match = _AGI.match(number)
         if not match:

@@ -10,6 +10,7 @@ goes on. Lists of one kind of transaction (a pledge list with 出质人/质权�
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from ipnav.errors import RecordError
 from ipnav.ingest.common import content_key
 from ipnav.ingest.registry import JsonFormat, TableFormat, register_table
-from ipnav.normalize.region import division_names, resolve_address
+from ipnav.normalize.region import Region, division_names, resolve_address
 from ipnav.registers import classify
 from ipnav.registers.model import Holder, RegisterRecord
 from ipnav.registers.spec import REGISTERS, Register
@@ -38,6 +39,12 @@ def _headers(register: Register, only: dict[str, tuple[str, ...]] | None = None)
     return out
 
 
+@functools.lru_cache(maxsize=65_536)
+def _resolved(text: str) -> Region:
+    """An address or place names resolved (cached: a register repeats its places, 湖南省长沙市 ...)."""
+    return resolve_address(text)
+
+
 def _place(register: Register, values: dict[str, Any], holder: Holder) -> str:
     """Fill the holder's region from the row: its division code, address, place names, or its name."""
     region_fields = register.region_fields
@@ -56,7 +63,7 @@ def _place(register: Register, values: dict[str, Any], holder: Holder) -> str:
         if joined and ("place", joined) not in tries:
             tries.append(("place", joined))
     for basis, text in tries:
-        region = resolve_address(text)
+        region = _resolved(text)
         if region.flag == "matched" and region.adcode:
             holder.adcode, holder.province_name = region.adcode, region.province
             holder.city_name, holder.county_name, holder.region_flag = region.city, region.county, "matched"

@@ -198,7 +198,7 @@ def _links(wh: Warehouse, row: dict[str, Any], values: dict[str, Any]) -> dict[s
             "JOIN patents p USING (app_key) WHERE t.key = ? ORDER BY p.app_key",
             [row["app_key"][2:]],
         )
-    mark = str(values.get("mark_number") or "")
+    mark = str(values.get("mark_number") or (values.get("number") if row["subtype"] == "mark" else "") or "")
     if mark:
         links["trademarks"] = query_dicts(
             con, "SELECT number, text, first_owner FROM trademarks WHERE number = ?", ["CN" + re.sub(r"\D", "", mark)]

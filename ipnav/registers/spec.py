@@ -80,7 +80,7 @@ GI = Register(
     fields=(
         F("name", "产品名称", "Product", "text", "地理标志名称", "名称", "name", required=True),
         F("gi_type", "地理标志类型", "GI type", "text", "类型", "gi_type", "标志类型",
-          choices=("地理标志保护产品", "农产品地理标志")),
+          choices=("地理标志保护产品", "农产品地理标志", "地理标志商标")),
         F("number", "批准公告号", "Approval announcement", "text", "批准公告(简称)", "产品编号", "登记证书编号",
           "证书编号", "cert_or_spec_no", "质量控制技术规范编号", "登记编号",
           hint="地理标志保护产品: 批准公告号 (如 2003年第86号); 农产品地理标志: 登记证书编号 AGI00054"),
@@ -101,15 +101,18 @@ GI = Register(
         *_PLACE, *_SOURCE,
     ),
     subtypes={"product": ("地理标志保护产品", "GI protected product"),
-              "agri": ("农产品地理标志", "Agricultural GI")},
+              "agri": ("农产品地理标志", "Agricultural GI"),
+              "mark": ("地理标志商标", "GI trademark")},
     roles={"number": "number", "name": "name", "holder": "holder", "date": "date", "year": "year",
            "status": "status", "amount": "sales", **_PLACE_ROLES},
     signatures=(("name", "number"), ("name", "gi_type")),
     region_fields=_PLACE_ROLES,
     facets=("category",),
-    description_zh="地理标志保护产品(批准公告)和农产品地理标志(登记证书); 地理标志商标见商标库(集体商标、证明商标)。",
-    description_en="GI protected products (approval announcements) and agricultural GIs (certificates); GI marks are "
-                   "in the trademark register (collective and certification marks).",
+    description_zh="地理标志保护产品(批准公告)、农产品地理标志(登记证书)和清单中的地理标志商标"
+                   "(注册号, 库中有该商标时链接到商标); 商标库中的集体商标、证明商标由 gi_trademarks 统计。",
+    description_en="GI protected products (approval announcements), agricultural GIs (certificates) and GI trademarks "
+                   "on the list (registration number, linked to the mark when the warehouse holds it); the "
+                   "collective and certification marks of the trademark register count in gi_trademarks.",
 )  # fmt: skip
 
 GI_USER = Register(

@@ -93,6 +93,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notes": ("说明", "Notes"),
     "records_behind": ("计入的名录记录", "Records behind the figure"),
     "released": ("注销/解除", "released"),
+    "gi_marks": (
+        "地理标志商标(集体商标、证明商标)见商标库",
+        "GI marks (collective and certification marks) in the trademarks",
+    ),
     "closure_state": ("结案情况", "Closure"),
     "closure_on_time": ("按期结案", "Closed on time"),
     "closure_late": ("超期", "Late"),
