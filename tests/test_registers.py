@@ -119,7 +119,40 @@ def test_hand_built_registers_and_their_rejects(ws: Path) -> None:
     assert (window["subtype"], window["level"], window["year"], window["end_date"]) == (
         "tm_window", "国家级", 2022, "2024-12-31")  # fmt: skip
     contract = _one(ws, "tech_contract", "number:2024320400000202")
+    assert contract["values"] == {
+        "number": "2024320400000202", "name": "新材料制备专利技术转让", "kind": "技术转让",
+        "holder": "常州示例新材料有限公司", "buyer": "无锡示例化工有限公司", "amount": 8200.0, "tech_amount": 8000.0,
+        "date": "2024-08-08", "address": "江苏省常州市武进区示例大道5号",
+    }  # fmt: skip
     assert contract["subtype"] == "transfer" and contract["amount"] == 8200.0 and contract["adcode"] == "320412"
+    listed_firm = _one(ws, "listing", "常州示例专利事务所")
+    assert listed_firm["values"] == {
+        "list": "专利代理机构", "holder": "常州示例专利事务所(普通合伙)", "year": 2021, "date": "2021-05-06",
+        "authority": "国家知识产权局", "number": "执业许可证 32200", "adcode": "320402",
+    }  # fmt: skip
+    assert listed_firm["subtype"] == "patent_agency" and listed_firm["region_basis"] == "adcode"
+    credit = _one(ws, "credit", "恶意商标注册")
+    assert credit["values"] == {
+        "list": "恶意商标注册", "holder": "南江县示例商贸有限公司", "credit_code": "91511922MA00000002",
+        "date": "2023-09-01", "end": "2025-03-01", "authority": "国家知识产权局", "reason": "大量囤积商标",
+        "number": "商标异字〔2023〕1号", "adcode": "511922",
+    }  # fmt: skip
+    case = _one(ws, "case", '"南市监罚〔2025〕11号"')
+    assert case["values"] == {
+        "number": "南市监罚〔2025〕11号", "name": "假冒专利案", "kind": "假冒专利", "procedure": "行政",
+        "holder": "南江县示例五金店", "agency": "南江县市场监督管理局", "filed": "2025-04-01", "date": "2025-06-15",
+        "result": "罚款", "penalty": 0.5, "adcode": "511922",
+    }  # fmt: skip
+    assert (case["deadline"], case["closure_state"]) == ("2025-06-30", "on_time")  # 90 days from filing
+    gazette = _one(ws, "ip_transaction", "number:Y2023980034567")
+    assert gazette["values"] == {
+        "kind": "专利权质押合同登记的生效", "ip_type": "专利", "numbers": ["ZL201810991964.5"],
+        "number": "Y2023980034567", "from_party": "常州天眼星图光电科技有限公司",
+        "to_party": "常州示例农村商业银行股份有限公司", "date": "2023-03-15",
+        "title": "一种基于虚拟现实技术的三维动画装配教学方法和装置",
+    }  # fmt: skip
+    assert gazette["region_basis"] == "applicant_name" and gazette["adcode"] == "320400"
+    assert gazette["event"] == "registration" and "patents" not in gazette["links"]  # not in this warehouse
     rejects = cli_json("rejects", workspace=ws)
     found = {(Path(r["source_file"]).name, r["position"], r["field"]) for r in rejects}  # type: ignore[union-attr]
     assert {
