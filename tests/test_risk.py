@@ -52,10 +52,16 @@ def risk_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     add("2022-02-02", 32, "山城虹", "山寨饮品有限公司")  # the well-known 山城红 of another owner
     for i in range(12):  # a normal brand owner: a dozen marks in two classes over six years
         add(f"20{15 + i // 2}-06-01", 9 + (i % 2), f"正{WORDS[i]}", "正常科技有限公司", registered="2020-01-01")
+    add("2022-03-03", 35, "名单宝", "名单商贸有限公司")  # two marks, but on the bad-faith list
+    add("2022-03-04", 35, "名单通", "名单商贸有限公司")
     table = root / "register.csv"
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    lists = root / "credit.csv"  # the credit register: an earlier decision of bad faith (Article 8 (三))
+    lists.write_text("名单类型,主体名称,列入日期,移出日期,列入机关\n"
+                     "恶意商标注册,名单商贸有限公司,2022-06-01,,国家知识产权局\n"
+                     "恶意商标注册,正常科技有限公司,2019-01-01,2020-01-01,国家知识产权局\n", encoding="utf-8")  # fmt: skip
     ws = root / "ws"
-    assert run_cli("ingest", str(table), workspace=ws).returncode == 0
+    assert run_cli("ingest", str(table), str(lists), workspace=ws).returncode == 0
     well_known = ROOT / "tests" / "fixtures" / "trademark_cn" / "well_known_marks.csv"
     assert run_cli("tm", "well-known", "load", str(well_known), workspace=ws).returncode in (0, 3)
     return ws
@@ -75,6 +81,9 @@ def test_each_signal_flags_its_applicant_with_evidence(risk_ws: Path) -> None:
     assert flagged["驳回贸易"] == {"ended"}
     assert flagged["张三"] == {"person"}
     assert flagged["山寨饮品"] == {"famous"}
+    assert flagged["名单商贸"] == {"listed"}  # 正常科技 left its list in 2020
+    listed = next(s for a in result["applicants"] if a["entity"] == "名单商贸" for s in a["signals"])
+    assert listed["evidence"] == "列入恶意商标注册名单 2022-06-01 (国家知识产权局)"
     assert "正常科技" not in flagged and "顶新食品" not in flagged
     copies = next(s for a in result["applicants"] if a["entity"] == "抄袭食品" for s in a["signals"])
     assert {(m["text"], m["resembles_text"]) for m in copies["marks"]} == {("康帅傅", "康师傅"), ("治治", "洽洽"),

@@ -13,6 +13,7 @@ others' marks of some renown; (三) earlier decisions finding bad faith. ipnav c
 * `copies`   its marks strongly similar to others' earlier marks in related goods (四)
 * `famous`   its marks similar to a loaded well-known mark (驰名商标) of someone else, in any goods (四)
 * `person`   an individual (自然人) holding many live marks (一: related natural persons)
+* `listed`   on a credit list loaded as a register (恶意商标注册, 严重违法失信 ...; 三: earlier decisions)
 * agents: an agent (代理机构) filing for several flagged applicants (the 2019 rules also bind agencies)
 
 Not implemented: (二) the applicant's industry and business (no data in a register), (五) names of famous
@@ -104,6 +105,7 @@ def assess(
     traded = _traded(warehouse, limits["trading_years"], where, args)
     ended = _ended(warehouse, where, args)
     famous = _famous(warehouse, limits["famous_score"], where, args)
+    listed = _listed(warehouse)
     flagged = []
     for row in base:
         entity, signals = row["entity"], []
@@ -126,6 +128,8 @@ def assess(
         if big and decided >= limits["ended_min"] and len(bad) / decided >= limits["ended_share"]:
             signals.append(_signal("ended", round(len(bad) / decided, 3), limits["ended_share"],
                                    f"{len(bad)}/{decided} 件被驳回、异议、无效或撤销", bad[:20]))  # fmt: skip
+        if listed.get(entity):
+            signals.append(_signal("listed", len(listed[entity]), 1, "；".join(listed[entity])))
         if famous.get(entity):
             signals.append(_signal("famous", len(famous[entity]), 1, "与驰名商标近似", famous[entity][:20]))
         if row["etype"] == "individual" and row["live"] >= limits["person_marks"]:
@@ -147,6 +151,22 @@ def assess(
     agents = _agents(warehouse, {a["entity"] for a in out}, limits["agent_flagged"])
     why = {k: reason for k, (_, reason) in THRESHOLDS.items()}
     return {"region": region, "thresholds": limits, "why": why, "applicants": out, "agents": agents}
+
+
+def _listed(warehouse: Warehouse) -> dict[str, list[str]]:
+    """Parties on a credit list today (the `credit` register: 恶意商标注册, 非正常专利申请, 失信 ...), by entity,
+    with the list, the date and the authority."""
+    rows = warehouse.query(
+        """SELECT holder_entity AS entity, json_extract_string(fields, '$.list') AS list, date,
+                  json_extract_string(fields, '$.authority') AS authority
+           FROM registers WHERE register = 'credit' AND (end_date IS NULL OR end_date > current_date)
+           ORDER BY date"""
+    )
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        by = f" ({r['authority']})" if r["authority"] else ""
+        out[r["entity"]].append(f"列入{r['list']}名单 {r['date'] or ''}{by}")
+    return out
 
 
 def _signal(name: str, value: float, threshold: float, words: str, marks: list[Any] | None = None) -> dict[str, Any]:
