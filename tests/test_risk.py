@@ -59,7 +59,8 @@ def risk_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lists = root / "credit.csv"  # the credit register: an earlier decision of bad faith (Article 8 (三))
     lists.write_text("名单类型,主体名称,列入日期,移出日期,列入机关\n"
                      "恶意商标注册,名单商贸有限公司,2022-06-01,,国家知识产权局\n"
-                     "恶意商标注册,正常科技有限公司,2019-01-01,2020-01-01,国家知识产权局\n", encoding="utf-8")  # fmt: skip
+                     "恶意商标注册,正常科技有限公司,2019-01-01,2020-01-01,国家知识产权局\n",
+                     encoding="utf-8")  # fmt: skip
     ws = root / "ws"
     assert run_cli("ingest", str(table), str(lists), workspace=ws).returncode == 0
     well_known = ROOT / "tests" / "fixtures" / "trademark_cn" / "well_known_marks.csv"
