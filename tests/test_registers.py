@@ -115,6 +115,8 @@ def test_hand_built_registers_and_their_rejects(ws: Path) -> None:
     assert licence["values"]["amount"] == 5.0
     gi_mark = _one(ws, "gi", "number:7306965")  # a GI registered as a mark: linked to the mark itself
     assert gi_mark["subtype"] == "mark" and gi_mark["links"]["trademarks"][0]["text"] == "汉中仙毫"
+    shown = cli_json("tm", "show", "7306965", workspace=ws)  # and the mark names its register records
+    assert [r["app_key"] for r in shown["register_records"]] == [gi_mark["app_key"]]  # type: ignore[index]
     window = _one(ws, "listing", "渭南")
     assert (window["subtype"], window["level"], window["year"], window["end_date"]) == (
         "tm_window", "国家级", 2022, "2024-12-31")  # fmt: skip

@@ -34,6 +34,9 @@ def tm_show(
         for goods in d["goods"]:
             text = goods["goods_zh"] or goods["goods_en"] or ""
             out.print(f"  第{goods['class_no']}类 {' '.join(goods['groups'] or [])} {text[:100]}")
+        for r in d.get("register_records", []):
+            out.print(f"  名录 register: {r['register']}/{r['subtype']} {r['number'] or ''} {r['holder'] or ''} "
+                      f"{r['date'] or ''} ({r['app_key']})", highlight=False)  # fmt: skip
 
     respond(application().trademark(number), as_json, show)
 

@@ -72,6 +72,7 @@ def show(warehouse: Warehouse, number: str) -> dict[str, Any]:
     events = warehouse.query(
         "SELECT date, kind, code, description FROM tm_events WHERE app_key = ? ORDER BY date", [key]
     )
+    registered = _register_records(warehouse, mark["number"]) if mark["office"] == "CN" else []
     return {
         "key": key, "office": mark["office"], "number": mark["number"],
         "registration_number": mark["registration_number"], "text": mark["text"], "type": mark["mark_type"],
@@ -84,7 +85,26 @@ def show(warehouse: Warehouse, number: str) -> dict[str, Any]:
         "former_owners": [p for p in plain(parties) if p["role"] == "former_owner"],
         "vienna": mark["vienna"] or [], "events": plain(events), "madrid": mark["madrid"] or [],
         "international_registration": mark["international_registration"], "source_format": mark["source_format"],
+        "register_records": registered,
     }  # fmt: skip
+
+
+def _register_records(warehouse: Warehouse, number: str) -> list[dict[str, Any]]:
+    """The register records naming a Chinese mark: its transfers, licences and pledges, its GI users, the
+    GI list entry of a GI mark (`ipnav.registers`)."""
+    digits = re.sub(r"\D", "", number)
+    rows = warehouse.query(
+        r"""SELECT app_key, register, subtype, number, name, holder, date, amount, event FROM registers
+            WHERE (register = 'ip_transaction' AND list_contains(list_transform(
+                       coalesce(json_extract_string(fields, '$.numbers[*]'), []),
+                       lambda x: regexp_replace(x, '\D', '', 'g')), ?))
+               OR (register = 'gi_user'
+                   AND regexp_replace(coalesce(json_extract_string(fields, '$.mark_number'), ''), '\D', '', 'g') = ?)
+               OR (register = 'gi' AND subtype = 'mark' AND number = ?)
+            ORDER BY date NULLS LAST""",
+        [digits, digits, digits],
+    )
+    return plain(rows)
 
 
 def search(

@@ -93,6 +93,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notes": ("说明", "Notes"),
     "records_behind": ("计入的名录记录", "Records behind the figure"),
     "released": ("注销/解除", "released"),
+    "tm_register_records": (
+        "名录记录(转让、许可、质押、地理标志)", "Register records (transfers, licences, pledges, GI)"
+    ),
     "gi_marks": (
         "地理标志商标(集体商标、证明商标)见商标库",
         "GI marks (collective and certification marks) in the trademarks",
