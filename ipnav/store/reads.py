@@ -109,6 +109,15 @@ def patent_detail(warehouse: Warehouse, number: str) -> dict[str, Any]:
         )
     )
     data["family"] = family(warehouse, app_key)
+    data["credit"] = warehouse.query(  # applicants on a credit list (the `credit` register), while listed
+        """SELECT r.app_key, r.holder, json_extract_string(r.fields, '$.list') AS list, r.date, r.end_date,
+                  json_extract_string(r.fields, '$.authority') AS authority
+           FROM registers r WHERE r.register = 'credit' AND r.holder_entity IN (
+               SELECT name_norm FROM parties WHERE app_key = ? AND role IN ('applicant', 'assignee')
+                   AND coalesce(name_norm, '') <> '')
+           ORDER BY r.date""",
+        [app_key],
+    )
     data = plain(data)
     data["timeline"] = timeline(data)
     return data

@@ -94,7 +94,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "records_behind": ("计入的名录记录", "Records behind the figure"),
     "released": ("注销/解除", "released"),
     "tm_register_records": (
-        "名录记录(转让、许可、质押、地理标志)", "Register records (transfers, licences, pledges, GI)"
+        "名录记录(转让、许可、质押、地理标志)",
+        "Register records (transfers, licences, pledges, GI)",
     ),
     "gi_marks": (
         "地理标志商标(集体商标、证明商标)见商标库",
@@ -246,6 +247,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "event_assignment_release": ("转让登记注销", "transfer cancelled"),
     "event_other_release": ("登记注销", "registration ended"),
     "event_other": ("其他登记", "other recorded transaction"),
+    "credit_lists": ("申请人在信用名单上", "An applicant is on a credit list"),
     "family": ("同族专利", "Family"),
     "no_family": ("库中没有同族专利", "no family member in the warehouse"),
     "family_family_id": ("同族号相同", "same family id"),
