@@ -311,10 +311,13 @@ def test_a_listed_applicant_is_named_on_its_patent(ws: Path, tmp_path: Path) -> 
 
     body = "202310123456"
     table = tmp_path / "patents.csv"
-    table.write_text(f"申请号,发明名称,申请人,申请日\nCN{body}.{cn_check_digit(body)},一种示例茶叶包装,"
-                     "常州示例专利代理事务所(普通合伙),2023-02-01\n", encoding="utf-8")  # fmt: skip
+    table.write_text(f"申请号,发明名称,申请人,申请日,代理机构\nCN{body}.{cn_check_digit(body)},一种示例茶叶包装,"
+                     "常州示例专利代理事务所(普通合伙),2023-02-01,常州示例专利事务所(普通合伙)\n",
+                     encoding="utf-8")  # fmt: skip
     assert run_cli("ingest", str(table), workspace=ws).returncode == 0
     shown = cli_json("show", f"CN{body}", workspace=ws)
     assert [(c["list"], c["date"], c["authority"]) for c in shown["credit"]] == [  # type: ignore[index]
         ("非正常专利申请", "2024-03-15", "江苏省知识产权局")
     ]
+    agency = _one(ws, "listing", "常州示例专利事务所")  # a listed agency names the patents it acted for
+    assert [p["app_key"] for p in agency["links"]["agent_patents"]] == [f"CN{body}"]
