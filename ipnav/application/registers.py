@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ipnav.config import Settings, Workspace
+    from ipnav.registers.spec import Register
     from ipnav.store.warehouse import Warehouse
 
 
@@ -55,6 +56,18 @@ class RegisterOperations:
 
         with self.reading(wh) as reader:
             return export(reader, name, query, filters, target)
+
+    def register_spec(self, name: str) -> Register:
+        """The declaration of a register (its fields and facets), or a usage error naming the registers."""
+        from ipnav.registers.reads import register_of
+
+        return register_of(name)
+
+    def table_kind(self, data: bytes, name: str) -> str:
+        """The record kind a table file holds by its headers ('' when no registered layout claims it)."""
+        from ipnav.registers.formats import kind_of_table
+
+        return kind_of_table(data, name)
 
     def register_template(self, name: str, target: Path) -> Path:
         """The Excel import template of a register."""

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ipnav.errors import RecordError
-from ipnav.ingest.common import content_key
 from ipnav.ingest.registry import JsonFormat, TableFormat, register_table
 from ipnav.normalize.region import Region, division_names, resolve_address
 from ipnav.registers import classify
@@ -216,14 +215,10 @@ JSON_FORMATS = [JsonFormat("penalty_decisions_jsonl", _RECOGNISE, _decision, kin
 XML_FORMATS: list[Any] = []
 
 
-def content(register: str, *parts: str) -> str:
-    """A key from a record's content when it has no number."""
-    return content_key(register, *parts)[2:]
-
-
 def kind_of_table(data: bytes, name: str) -> str:
-    """The record kind a table or JSON Lines file holds by its header row (or first object): a register, a
-    patent or trademark layout, `patent` for the generic patent table, or '' when nothing reads it."""
+    """The record kind a table or JSON Lines file holds by its header row (or first object), as the registered
+    layout that claims it says (a register, trademarks, Google Patents ...); '' when none claims it (the
+    generic patent table, or no table at all)."""
     import json
 
     from ipnav.ingest import registry

@@ -51,9 +51,7 @@ async def register_page(
     q: Annotated[str, Query(max_length=2000)] = "", page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:  # fmt: skip
     """A register's records: query, facets, pages, export and template; analysts upload lists here."""
-    from ipnav.registers.reads import register_of
-
-    reg = register_of(name)
+    reg = ipnav.register_spec(name)
     filters = _filters(request, reg.facets)
     error = None
     try:
@@ -86,9 +84,7 @@ async def register_export(
     request: Request, name: str, ipnav: AppDep, user: UserDep, q: Annotated[str, Query(max_length=2000)] = ""
 ) -> Response:
     """Every matching record to Excel."""
-    from ipnav.registers.reads import register_of
-
-    filters = _filters(request, register_of(name).facets)
+    filters = _filters(request, ipnav.register_spec(name).facets)
     return await download(request, f"ipnav-{name}", "xlsx", lambda out: ipnav.register_export(name, q, filters, out))
 
 
@@ -103,17 +99,15 @@ async def register_upload(request: Request, name: str, ipnav: AppDep, user: Anal
     """Analysts upload filled lists of this register; each file must be one (by its headers), then it is
     ingested in the background and the page shows the progress, the counts and each rejected row."""
     from ipnav.kinds import KINDS
-    from ipnav.registers.formats import kind_of_table
-    from ipnav.registers.reads import register_of
 
-    reg = register_of(name)
+    reg = ipnav.register_spec(name)
     form = await request.form()
     uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile) and item.filename]
     accepted = ACCEPTS.get(name, (name,))
     files = []
     for item in uploads:
         head = await item.read()
-        kind = await run_in_threadpool(kind_of_table, head, str(item.filename))
+        kind = await run_in_threadpool(ipnav.table_kind, head, str(item.filename))
         if kind not in accepted:
             what = f"{KINDS[kind].title_zh} / {KINDS[kind].title_en}" if kind in KINDS else "无法识别 / not recognised"
             raise UsageError(
