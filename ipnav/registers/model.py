@@ -6,7 +6,7 @@ transfers, licences and pledges, the rows of `transactions` the patent pages sho
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 Columns = dict[str, dict[str, list[Any]]]
@@ -79,10 +79,6 @@ class RegisterRecord:
         values = {k: v for k, v in data.items() if k in _FIELDS}
         values["owners"] = [Holder(**o) for o in values.get("owners", [])]
         return cls(**values)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain data (the API and `--json`)."""
-        return asdict(self)
 
 
 _FIELDS = frozenset(f.name for f in fields(RegisterRecord))

@@ -81,15 +81,6 @@ def as_list(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;；、,，\n]+", text) if p.strip()]
 
 
-def header_unit(headers: dict[str, str], field: str) -> str:
-    """The money unit a column's header names (`金额(元)` → 元), 万元 when it names none."""
-    header = headers.get(field, "")
-    for unit in ("亿元", "万元", "千元", "元"):
-        if unit in header:
-            return unit
-    return "万元"
-
-
 def typed(field: str, kind: str, text: str, unit: str = "万元") -> Any:
     """One cell's value by the field's type (JSON-ready: dates as ISO strings)."""
     if kind == "date":
