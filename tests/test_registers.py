@@ -321,3 +321,26 @@ def test_a_listed_applicant_is_named_on_its_patent(ws: Path, tmp_path: Path) -> 
     ]
     agency = _one(ws, "listing", "常州示例专利事务所")  # a listed agency names the patents it acted for
     assert [p["app_key"] for p in agency["links"]["agent_patents"]] == [f"CN{body}"]
+
+
+def test_a_patent_export_with_pledges_stays_patents_and_the_gazette_adds_its_own(tmp_path: Path) -> None:
+    """A patent export with pledge columns is read as patents with their pledges (not as a pledge list); a
+    gazette pledge of the same patent loaded in the same run joins them on the patent's timeline."""
+    from ipnav.normalize.numbers import cn_check_digit
+
+    body = "202210654321"
+    number = f"CN{body}.{cn_check_digit(body)}"
+    export = tmp_path / "export.csv"
+    export.write_text("申请号,发明名称,申请人,申请日,出质人,质权人,质押登记日,质押金额(万元)\n"
+                      f"{number},一种示例装置,常州示例装备有限公司,2022-05-05,常州示例装备有限公司,示例银行,"
+                      "2023-01-10,1500\n", encoding="utf-8")  # fmt: skip
+    gazette = tmp_path / "gazette.csv"
+    gazette.write_text("事务类型,专利号,登记号,出质人,质权人,登记生效日\n"
+                       f"专利权质押合同登记的生效,ZL{body}.{cn_check_digit(body)},Y2024320000999,"
+                       "常州示例装备有限公司,另一示例银行,2024-02-02\n", encoding="utf-8")  # fmt: skip
+    ws = tmp_path / "ws"
+    assert run_cli("ingest", str(export), str(gazette), workspace=ws).returncode == 0
+    shown = cli_json("show", number, workspace=ws)
+    assert shown["titles"]["zh"] == "一种示例装置"  # type: ignore[index]
+    pledges = sorted((t["execution_date"], t["assignees"], t["amount"]) for t in shown["transactions"])  # type: ignore[index]
+    assert pledges == [("2023-01-10", "示例银行", 15_000_000.0), ("2024-02-02", "另一示例银行", None)]

@@ -110,13 +110,17 @@ class TableFormat:
     headers: dict[str, tuple[str, ...]]
     signature: tuple[str, ...]
     records: Callable[[dict[str, str], dict[str, str]], Iterator[Any]]  # records of its kind
+    refuse: tuple[str, ...] = ()  # headers of another layout: a row with any of them is not this layout's
 
     def fields(self, cells: list[str]) -> list[str | None] | None:
         """The field of each header cell when this layout claims the header row, else None."""
         from ipnav.normalize.text import fold_header
 
         spellings = {fold_header(h): field for field, names in self.headers.items() for h in names}
-        fields = [spellings.get(fold_header(c.split("\x1f")[0])) for c in cells]
+        folded = [fold_header(c.split("\x1f")[0]) for c in cells]
+        if self.refuse and {fold_header(r) for r in self.refuse} & set(folded):
+            return None
+        fields = [spellings.get(f) for f in folded]
         return fields if set(self.signature) <= set(fields) else None
 
 

@@ -112,12 +112,19 @@ def read_row(
 def _layout(
     name: str, register: Register, signature: tuple[str, ...],
     only: dict[str, tuple[str, ...]] | None = None, defaults: dict[str, str] | None = None,
+    refuse: tuple[str, ...] = (),
 ) -> TableFormat:  # fmt: skip
     def records(values: dict[str, str], extra: dict[str, str]) -> Iterator[RegisterRecord]:
         yield read_row(register, values, extra, name, defaults)
 
     return TableFormat(name=name, kind=register.name, headers=_headers(register, only), signature=signature,
-                       records=records)  # fmt: skip
+                       records=records, refuse=refuse)  # fmt: skip
+
+
+# a patent export that also gives a patent's pledge (申请人, 摘要, IPC ...) stays a patent table: its rows are
+# patents with their pledges (`ipnav.ingest.table`), not a pledge list
+_PATENT_EXPORT = ("申请人", "申请(专利权)人", "专利权人", "发明人", "摘要", "主分类号", "IPC", "IPC分类号", "分类号",
+                  "公开号", "公开(公告)号", "公告号", "法律状态", "申请日")  # fmt: skip
 
 
 def _layouts() -> list[TableFormat]:
@@ -144,7 +151,8 @@ def _layouts() -> list[TableFormat]:
         "transfer_list": (("让与人", "转让人", "转让方"), ("受让人", "受让方"), "转让"),
     }.items():  # fmt: skip
         headers = {"from_party": sender, "to_party": receiver, "kind": ("事务类型",)}
-        out.append(_layout(layout, transaction, ("from_party", "to_party", "date"), headers, {"kind": kind}))
+        out.append(_layout(layout, transaction, ("from_party", "to_party", "date"), headers, {"kind": kind},
+                           refuse=_PATENT_EXPORT))  # fmt: skip
     return out
 
 

@@ -302,9 +302,9 @@ class Warehouse:
                 formats[app] = ",".join(sorted({p.source_format for p in patents}))
             transactions += [r for r in records if isinstance(r, Transaction)]
         rows.extend(columns, rows.patent_columns(merged, counts, formats))
-        tables = rows.to_tables(columns)
-        tables.update(rows.transaction_rows(transactions))
-        for name, table in tables.items():
+        # both: records of other kinds (register pledges ...) give transaction rows too, beside the Transactions
+        tables = [*rows.to_tables(columns).items(), *rows.transaction_rows(transactions).items()]
+        for name, table in tables:
             if table.num_rows:
                 self.con.register("batch_rows", table)
                 self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_rows")
