@@ -253,6 +253,9 @@ def test_template_round_trip_and_plans_computed_from_data(ws: Path, tmp_path: Pa
     stay = {"satisfaction", "awareness", "ip_product_output", "industrialisation_projects", "service_staff",
             "service_revenue", "trainees", "filing_subsidies", "fine_copyright", "senior_talent"}  # fmt: skip
     assert set(manual) == stay
+    nanjiang = cli_json("plan", "status", "nanjiang-2021-2025", "--as-of", "2025-12-31", workspace=ws)
+    closure = next(i for i in nanjiang["indicators"] if i["id"] == "closure_rate")  # type: ignore[index]
+    assert (closure["latest"]["value"], closure["status"]) == (66.7, "off_track")  # 超过90% unmet on its date
     ningxia = cli_json("plan", "status", "ningxia-2021-2025", "--as-of", "2025-12-31", workspace=ws)
     pledge = next(i for i in ningxia["indicators"] if i["id"] == "pledge_financing")  # type: ignore[index]
     assert pledge["latest"]["value"] == pytest.approx((2600 + 900) / 10000)

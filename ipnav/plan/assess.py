@@ -230,7 +230,7 @@ def _assess_level(
         pct = _pct(v - baseline.value, goal - baseline.value) if baseline is not None else None
         out["progress_pct"] = pct if pct is not None and pct >= 100 else 100.0
         return _status(out, "achieved", "已达到目标值 / the target is met")
-    if as_of > t1:
+    if as_of > t1 or t >= t1:  # the value of the target date itself is known, and short of it
         return _status(out, "off_track", "目标期已过, 未达到 / the target date has passed unmet")
     if baseline is None or t <= baseline.date:
         return _status(out, "no_data", "只有基期值, 尚无进展数据 / only the baseline is known")
