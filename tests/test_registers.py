@@ -314,14 +314,20 @@ def test_a_listed_applicant_is_named_on_its_patent(ws: Path, tmp_path: Path) -> 
 
     body = "202310123456"
     table = tmp_path / "patents.csv"
+    other = "202310654322"
     table.write_text(f"申请号,发明名称,申请人,申请日,代理机构\nCN{body}.{cn_check_digit(body)},一种示例茶叶包装,"
-                     "常州示例专利代理事务所(普通合伙),2023-02-01,常州示例专利事务所(普通合伙)\n",
+                     "常州示例专利代理事务所(普通合伙),2023-02-01,常州示例专利事务所(普通合伙)\n"
+                     f"CN{other}.{cn_check_digit(other)},一种示例服务系统,宁夏示例知识产权服务有限公司,2023-03-01,\n",
                      encoding="utf-8")  # fmt: skip
     assert run_cli("ingest", str(table), workspace=ws).returncode == 0
     shown = cli_json("show", f"CN{body}", workspace=ws)
     assert [(c["list"], c["date"], c["authority"]) for c in shown["credit"]] == [  # type: ignore[index]
         ("非正常专利申请", "2024-03-15", "江苏省知识产权局")
     ]
+    dishonest = cli_json("show", f"CN{other}", workspace=ws)  # a company form (有限公司) in the name too
+    assert [c["list"] for c in dishonest["credit"]] == ["严重违法失信"]  # type: ignore[index]
+    listed = _one(ws, "credit", "宁夏示例知识产权服务")
+    assert [p["app_key"] for p in listed["links"]["holder_patents"]] == [f"CN{other}"]
     agency = _one(ws, "listing", "常州示例专利事务所")  # a listed agency names the patents it acted for
     assert [p["app_key"] for p in agency["links"]["agent_patents"]] == [f"CN{body}"]
 
@@ -334,16 +340,18 @@ def test_a_patent_export_with_pledges_stays_patents_and_the_gazette_adds_its_own
     body = "202210654321"
     number = f"CN{body}.{cn_check_digit(body)}"
     export = tmp_path / "export.csv"
-    export.write_text("申请号,发明名称,申请人,申请日,出质人,质权人,质押登记日,质押金额(万元)\n"
-                      f"{number},一种示例装置,常州示例装备有限公司,2022-05-05,常州示例装备有限公司,示例银行,"
-                      "2023-01-10,1500\n", encoding="utf-8")  # fmt: skip
+    export.write_text("申请号,发明名称,申请人,申请人地址,申请日,出质人,质权人,质押登记日,质押金额(万元)\n"
+                      f"{number},一种示例装置,示例精工有限公司,江苏省常州市武进区示例路1号,2022-05-05,示例精工有限公司,"
+                      "示例银行,2023-01-10,1500\n", encoding="utf-8")  # fmt: skip
     gazette = tmp_path / "gazette.csv"
     gazette.write_text("事务类型,专利号,登记号,出质人,质权人,登记生效日\n"
                        f"专利权质押合同登记的生效,ZL{body}.{cn_check_digit(body)},Y2024320000999,"
-                       "常州示例装备有限公司,另一示例银行,2024-02-02\n", encoding="utf-8")  # fmt: skip
+                       "示例精工有限公司,另一示例银行,2024-02-02\n", encoding="utf-8")  # fmt: skip
     ws = tmp_path / "ws"
     assert run_cli("ingest", str(export), str(gazette), workspace=ws).returncode == 0
     shown = cli_json("show", number, workspace=ws)
     assert shown["titles"]["zh"] == "一种示例装置"  # type: ignore[index]
     pledges = sorted((t["execution_date"], t["assignees"], t["amount"]) for t in shown["transactions"])  # type: ignore[index]
     assert pledges == [("2023-01-10", "示例银行", 15_000_000.0), ("2024-02-02", "另一示例银行", None)]
+    pledge = _one(ws, "ip_transaction", "number:Y2024320000999")  # no place in the pledgor's name: its patents'
+    assert (pledge["adcode"], pledge["region_basis"]) == ("320412", "applicant_history")

@@ -17,6 +17,8 @@ REGION_BASES: dict[str, tuple[str, str]] = {
     "address": ("本记录地址", "the record's address"),
     "place": ("本记录所在地名(省市县)", "the record's place names"),
     "applicant_name": ("权利人名称中的地名", "a place in the holder's name"),
+    "user_table": ("用户对照表", "the user's table"),
+    "applicant_history": ("该主体专利所载地址", "the addresses on the holder's patents"),
     "authority": ("办案/认定机关所在地", "the place of the authority"),
     "": ("无法确定", "not determined"),
 }

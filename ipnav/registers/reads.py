@@ -205,9 +205,9 @@ def _links(wh: Warehouse, row: dict[str, Any], values: dict[str, Any]) -> dict[s
         )
     if register == "listing" and row["subtype"] in ("patent_agency", "trademark_agency", "operation_agency",
                                                     "service_agency") and entity:  # fmt: skip
-        links["agent_patents"], links["agent_marks"] = _held(con, entity, ("agent", "agency"), "agent")
+        links["agent_patents"], links["agent_marks"] = _held(con, row.get("holder_norm") or "", entity, "agent")
     if register in ("credit", "listing", "copyright", "plant_variety", "tech_contract", "gi_user") and entity:
-        links["holder_patents"], links["holder_marks"] = _held(con, entity, ("applicant", "assignee"), "owner")
+        links["holder_patents"], links["holder_marks"] = _held(con, "", entity, "owner")
     if entity:
         links["holder_records"] = query_dicts(
             con, "SELECT app_key, register, subtype, number, name FROM registers WHERE holder_entity = ? "
@@ -216,17 +216,23 @@ def _links(wh: Warehouse, row: dict[str, Any], values: dict[str, Any]) -> dict[s
     return {k: [plain(v) for v in found] for k, found in links.items() if found}
 
 
-def _held(con: Any, entity: str, patent_roles: tuple[str, ...], mark_role: str
-          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # fmt: skip
-    """The patents and marks in which a party (by its normalised name) has these roles (at most 200 each)."""
-    roles = ", ".join(f"'{r}'" for r in patent_roles)
-    patents = query_dicts(
-        con, "SELECT DISTINCT p.app_key, p.app_number, p.title FROM parties a JOIN patents p USING (app_key) "
-        f"WHERE a.role IN ({roles}) AND a.name_norm = ? ORDER BY p.app_key LIMIT 200", [entity],
-    )  # fmt: skip
+def _held(con: Any, norm: str, entity: str, role: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The patents and marks of a party, at most 200 each: as agent (`role` agent: patents' agents and agencies
+    by the spelled name `norm`, marks' agents by entity), or as owner (patents' applicants and assignees and
+    marks' owners, by entity)."""
+    if role == "agent":
+        patents = query_dicts(
+            con, "SELECT DISTINCT p.app_key, p.app_number, p.title FROM parties a JOIN patents p USING (app_key) "
+            "WHERE a.role IN ('agent', 'agency') AND a.name_norm = ? ORDER BY p.app_key LIMIT 200", [norm],
+        )  # fmt: skip
+    else:
+        patents = query_dicts(
+            con, "SELECT DISTINCT p.app_key, p.app_number, p.title FROM patent_owners o JOIN patents p USING (app_key) "
+            "WHERE o.entity = ? ORDER BY p.app_key LIMIT 200", [entity],
+        )  # fmt: skip
     marks = query_dicts(
         con, "SELECT DISTINCT m.number, m.text FROM tm_parties t JOIN trademarks m USING (app_key) "
-        "WHERE t.role = ? AND t.entity = ? ORDER BY m.number LIMIT 200", [mark_role, entity],
+        "WHERE t.role = ? AND t.entity = ? ORDER BY m.number LIMIT 200", [role, entity],
     )  # fmt: skip
     return patents, marks
 

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from ipnav.errors import RecordError
-from ipnav.normalize.names import canonical_name
+from ipnav.normalize.names import canonical_name, normalize_name
 from ipnav.normalize.numbers import parse_application_number
 from ipnav.normalize.text import fold
 from ipnav.registers import closure
@@ -47,6 +47,7 @@ def register_row(record: RegisterRecord) -> dict[str, Any]:
         "app_key": record.app_key, "register": record.record_kind, "subtype": record.subtype, "key": record.key,
         "number": str(_value(record, "number") or ""), "name": str(_value(record, "name") or ""),
         "holder": holder.name if holder else "", "holder_entity": canonical_name(holder.name) if holder else "",
+        "holder_norm": normalize_name(holder.name) if holder else "",  # as patents' parties spell it (name_norm)
         "date": start, "end_date": end, "year": int(year) if year else None,
         "amount": _value(record, "amount"), "status": str(_value(record, "status") or ""),
         "level": str(_value(record, "level") or ""), "ip_type": str(record.values.get("ip_type", "")),

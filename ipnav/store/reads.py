@@ -113,8 +113,7 @@ def patent_detail(warehouse: Warehouse, number: str) -> dict[str, Any]:
         """SELECT r.app_key, r.holder, json_extract_string(r.fields, '$.list') AS list, r.date, r.end_date,
                   json_extract_string(r.fields, '$.authority') AS authority
            FROM registers r WHERE r.register = 'credit' AND r.holder_entity IN (
-               SELECT name_norm FROM parties WHERE app_key = ? AND role IN ('applicant', 'assignee')
-                   AND coalesce(name_norm, '') <> '')
+               SELECT entity FROM patent_owners WHERE app_key = ? AND coalesce(entity, '') <> '')
            ORDER BY r.date""",
         [app_key],
     )

@@ -170,7 +170,43 @@ def infer(con: duckdb.DuckDBPyConnection, run_id: int, table_path: Path | None) 
         con.execute("INSERT INTO meta VALUES ('region_table', ?)", [_digest(table_path)])
     summary.changed = len(changed)
     summary.parties = counts(con)
+    place_registers(con, user)
     return summary
+
+
+def place_registers(con: duckdb.DuckDBPyConnection, user: dict[str, Region]) -> int:
+    """Register records that give no region of their own (a gazette pledge by a firm whose name names no
+    place): the holder's region from the user's table, else from the stated addresses of its patents (the
+    most frequent), with that basis. Returns how many were placed."""
+    todo = con.execute(
+        "SELECT app_key, holder_norm FROM registers WHERE coalesce(adcode, '') = '' AND coalesce(holder_norm, '') <> ''"
+    ).fetchall()
+    if not todo:
+        return 0
+    known = dict(
+        con.execute(
+            """SELECT name_norm, mode(adcode) FROM parties WHERE region_basis = 'address' AND coalesce(adcode, '') <> ''
+                AND name_norm IN (SELECT holder_norm FROM registers WHERE coalesce(adcode, '') = '') GROUP BY 1"""
+        ).fetchall()
+    )
+    placed = []
+    for app_key, norm in todo:
+        if norm in user and user[norm].adcode:
+            code, basis = user[norm].adcode, "user_table"
+        elif norm in known:
+            code, basis = known[norm], "applicant_history"
+        else:
+            continue
+        placed.append((app_key, code, *division_names(code), basis))
+    if placed:
+        names = ("app_key", "adcode", "province", "city", "county", "region_basis")
+        con.register("placed", pa.table({n: [row[i] for row in placed] for i, n in enumerate(names)}))
+        con.execute(
+            """UPDATE registers r SET adcode = p.adcode, province = p.province, city = p.city, county = p.county,
+                   region_basis = p.region_basis FROM placed p WHERE r.app_key = p.app_key"""
+        )
+        con.unregister("placed")
+    return len(placed)
 
 
 def _inferred() -> str:

@@ -131,12 +131,14 @@ ALTER TABLE patents ADD COLUMN IF NOT EXISTS has_text BOOLEAN;
 ALTER TABLE patents ADD COLUMN IF NOT EXISTS has_citation BOOLEAN;
 -- the other registers (ipnav.registers): one row per record, the shared roles as columns, every field in `fields`
 CREATE TABLE IF NOT EXISTS registers (
-    app_key VARCHAR, register VARCHAR, subtype VARCHAR, key VARCHAR, number VARCHAR, name VARCHAR, holder VARCHAR,
-    holder_entity VARCHAR, date DATE, end_date DATE, year INTEGER, amount DOUBLE, status VARCHAR, level VARCHAR,
-    ip_type VARCHAR, event VARCHAR, adcode VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR,
-    region_basis VARCHAR, deadline DATE, rule VARCHAR, search_text VARCHAR, fields VARCHAR, notes VARCHAR,
-    source_format VARCHAR, source_file VARCHAR, source_position INTEGER
+    app_key VARCHAR, register VARCHAR, subtype VARCHAR, key VARCHAR, number VARCHAR, name VARCHAR,
+    holder VARCHAR, holder_entity VARCHAR, holder_norm VARCHAR, date DATE, end_date DATE, year INTEGER,
+    amount DOUBLE, status VARCHAR, level VARCHAR, ip_type VARCHAR, event VARCHAR, adcode VARCHAR,
+    province VARCHAR, city VARCHAR, county VARCHAR, region_basis VARCHAR, deadline DATE, rule VARCHAR,
+    search_text VARCHAR, fields VARCHAR, notes VARCHAR, source_format VARCHAR, source_file VARCHAR,
+    source_position INTEGER
 );
+ALTER TABLE registers ADD COLUMN IF NOT EXISTS holder_norm VARCHAR;
 CREATE TABLE IF NOT EXISTS ingest_runs (
     run_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, paths VARCHAR, files INTEGER, records INTEGER,
     inserted INTEGER, updated INTEGER, unchanged INTEGER, rejected INTEGER, seconds DOUBLE, status VARCHAR
