@@ -118,12 +118,6 @@ def own_parse(files: list[Path]) -> tuple[int, float]:
     return count, time.perf_counter() - start
 
 
-def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return f"p50 {pick(0.5):7.1f} ms · p95 {pick(0.95):7.1f} ms · p99 {pick(0.99):7.1f} ms"
-
-
 def timed(call: object, runs: int) -> list[float]:
     samples = []
     for _ in range(runs):
@@ -134,6 +128,8 @@ def timed(call: object, runs: int) -> list[float]:
 
 
 def queries(workspace: Path, runs: int) -> None:
+    from trademarks import percentiles  # bench/trademarks.py: the same p50/p95/p99 line
+
     from ipnav.application import Ipnav
     from ipnav.application.options import IndicatorOptions
     from ipnav.config import Settings

@@ -175,7 +175,7 @@ def _rate(con: duckdb.DuckDBPyConnection, indicator: Indicator, counted: Counted
         else:
             due, hit = case["filed"] >= start, closed_now
         if due:
-            picked.append({**plain(case), "state": status})
+            picked.append({**plain(case), "state": status, "met": hit})
             good += hit
     value = round(100.0 * good / len(picked), 1) if picked else None
     result["meta"].update({"period": [start.isoformat(), on.isoformat()], "cases": len(picked), "met": good,
@@ -188,8 +188,7 @@ def _rate(con: duckdb.DuckDBPyConnection, indicator: Indicator, counted: Counted
             groups.setdefault(regions.group_code(case["adcode"], by), []).append(case)
         result["rows"] = []
         for code, members in sorted(groups.items()):
-            met = sum(1 for c in members if (c["state"] == "on_time" if counted.measure == "on_time"
-                                             else c["closed"] is not None and c["closed"] <= on))  # fmt: skip
+            met = sum(1 for c in members if c["met"])
             rate = round(100.0 * met / len(members), 1)
             ref = regions.region_for(code, by) if code else RegionRef("", "未细分", by)
             result["rows"].append({**ref.as_dict(), "value": rate, "count": len(members), "records": len(members),

@@ -11,6 +11,7 @@ goes on. Lists of one kind of transaction (a pledge list with 出质人/质权�
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -61,20 +62,17 @@ def _place(register: Register, values: dict[str, Any], holder: Holder) -> str:
         joined = "".join(p for p in places[:depth] if p)
         if joined and ("place", joined) not in tries:
             tries.append(("place", joined))
-    for basis, text in tries:
-        region = _resolved(text)
+    from ipnav.normalize.placenames import region_of_name
+
+    names = (("applicant_name", holder.name), ("authority", str(values.get("agency", ""))))
+    found = itertools.chain(  # lazily: the first that places the holder ends the search
+        ((basis, _resolved(text)) for basis, text in tries),
+        ((basis, region_of_name(name)) for basis, name in names if name),
+    )
+    for basis, region in found:
         if region.flag == "matched" and region.adcode:
             holder.adcode, holder.province_name = region.adcode, region.province
             holder.city_name, holder.county_name, holder.region_flag = region.city, region.county, "matched"
-            holder.country = "CN"
-            return basis
-    from ipnav.normalize.placenames import region_of_name
-
-    for basis, name in (("applicant_name", holder.name), ("authority", str(values.get("agency", "")))):
-        named = region_of_name(name) if name else None
-        if named is not None and named.flag == "matched":
-            holder.adcode, holder.province_name = named.adcode, named.province
-            holder.city_name, holder.county_name, holder.region_flag = named.city, named.county, "matched"
             holder.country = "CN"
             return basis
     holder.address = ""  # nothing left for the batch resolver to try
@@ -189,9 +187,7 @@ def _decision(obj: dict[str, Any]) -> RegisterRecord:
     }  # fmt: skip
     record = read_row(REGISTERS["case"], {k: v for k, v in row.items() if v}, {}, "penalty_decisions_jsonl")
     record.notes.append("结案日期取决定书公示日期 / closing date = the decision's publication date")
-    if record.region_basis in ("", "applicant_name"):  # a decision names no party address: the authority's place
-        _authority_place(record)
-    return record
+    return record  # a decision names no party (nor its address): `_place` falls back to the authority's place
 
 
 def _largest_fine(fines: list[str]) -> str:
@@ -205,17 +201,6 @@ def _largest_fine(fines: list[str]) -> str:
         except RecordError:
             continue
     return max(amounts)[1] if amounts else ""
-
-
-def _authority_place(record: RegisterRecord) -> None:
-    from ipnav.normalize.placenames import region_of_name
-
-    region = region_of_name(str(record.values.get("agency", "")))
-    if region.flag == "matched":
-        holder = record.owners[0]
-        holder.adcode, holder.province_name, holder.city_name = region.adcode, region.province, region.city
-        holder.county_name, holder.country = region.county, "CN"
-        record.region_basis = "authority"
 
 
 _RECOGNISE: Callable[[dict[str, Any]], bool] = lambda obj: "caseno" in obj and "agency" in obj  # noqa: E731
