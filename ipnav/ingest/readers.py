@@ -13,8 +13,7 @@ from ipnav.errors import RecordError
 
 Row = tuple[int, list[str]]  # (line or row number, cells)
 SHEET = "\x00sheet"  # first cell of the row that starts another sheet of a workbook: (0, [SHEET, name])
-UNDECODABLE = re.compile(r"[\udc80-\udcff]")
-_UNDECODABLE = UNDECODABLE
+UNDECODABLE = re.compile(r"[\udc80-\udcff]")  # bytes neither UTF-8 nor GB18030 decode, kept as surrogates
 
 
 def table_rows(data: bytes, name: str, kind: str) -> tuple[Iterator[Row], str]:
@@ -40,7 +39,7 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8-sig", errors="surrogateescape")
-    bad = len(_UNDECODABLE.findall(text))
+    bad = len(UNDECODABLE.findall(text))
     if bad * 20 <= len(text) - len(text.encode("ascii", "ignore")) - bad:  # against the well-formed non-ASCII
         return text  # overwhelmingly UTF-8
     try:

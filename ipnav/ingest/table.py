@@ -15,7 +15,7 @@ from typing import IO
 from ipnav.errors import RecordError
 from ipnav.ingest import common, legal, registry
 from ipnav.ingest.headers import build_map
-from ipnav.ingest.readers import SHEET, Row, table_rows
+from ipnav.ingest.readers import SHEET, UNDECODABLE, Row, table_rows
 from ipnav.model import Citation, Patent, Priority, Publication, Reject, Transaction
 from ipnav.normalize.classification import split_symbols
 from ipnav.normalize.dates import parse_date
@@ -24,7 +24,6 @@ from ipnav.normalize.status import normalize_patent_type, normalize_status
 from ipnav.normalize.text import clean_cjk_text, fold_header
 
 FORMAT = "table"
-_UNDECODABLE = re.compile(r"[\udc80-\udcff]")
 _NO_DATA = frozenset({"无数据", "暂无数据", "暂无", "无", "N/A", "n/a"})  # what exports write in an empty cell
 
 
@@ -150,7 +149,7 @@ def _row_records(cells: list[str], header: list[str], fields: list[str | None], 
     for index, cell in enumerate(cells):
         column = header[index].split("\x1f")[0] if index < len(header) else f"column_{index + 1}"
         field = fields[index] if index < len(fields) else None
-        if _UNDECODABLE.search(cell):
+        if UNDECODABLE.search(cell):
             raise RecordError(field or column, "undecodable bytes (file is neither UTF-8 nor GB18030)")
         if "\x00" in cell:
             raise RecordError(field or column, "NUL byte in the cell (binary data, not text)")
