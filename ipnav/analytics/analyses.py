@@ -340,7 +340,8 @@ def citation_flows(ctx: Context, limit: int = 50) -> pa.Table:
     flows: Counter[tuple[str, str]] = Counter()  # merge spellings (few distinct name pairs: cheap in Python)
     for row in grouped:
         flows[(canonical_name(row["citing"]), canonical_name(row["cited"]))] += row["citations"]
-    out = [{"citing": a, "cited": b, "citations": n} for (a, b), n in flows.most_common(limit)]
+    ranked = sorted(flows.items(), key=lambda item: (-item[1], item[0]))[:limit]  # ties by name, on any engine
+    out = [{"citing": a, "cited": b, "citations": n} for (a, b), n in ranked]
     return pa.Table.from_pylist(
         out, schema=pa.schema([("citing", pa.string()), ("cited", pa.string()), ("citations", pa.int64())])
     )
@@ -360,8 +361,12 @@ def value(ctx: Context) -> pa.Table:
     name, _ = scores_for_search(ctx.warehouse, ctx.settings)
     v = ctx.table(name).filter(lambda t: t.score.notnull())
     band = (v.score // 10).clip(upper=9).cast("int64")
-    out = v.group_by(band=band).aggregate(applications=v.count(), mean_score=v.score.mean().round(1))
+    # scores carry one decimal: summed as whole tenths, the mean is the same whatever order an engine adds in
+    tenths = (v.score * 10).round().cast("int64")
+    out = v.group_by(band=band).aggregate(applications=v.count(), tenths=tenths.sum())
     rows = {r["band"]: r for r in _to_arrow(out).to_pylist()}
+    for r in rows.values():
+        r["mean_score"] = round(r["tenths"] / r["applications"] / 10, 1)
     table = [
         {
             "band": f"{b * 10}-{b * 10 + 10}",

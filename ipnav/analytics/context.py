@@ -17,6 +17,15 @@ from ipnav.normalize.numbers import KIND_CODE_RE
 from ipnav.store.warehouse import Warehouse
 
 
+def most_common(t: ir.Table, by: str, column: str) -> ir.Table:
+    """The most frequent non-null `column` per `by` (ties: the smallest), as (`by`, `column`): a mode that
+    gives the same answer on every engine (DuckDB's `mode` keeps the first it met; Spark's ibis has none)."""
+    present = t.filter(t[column].notnull())
+    counts = present.group_by([by, column]).aggregate(_n=present.count())
+    ranked = counts.mutate(_r=ibis.row_number().over(group_by=by, order_by=[ibis.desc("_n"), column]))
+    return ranked.filter(ranked._r == 0).select(by, column)
+
+
 @dataclass
 class Context:
     """One selection, ready to analyse."""
@@ -30,7 +39,7 @@ class Context:
     counts: dict[str, int] = field(default_factory=dict)  # figures several analyses share (coverage.missing)
 
     def __post_init__(self) -> None:
-        self.backend = ibis.duckdb.from_connection(self.warehouse.con)
+        self.backend = self.warehouse.ibis()  # DuckDB, or Spark over a lake (ipnav.lake.spark)
         self._sel = f"_sel_{uuid.uuid4().hex[:8]}"
         if not self.everything:  # the whole warehouse needs no key table to filter by
             self.warehouse.con.register(self._sel, pa.table({"app_key": pa.array(self.keys, pa.string())}))
@@ -66,7 +75,7 @@ class Context:
             joined = entities.left_join(self.source(f"{self._sel}_merges"), "entity")
             merged = joined.select("app_key", entity=joined.merged.fill_null(joined.entity), etype=joined.etype)
             members = merged.group_by(["app_key", "entity"]).aggregate(etype=merged.etype.min())
-            self._names = self.backend.create_table(f"{self._sel}_names", members, temp=True)
+            self._names = self.warehouse.materialize(f"{self._sel}_names", members)
         return self._names
 
     def ranking(self) -> ir.Table:
@@ -74,8 +83,9 @@ class Context:
         materialised once per context: the applicant ranking, the matrices and the concentration share it."""
         if self._ranking is None:
             names = self.names()
-            counts = names.group_by("entity").aggregate(applications=names.count(), etype=names.etype.mode())
-            self._ranking = self.backend.create_table(f"{self._sel}_ranking", counts, temp=True)
+            counts = names.group_by("entity").aggregate(applications=names.count())
+            counts = counts.left_join(most_common(names, "entity", "etype"), "entity").drop("entity_right")
+            self._ranking = self.warehouse.materialize(f"{self._sel}_ranking", counts)
         return self._ranking
 
     def spellings(self) -> ir.Table:
@@ -95,7 +105,7 @@ class Context:
             pubs = self.source("publications")
             pubs = pubs.mutate(bare=pubs.number.re_replace(KIND_CODE_RE, "")).select(cited_app="app_key", bare="bare")
             links = c.join(pubs, c.number == pubs.bare).select(citing_app=c.app_key, cited_app="cited_app").distinct()
-            self._cited = self.backend.create_table(f"{self._sel}_cited", links, temp=True)
+            self._cited = self.warehouse.materialize(f"{self._sel}_cited", links)
         return self._cited
 
     def close(self) -> None:

@@ -14,7 +14,7 @@ import ibis
 import pyarrow as pa
 from ibis import _
 
-from ipnav.analytics.context import Context
+from ipnav.analytics.context import Context, most_common
 
 Row = dict[str, Any]
 
@@ -47,7 +47,9 @@ def tm_trends(ctx: Context) -> pa.Table:
 def _parties(ctx: Context, role: str, limit: int) -> pa.Table:
     p = ctx.table("tm_parties")
     p = p.filter((p.role == role) & (p.entity != ""))
-    counts = p.group_by("entity").aggregate(marks=p.app_key.nunique(), name=p.name.min(), type=p.etype.mode())
+    counts = p.group_by("entity").aggregate(marks=p.app_key.nunique(), name=p.name.min())
+    typed = most_common(p, "entity", "etype").rename(type="etype")
+    counts = counts.left_join(typed, "entity").drop("entity_right")
     return counts.order_by([ibis.desc("marks"), "entity"]).limit(limit).to_pyarrow()
 
 
@@ -95,7 +97,10 @@ def tm_regions(ctx: Context) -> pa.Table:
     """Marks of Chinese owners per province (the first owner's address)."""
     m = ctx.table("trademarks")
     m = m.filter(m.owner_adcode.notnull() & (m.owner_adcode != ""))
-    rows = m.group_by(code=m.owner_adcode.substr(0, 2)).aggregate(province=m.owner_province.mode(), marks=m.count())
+    m = m.mutate(code=m.owner_adcode.substr(0, 2))
+    rows = m.group_by("code").aggregate(marks=m.count())
+    named = most_common(m, "code", "owner_province").rename(province="owner_province")
+    rows = rows.left_join(named, "code").select("code", "province", "marks")
     return rows.order_by([ibis.desc("marks"), "code"]).to_pyarrow()
 
 

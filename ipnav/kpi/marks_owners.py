@@ -45,11 +45,15 @@ def enterprises_per_10k(
 
     con = warehouse.con
     rows = con.execute(
-        f"""WITH held AS (
-                SELECT p.entity, any_value(p.name) AS name, mode(p.adcode) AS adcode, count(DISTINCT m.app_key) AS marks
-                FROM trademarks m JOIN tm_parties p USING (app_key)
+        f"""WITH owned AS (
+                SELECT p.entity, p.name, p.adcode, m.app_key FROM trademarks m JOIN tm_parties p USING (app_key)
                 WHERE {valid_on()} AND p.role = 'owner' AND p.etype = 'enterprise' AND coalesce(p.adcode, '') <> ''
-                GROUP BY p.entity)
+            ), places AS (  -- where an enterprise is: the region most of its marks name (ties: the smallest code)
+                SELECT entity, adcode, row_number() OVER (PARTITION BY entity ORDER BY count(*) DESC, adcode) AS r
+                FROM owned GROUP BY entity, adcode
+            ), held AS (
+                SELECT o.entity, min(o.name) AS name, pl.adcode, count(DISTINCT o.app_key) AS marks
+                FROM owned o JOIN places pl ON pl.entity = o.entity AND pl.r = 1 GROUP BY o.entity, pl.adcode)
             SELECT entity, name, adcode, marks FROM held WHERE adcode LIKE ? ORDER BY adcode, entity""",
         [request.as_of, request.as_of, request.as_of, region.prefix + "%"],
     ).fetchall()

@@ -436,6 +436,24 @@ class Warehouse:
 
     # --- reads ------------------------------------------------------------------------------------
 
+    def has_table(self, name: str) -> bool:
+        """Whether the warehouse stores a table of that name (temporary ones do not count)."""
+        sql = "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary"
+        return bool(self.con.execute(sql, [name]).fetchall())
+
+    def ibis(self) -> Any:
+        """The ibis backend over this warehouse's connection (the analyses' expressions run on it)."""
+        backend = getattr(self, "_ibis_backend", None)
+        if backend is None:
+            import ibis
+
+            backend = self._ibis_backend = ibis.duckdb.from_connection(self.con)
+        return backend
+
+    def materialize(self, name: str, expr: Any) -> Any:
+        """An ibis expression computed once into a temporary table of that name."""
+        return self.ibis().create_table(name, expr, temp=True)
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a query as dicts."""
         return query_dicts(self.con, sql, params)

@@ -133,10 +133,7 @@ def stored_stamp(warehouse: Warehouse) -> str | None:
     """The stamp (JSON: ingest run, as-of, weights) of the stored score table, None when there is none."""
     con = warehouse.con
     stored = con.execute("SELECT value FROM meta WHERE key = 'value_scores'").fetchall()
-    present = con.execute(
-        "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [SCORES_TABLE]
-    ).fetchall()
-    return stored[0][0] if stored and present else None
+    return stored[0][0] if stored and warehouse.has_table(SCORES_TABLE) else None
 
 
 def scores_for_search(warehouse: Warehouse, settings: Settings | None) -> tuple[str, str]:
