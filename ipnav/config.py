@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     web_workers: int = Field(1, description="Processes of `ipnav serve` (each answers requests; 2+ use more cores)")
     host: str = Field("127.0.0.1", description="Address `ipnav serve` listens on")
     port: int = Field(8000, description="Port `ipnav serve` listens on")
+    engine: Literal["duckdb", "spark"] = Field(
+        "duckdb", description="Engine of the analyses and indicators: duckdb (the warehouse) or spark (the lake)"
+    )
+    spark_remote: str = Field(
+        "local[2]", description="Spark: a Spark Connect address sc://HOST:15002 (a cluster) or local[N] (this machine)"
+    )
+    lake: Path | None = Field(
+        None, description="Parquet lake the Spark engine reads (default: the workspace's lake, kept in step)"
+    )
     pledge_min_amount: float = Field(
         10_000_000.0, description="High-value criterion 4: least pledge amount in CNY (the plans say only 较高)"
     )
@@ -124,6 +133,11 @@ class Workspace:
     def rejects_dir(self) -> Path:
         """Where the raw bytes of rejected records are kept."""
         return self.root / "rejects"
+
+    @property
+    def lake_dir(self) -> Path:
+        """The workspace's own Parquet lake (`ipnav export --lake`, the Spark engine's default)."""
+        return self.root / "lake"
 
     @property
     def exports_dir(self) -> Path:

@@ -5,8 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# --test: the test tools too (and Spark, whose tests CI runs); --spark: the Spark engine (PySpark, Java 17).
 with_test=0
-[ "${1:-}" = "--test" ] && with_test=1
+with_spark=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) with_test=1; with_spark=1 ;;
+    --spark) with_spark=1 ;;
+    *) echo "usage: scripts/setup.sh [--test] [--spark]" >&2; exit 2 ;;
+  esac
+done
 
 # Debian packages: a Chinese font for report charts and PDFs, Node.js/npm for chart rendering,
 # poppler (pdftoppm) for the report tests, Debian's chromium for the browser tests.
@@ -18,6 +26,9 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ $with_test = 1 ]; then
   command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)  # the browser of the page tests (driven by Playwright)
+fi
+if [ $with_spark = 1 ]; then
+  command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)  # Spark runs on Java 17
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
@@ -36,14 +47,26 @@ fi
 
 stamp=.venv/.ipnav-installed
 hash="$(sha1sum pyproject.toml | cut -c1-12)"
-want="$hash"; [ $with_test = 1 ] && want="$hash test"
-have="$(cat "$stamp" 2>/dev/null || true)"
-if [ "$have" != "$want" ] && [ "$have" != "$hash test" ]; then
+extras=""
+[ $with_test = 1 ] && extras="test"
+[ $with_spark = 1 ] && extras="${extras:+$extras,}spark"
+# installed: "<hash> <extras>"; reinstall when pyproject.toml changed or an extra is missing
+read -r have_hash have_extras 2>/dev/null < "$stamp" || { have_hash=""; have_extras=""; }
+missing=0
+for extra in ${extras//,/ }; do
+  case ",${have_extras:-}," in *",$extra,"*) ;; *) missing=1 ;; esac
+done
+if [ "$have_hash" != "$hash" ] || [ $missing = 1 ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  if [ $with_test = 1 ]; then
-    .venv/bin/python -m pip install -q -e '.[test]'
+  if [ "$have_hash" = "$hash" ] && [ -n "${have_extras:-}" ]; then  # keep what is installed
+    for extra in ${have_extras//,/ }; do
+      case ",$extras," in *",$extra,"*) ;; *) extras="${extras:+$extras,}$extra" ;; esac
+    done
+  fi
+  if [ -n "$extras" ]; then
+    .venv/bin/python -m pip install -q -e ".[$extras]"
   else
     .venv/bin/python -m pip install -q -e .
   fi
-  echo "$want" > "$stamp"
+  echo "$hash $extras" > "$stamp"
 fi

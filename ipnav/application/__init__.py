@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipnav.application.alerts import AlertOperations
+from ipnav.application.lake import LakeOperations
 from ipnav.application.options import AnalysisOptions, IndicatorOptions, SearchOptions, SelectionOptions, ValueOptions
 from ipnav.application.plans import PlanOperations
 from ipnav.application.registers import RegisterOperations
@@ -40,7 +41,7 @@ if TYPE_CHECKING:  # the CLI starts fast: the warehouse, parsers and accounts lo
 __all__ = ["AnalysisOptions", "IndicatorOptions", "Ipnav", "SearchOptions", "SelectionOptions", "ValueOptions"]
 
 
-class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperations, RegisterOperations):
+class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperations, RegisterOperations, LakeOperations):
     """A workspace and everything users do with it (see the module docstring)."""
 
     def __init__(self, settings: Settings, *, create: bool = False, check: bool = True) -> None:
@@ -207,34 +208,6 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperation
             return awards.listing(reader)
 
     # -- reading ---------------------------------------------------------------------------------
-
-    @staticmethod
-    def formats() -> list[dict[str, str]]:
-        """Every source format ipnav reads, the record kind it yields and how it is recognised."""
-        from ipnav.ingest.registry import formats
-
-        return formats()
-
-    @staticmethod
-    def kinds() -> list[dict[str, Any]]:
-        """The record kinds with their tables, formats, analyses and indicators (from the registries)."""
-        from dataclasses import asdict
-
-        from ipnav.analytics.catalog import CATALOG as ANALYSES
-        from ipnav.ingest.registry import formats
-        from ipnav.kinds import KINDS
-        from ipnav.kpi.catalog import INDICATORS
-
-        readable = formats()
-        return [
-            asdict(k)
-            | {
-                "formats": [f["name"] for f in readable if f["record_kind"] == k.name],
-                "analyses": [a.kind for a in ANALYSES.values() if a.record_kind == k.name],
-                "indicators": [i.name for i in INDICATORS.values() if i.record_kind == k.name],
-            }
-            for k in KINDS.values()
-        ]
 
     def stats(self, wh: Warehouse | None = None) -> dict[str, Any]:
         """What the warehouse holds, by source format, country, type, status, year and province."""
@@ -412,7 +385,7 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperation
             if kind != "regions":
                 raise UsageError("--region-basis applies to the regions analysis")
             extra["region_basis"] = options.region_basis
-        with self.reading(wh) as reader:
+        with self.engine_reading(wh) as reader:
             return analyze(
                 self.workspace, reader, self.settings, Selection.parse(options.selection), kind, as_of=options.as_of,
                 **extra,
@@ -423,7 +396,7 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperation
         from ipnav.analytics.navigate import navigate
         from ipnav.analytics.selection import Selection
 
-        with self.reading(wh) as reader:
+        with self.engine_reading(wh) as reader:
             return navigate(
                 self.workspace, reader, self.settings, Selection.parse(options.selection), as_of=options.as_of
             )
@@ -473,7 +446,7 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperation
         from ipnav.kpi.indicators import compute
 
         request = self.indicator_request(name, options)
-        with self.reading(wh) as reader:
+        with self.engine_reading(wh) as reader:
             return compute(reader, request)
 
     @staticmethod

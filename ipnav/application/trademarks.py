@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ class TrademarkOperations:
 
     workspace: Workspace
     settings: Settings
+    engine_reading: Callable[..., Any]  # the warehouse the analyses read, DuckDB or Spark (`LakeOperations`)
 
     def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
         """The warehouse to read (the application object provides it)."""
@@ -52,7 +54,7 @@ class TrademarkOperations:
         from ipnav.analytics.navigate import navigate_marks
         from ipnav.analytics.selection import Selection
 
-        with self.reading(wh) as reader:
+        with self.engine_reading(wh) as reader:
             return navigate_marks(self.workspace, reader, self.settings, Selection.parse(selection), as_of=as_of)
 
     def trademark_report(

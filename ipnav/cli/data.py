@@ -50,6 +50,12 @@ def _progress_bar(ipnav: Any, paths: list[Path]) -> Any:
     return bar, progress
 
 
+LakeOption = Annotated[
+    Path | None,
+    typer.Option("--lake", help="Also write every table as a Hive-partitioned Parquet lake in this folder (Spark)."),
+]
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or zip archives to load.")],
@@ -66,6 +72,7 @@ def ingest(
             help="Update the search index now (default) or leave it to `ipnav reindex` (faster bulk loads).",
         ),
     ] = True,
+    lake: LakeOption = None,
 ) -> None:
     """Load patent data (USPTO, CNIPA, EPO, WIPO XML; CSV/XLSX/SQL exports) into the warehouse. Idempotent."""
     ipnav = application(create=True)
@@ -97,7 +104,12 @@ def ingest(
         if summary.rejected:
             out.print("see `ipnav rejects` for the file, record, field and reason of each reject")
 
-    respond({k: data[k] for k in keys}, as_json, show)
+    result = {k: data[k] for k in keys}
+    if lake is not None:  # the lake written from the warehouse as this ingest left it
+        result["lake"] = ipnav.lake_export(lake)
+    respond(result, as_json, show)
+    if lake is not None and not as_json:
+        _show_lake(result["lake"])
     if summary.rejected:
         raise typer.Exit(3)
 
@@ -228,11 +240,42 @@ def show(
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="parquet, csv or xlsx")] = "xlsx",
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Output file.")] = None,
+    lake: LakeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Export one row per application to parquet, csv (UTF-8 with BOM) or xlsx."""
+    """Export one row per application to parquet, csv (UTF-8 with BOM) or xlsx; or, with --lake, the whole
+    warehouse as a Parquet lake with its manifest."""
+    if lake is not None:
+        data = _write_lake(lake, as_json)
+        respond(data, as_json, _show_lake)
+        return
     data = application().export(fmt, out_path)
     respond(data, as_json, f"exported {data['rows']} rows to {data['path']}")
+
+
+def _write_lake(lake: Path, as_json: bool) -> dict[str, Any]:
+    """The lake written, with a progress bar by table on a terminal."""
+    ipnav = application()
+    if not sys.stderr.isatty() or as_json:
+        return ipnav.lake_export(lake)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("湖 lake", total=None)
+
+        def progress(name: str, done: int, total: int) -> None:
+            bar.update(task, description=f"湖 lake · {name}", completed=done, total=total)
+
+        return ipnav.lake_export(lake, progress=progress)
+
+
+def _show_lake(data: dict[str, Any]) -> None:
+    out.print(
+        f"湖 lake {data['path']}: {data['tables']} tables · {data['rows']} rows · {data['files']} files · "
+        f"{data['bytes'] / 1e6:.1f} MB · {data['seconds']}s"
+    )
+    rows = [[name, t["rows"], t["partitions"], t["hash"]] for name, t in data["by_table"].items() if t["rows"]]
+    table(["table", "rows", "partitions", "content hash"], rows)
 
 
 @app.command()
@@ -274,3 +317,22 @@ def awards_list(as_json: JsonOption = False) -> None:
             [(r["number"], r["award"], r["year"], f"{r['source_file']}:{r['row_no']}") for r in rows],
         ),
     )
+
+
+lake_app = typer.Typer(help="湖 the Parquet lake: the warehouse as Hive-partitioned Parquet, for DuckDB and Spark.")
+app.add_typer(lake_app, name="lake")
+
+
+@lake_app.command("show")
+def lake_show(
+    path: Annotated[Path | None, typer.Argument(help="The lake folder (default: the workspace's lake).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What a lake holds: who wrote it, when, and each table's rows, partitions and content hash."""
+
+    def show(data: dict[str, Any]) -> None:
+        out.print(f"湖 lake {data['path']} · written by {data['written_by']} at {data['written_at']}")
+        rows = [[name, t["rows"], t["partitions"], t["hash"]] for name, t in data["tables"].items()]
+        table(["table", "rows", "partitions", "content hash"], rows)
+
+    respond(application().lake_show(path), as_json, show)

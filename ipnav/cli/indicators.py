@@ -11,7 +11,7 @@ from rich.table import Table
 from ipnav.application.options import IndicatorOptions, ValueOptions
 from ipnav.cli.context import application
 from ipnav.cli.options import with_options
-from ipnav.cli.output import JsonOption, out, respond, table
+from ipnav.cli.output import EngineOption, JsonOption, out, respond, table
 from ipnav.cli.root import app
 from ipnav.kpi.catalog import INDICATORS, catalogue
 
@@ -34,6 +34,7 @@ def indicator(
     list_all: Annotated[bool, typer.Option("--list", help="List every indicator with its definition.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write .xlsx or .csv.")] = None,
     as_json: JsonOption = False,
+    engine: EngineOption = None,
     *,
     options: IndicatorOptions,
 ) -> None:
@@ -41,7 +42,7 @@ def indicator(
     if list_all or not name:
         respond(catalogue(), as_json, _catalogue)
         return
-    ipnav = application()
+    ipnav = application(engine=engine)
     result = ipnav.indicator(name, options)
     if output is not None:
         ipnav.indicator_file(result, output)

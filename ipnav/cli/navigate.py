@@ -11,7 +11,7 @@ from ipnav.analytics.catalog import CATALOG
 from ipnav.application.options import AnalysisOptions, SelectionOptions
 from ipnav.cli.context import actor, application
 from ipnav.cli.options import with_options
-from ipnav.cli.output import JsonOption, out, respond, table
+from ipnav.cli.output import EngineOption, JsonOption, out, respond, table
 from ipnav.cli.root import app
 from ipnav.errors import UsageError
 
@@ -21,6 +21,7 @@ from ipnav.errors import UsageError
 def analyze(
     kind: Annotated[str, typer.Argument(help="Analysis: " + ", ".join(CATALOG) + ".")],
     as_json: JsonOption = False,
+    engine: EngineOption = None,
     *,
     options: AnalysisOptions,
 ) -> None:
@@ -36,12 +37,12 @@ def analyze(
             columns = [c for c in rows[0] if c != "drill"]  # drill-down queries: in --json
             table(columns, [[row[c] for c in columns] for row in rows])
 
-    respond(application().analyze(kind, options), as_json, show)
+    respond(application(engine=engine).analyze(kind, options), as_json, show)
 
 
 @app.command()
 @with_options(SelectionOptions, short={"selection": "-s"})
-def navigate(as_json: JsonOption = False, *, options: SelectionOptions) -> None:
+def navigate(as_json: JsonOption = False, engine: EngineOption = None, *, options: SelectionOptions) -> None:
     """The full navigation pack of a selection: every analysis with its chart."""
 
     def show(data: dict[str, Any]) -> None:
@@ -49,7 +50,7 @@ def navigate(as_json: JsonOption = False, *, options: SelectionOptions) -> None:
         for result in data["analyses"].values():
             out.print(f"  {result['title_zh']} ({result['title_en']}): {len(result['rows'])} rows")
 
-    respond(application().navigate(options), as_json, show)
+    respond(application(engine=engine).navigate(options), as_json, show)
 
 
 @app.command()

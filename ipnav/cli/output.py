@@ -19,6 +19,12 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine", help="duckdb (the warehouse, default) or spark (the Parquet lake on Spark; see docs/scale.md)."
+    ),
+]
 T = TypeVar("T")
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ipnav.cli.context import application
-from ipnav.cli.output import JsonOption, out, problems, respond, table
+from ipnav.cli.output import EngineOption, JsonOption, out, problems, respond, table
 from ipnav.cli.root import app
 from ipnav.errors import UsageError
 
@@ -101,12 +101,14 @@ def tm_navigate(
     selection: Annotated[str, typer.Argument(help="A trademark query, numbers:A,B or all.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date the trends end (YYYY-MM-DD).")] = None,
     as_json: JsonOption = False,
+    engine: EngineOption = None,
 ) -> None:
     """Trademark navigation (商标导航): trends, owners, classes, similar groups, regions, status, types,
     kinds, agents and offices of a selection of marks."""
     import datetime as dt
 
-    data = application().trademark_navigate(selection, as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    date = dt.date.fromisoformat(as_of) if as_of else None
+    data = application(engine=engine).trademark_navigate(selection, as_of=date)
     data.pop("keys", None)
     for analysis in data["analyses"].values():
         analysis.pop("option", None)  # the charts are for pages and reports

@@ -28,11 +28,26 @@ def warehouse_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str
     return tables
 
 
+def warehouse_stamp(con: duckdb.DuckDBPyConnection) -> str:
+    """What the warehouse's content is at: its ingest runs, documents and stored flags and scores (a lake
+    written at another stamp is behind it)."""
+    runs, docs = con.execute(
+        "SELECT (SELECT max(run_id) FROM ingest_runs), (SELECT count(*) FROM documents)"
+    ).fetchone()  # type: ignore[misc]
+    meta = con.execute("SELECT string_agg(key || '=' || value, ';' ORDER BY key) FROM meta").fetchone()[0]  # type: ignore[index]
+    edits = con.execute(
+        "SELECT (SELECT count(*) FROM topic_members), (SELECT count(*) FROM plan_records), "
+        "(SELECT count(*) FROM awards), (SELECT max(logged_at) FROM topic_log)"
+    ).fetchone()
+    return f"runs={runs};documents={docs};{meta};edits={edits}"
+
+
 def export_lake(
     con: duckdb.DuckDBPyConnection,
     lake: Path,
     *,
     source: str,
+    stamp: str = "",
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Write every table of the warehouse on `con` under `lake`; returns the manifest. Re-running replaces
@@ -52,7 +67,7 @@ def export_lake(
         con.execute("DROP TABLE IF EXISTS _lake_keys")
     if progress:
         progress("manifest", len(tables), len(tables))
-    manifest = write_manifest(lake, described, written_by=f"duckdb {duckdb.__version__}", source=source)
+    manifest = write_manifest(lake, described, written_by=f"duckdb {duckdb.__version__}", source=source, stamp=stamp)
     manifest["seconds"] = round(time.perf_counter() - started, 2)
     return manifest
 

@@ -97,7 +97,9 @@ def table_dir(lake: Path, name: str) -> Path:
     return lake / name
 
 
-def write_manifest(lake: Path, tables: dict[str, dict[str, Any]], *, written_by: str, source: str) -> dict[str, Any]:
+def write_manifest(
+    lake: Path, tables: dict[str, dict[str, Any]], *, written_by: str, source: str, stamp: str = ""
+) -> dict[str, Any]:
     """Write the manifest last: a lake without one is being written (or was interrupted)."""
     from ipnav.store.schema import SCHEMA_VERSION
 
@@ -106,6 +108,7 @@ def write_manifest(lake: Path, tables: dict[str, dict[str, Any]], *, written_by:
         "schema_version": SCHEMA_VERSION,
         "written_by": written_by,
         "source": source,
+        "stamp": stamp,  # the warehouse content it was written from (`ipnav.lake.export.warehouse_stamp`)
         "written_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "partitioning": {name: duck for name, duck, _ in PARTITIONS},
         "tables": tables,

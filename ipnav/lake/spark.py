@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,8 +63,14 @@ def session(remote: str = "local[2]") -> Any:
     if remote.startswith("sc://"):
         builder = builder.remote(remote)
     elif remote.startswith("local") or remote.startswith("spark://") or remote == "yarn":
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no warning about the host's loopback name
+        logging = Path(__file__).with_name("log4j2.properties")
         builder = builder.master(remote).config("spark.ui.enabled", "false")
-        builder = builder.config("spark.sql.shuffle.partitions", "8").config("spark.driver.memory", "2g")
+        builder = builder.config("spark.ui.showConsoleProgress", "false")
+        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging}")
+        cores = remote[6:-1] if remote.startswith("local[") else ""
+        shuffle = str(max(2, int(cores) * 2)) if cores.isdigit() else "8"  # few, small partitions on one machine
+        builder = builder.config("spark.sql.shuffle.partitions", shuffle).config("spark.driver.memory", "2g")
     else:
         raise UsageError(f"spark_remote {remote!r}: use sc://HOST:PORT (Spark Connect) or local[N]")
     spark = (
@@ -126,7 +133,7 @@ class SparkConnection:
     def close(self) -> None:
         """The session outlives its connections (`session` keeps one per process)."""
 
-    def translate(self, sql: str, params: Sequence[Any] = ()) -> exp.Expression:
+    def translate(self, sql: str, params: Sequence[Any] = ()) -> exp.Expr:
         """DuckDB SQL with its `?` parameters bound in the order they are written, as a sqlglot tree."""
         if params:
             tokens = [t for t in DuckDB.Tokenizer().tokenize(sql) if t.token_type == TokenType.PLACEHOLDER]
@@ -159,6 +166,13 @@ class SparkConnection:
         self.spark.catalog.dropTempView(name)
 
 
+def lake_frame(spark: Any, lake: Path, name: str, columns: list[list[str]]) -> Any:
+    """One lake table as a Spark DataFrame, its columns and the partition columns typed as declared."""
+    typed = [f"`{c}` {spark_type(t)}" for c, t in columns]
+    schema = ", ".join([*typed, *(f"`{n}` {s}" for n, _, s in PARTITIONS)])
+    return spark.read.schema(schema).parquet(str(lake / name))
+
+
 class SparkWarehouse(Warehouse):
     """A lake as a read-only warehouse on Spark: each table a view over its files, partition columns typed
     as the manifest declares and then dropped."""
@@ -170,10 +184,7 @@ class SparkWarehouse(Warehouse):
         self.con = SparkConnection(self.spark)  # type: ignore[assignment]
         self.lake = manifest
         for name, table in manifest["tables"].items():
-            columns = [f"`{c}` {spark_type(t)}" for c, t in table["columns"]]
-            schema = ", ".join([*columns, *(f"`{n}` {s}" for n, _, s in PARTITIONS)])
-            frame = self.spark.read.schema(schema).parquet(str(lake / name)).drop(*PARTITION_NAMES)
-            frame.createOrReplaceTempView(name)
+            lake_frame(self.spark, lake, name, table["columns"]).drop(*PARTITION_NAMES).createOrReplaceTempView(name)
         import ibis
 
         self._ibis = ibis.pyspark.connect(self.spark)
@@ -225,10 +236,6 @@ def copy_lake(source: Path, target: Path, remote: str = "local[2]") -> dict[str,
     """Read a lake with Spark and write it again with Spark (what a cluster job over the lake writes)."""
     manifest = read_manifest(source)
     spark = session(remote)
-    frames = {}
-    for name, table in manifest["tables"].items():
-        columns = [f"`{c}` {spark_type(t)}" for c, t in table["columns"]]
-        schema = ", ".join([*columns, *(f"`{n}` {s}" for n, _, s in PARTITIONS)])
-        frames[name] = spark.read.schema(schema).parquet(str(source / name))
+    frames = {name: lake_frame(spark, source, name, table["columns"]) for name, table in manifest["tables"].items()}
     columns = {name: table["columns"] for name, table in manifest["tables"].items()}
     return write_lake(spark, frames, columns, target)
