@@ -118,7 +118,7 @@ def _shares(con: duckdb.DuckDBPyConnection, counting: str, bases: tuple[str, ...
     allowed = "(" + ", ".join(f"'{b}'" for b in bases) + ")"
     if counting == "first":
         con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT app_key, applicant_adcode AS adcode, 1.0 AS weight, "
+            f"CREATE TEMP TABLE {name} AS SELECT app_key, applicant_adcode AS adcode, CAST(1 AS DOUBLE) AS weight, "
             "coalesce(applicant_region_basis, 'address') AS basis "
             f"FROM patents WHERE coalesce(applicant_adcode, '') <> '' "
             f"AND coalesce(applicant_region_basis, 'address') IN {allowed}"
@@ -136,7 +136,8 @@ def _shares(con: duckdb.DuckDBPyConnection, counting: str, bases: tuple[str, ...
                 WHERE (o.role = 'applicant') = h.has_applicant
             )
             SELECT app_key, adcode, weight, basis FROM (
-                SELECT app_key, adcode, basis, 1.0 / count(*) OVER (PARTITION BY app_key) AS weight FROM chosen
+                SELECT app_key, adcode, basis, CAST(1 AS DOUBLE) / count(*) OVER (PARTITION BY app_key) AS weight
+                FROM chosen
             ) WHERE coalesce(adcode, '') <> '' AND basis IN {allowed}"""
         )
     else:

@@ -56,13 +56,13 @@ def _shares(con: duckdb.DuckDBPyConnection, counting: str) -> str:
     name = f"_tm_shares_{uuid.uuid4().hex[:8]}"
     if counting == "first":
         con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT app_key, owner_adcode AS adcode, 1.0 AS weight, "
+            f"CREATE TEMP TABLE {name} AS SELECT app_key, owner_adcode AS adcode, CAST(1 AS DOUBLE) AS weight, "
             "'address' AS basis FROM trademarks WHERE coalesce(owner_adcode, '') <> ''"
         )
     elif counting == "fractional":
         con.execute(
             f"""CREATE TEMP TABLE {name} AS SELECT app_key, adcode, weight, 'address' AS basis FROM (
-                SELECT app_key, adcode, 1.0 / count(*) OVER (PARTITION BY app_key) AS weight
+                SELECT app_key, adcode, CAST(1 AS DOUBLE) / count(*) OVER (PARTITION BY app_key) AS weight
                 FROM tm_parties WHERE role = 'owner'
             ) WHERE coalesce(adcode, '') <> ''"""
         )

@@ -13,6 +13,7 @@ import decimal
 import functools
 import os
 import shutil
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,10 @@ def session(remote: str = "local[2]") -> Any:
         raise UsageError(
             "the Spark engine needs PySpark and Java 17: run `bash scripts/setup.sh --spark` once"
         ) from exc
+    # PySpark 4.0 and ibis's PySpark backend read results through pandas with options pandas 3 deprecates
+    from pandas.errors import Pandas4Warning
+
+    warnings.filterwarnings("ignore", category=Pandas4Warning)
     builder = SparkSession.builder.appName("ipnav")
     if remote.startswith("sc://"):
         builder = builder.remote(remote)
@@ -97,13 +102,6 @@ def _literal(value: Any) -> str:
     if isinstance(value, dt.date):
         return f"DATE '{value.isoformat()}'"
     return "'" + str(value).replace("'", "''") + "'"
-
-
-def _plain(value: Any) -> Any:
-    """A Spark value as DuckDB gives it (decimals as floats, rows of arrays as lists)."""
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    return value
 
 
 class SparkResult:
@@ -156,7 +154,7 @@ class SparkConnection:
         if not isinstance(tree, exp.Query):
             raise UsageError(f"the Spark engine reads the lake; it does not run {tree.key.upper()} statements")
         frame = self.spark.sql(tree.sql("spark"))
-        rows = [tuple(_plain(v) for v in row) for row in frame.collect()]
+        rows = [tuple(row) for row in frame.collect()]
         return SparkResult(rows, list(frame.columns))
 
     def register(self, name: str, table: pa.Table) -> None:

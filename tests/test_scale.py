@@ -1,0 +1,121 @@
+"""Scale: the warehouse as a Parquet lake, the same analyses and indicators on Spark, sharded search.
+
+The Spark tests run Spark on this machine (`local[2]`, Java 17 and PySpark from `scripts/setup.sh --test`);
+they carry the `spark` marker so `pytest -m "not spark"` leaves them out when iterating."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ipnav.application import Ipnav
+from ipnav.application.options import IndicatorOptions, SelectionOptions
+from ipnav.config import Settings
+from ipnav.kpi.catalog import INDICATORS
+from tests.conftest import SAMPLE, cli_json, run_cli
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample (patents, trademarks, registers) loaded as a user loads it."""
+    ws = tmp_path_factory.mktemp("scale") / "ws"
+    result = run_cli("ingest", str(SAMPLE), "--json", workspace=ws)
+    assert result.returncode in (0, 3), result.stderr
+    return ws
+
+
+@pytest.fixture(scope="module")
+def lake(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("lake") / "lake"
+    cli_json("export", "--lake", str(path), workspace=workspace)
+    return path
+
+
+def _rows(pack: dict[str, Any]) -> dict[str, Any]:
+    return {kind: result["rows"] for kind, result in pack["analyses"].items()}
+
+
+def test_the_lake_holds_every_table_and_duckdb_reads_it_in_place(workspace: Path, lake: Path) -> None:
+    summary = cli_json("lake", "show", str(lake), workspace=workspace)
+    assert isinstance(summary, dict)
+    tables = summary["tables"]
+    assert {"patents", "parties", "trademarks", "registers", "documents", "value_flags"} <= set(tables)
+    stats = cli_json("stats", workspace=workspace)
+    assert isinstance(stats, dict)
+    assert tables["patents"]["rows"] == stats["patents"] and tables["documents"]["rows"] == stats["documents"]
+    # Hive partitions by record kind, office and filing year, with the types declared in the manifest
+    manifest = json.loads((lake / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["partitioning"] == {"part_kind": "VARCHAR", "part_office": "VARCHAR", "part_year": "INTEGER"}
+    assert (lake / "patents" / "part_kind=patent" / "part_office=CN").is_dir()
+    assert any(p.name.startswith("part_year=20") for p in (lake / "patents/part_kind=patent/part_office=CN").iterdir())
+    assert (lake / "trademarks" / "part_kind=trademark").is_dir()
+    # the navigation pack read from the lake in place equals the warehouse's
+    as_of = AS_OF.isoformat()
+    own = cli_json("navigate", "--as-of", as_of, workspace=workspace)
+    in_place = Ipnav(Settings(workspace=workspace, lake=lake)).navigate(SelectionOptions(as_of=AS_OF))
+    assert isinstance(own, dict)
+    assert _rows(own) == json.loads(json.dumps(_rows(in_place), default=str))
+
+
+def test_writing_the_lake_again_gives_the_same_content(workspace: Path, lake: Path, tmp_path: Path) -> None:
+    again = cli_json("export", "--lake", str(tmp_path / "again"), workspace=workspace)
+    assert isinstance(again, dict)
+    first = json.loads((lake / "manifest.json").read_text(encoding="utf-8"))["tables"]
+    assert {n: (t["rows"], t["hash"]) for n, t in first.items()} == {
+        n: (t["rows"], t["hash"]) for n, t in again["by_table"].items()
+    }
+
+
+def test_a_folder_that_is_not_a_lake_is_named(workspace: Path, tmp_path: Path) -> None:
+    result = run_cli("lake", "show", str(tmp_path), workspace=workspace)
+    assert result.returncode != 0
+    assert str(tmp_path) in result.stderr and "manifest.json" in result.stderr
+
+
+@pytest.mark.spark
+def test_spark_gives_every_analysis_and_indicator_as_duckdb_does(workspace: Path, lake: Path) -> None:
+    duck = Ipnav(Settings(workspace=workspace))
+    spark = Ipnav(Settings(workspace=workspace, engine="spark", lake=lake))
+    for selection in ("all", "ti=电池 OR ab=battery"):
+        options = SelectionOptions(selection=selection, as_of=AS_OF)
+        assert _rows(spark.navigate(options)) == _rows(duck.navigate(options)), selection
+    assert _rows(spark.trademark_navigate("all", as_of=AS_OF)) == _rows(duck.trademark_navigate("all", as_of=AS_OF))
+    compared = 0
+    for name, indicator in INDICATORS.items():
+        region = "江苏省" if name == "trademark_window_coverage" else "重庆市"
+        by = "city" if name == "trademark_window_coverage" else "county"
+        options = IndicatorOptions(region=region, by=by, as_of=AS_OF)
+        assert spark.indicator(name, options) == duck.indicator(name, options), name
+        if indicator.record_kind == "patent" and indicator.kind == "stock":  # the flags, country-wide too
+            nationwide = IndicatorOptions(by="province", as_of=AS_OF, patents=True)
+            assert spark.indicator(name, nationwide) == duck.indicator(name, nationwide), name
+        compared += 1
+    assert compared == len(INDICATORS) >= 60
+
+
+@pytest.mark.spark
+def test_the_engine_is_a_command_line_choice(workspace: Path) -> None:
+    args = ("indicator", "high_value_invention_per_10k", "--region", "重庆市", "--by", "county", "--as-of", "2025-06-30")
+    on_duckdb = cli_json(*args, workspace=workspace)
+    on_spark = cli_json(*args, "--engine", "spark", workspace=workspace)  # writes the workspace's lake first
+    assert on_spark == on_duckdb
+    assert isinstance(on_spark, dict) and on_spark["total"]["patents"] > 0
+    assert (workspace / "lake" / "manifest.json").is_file()
+
+
+@pytest.mark.spark
+def test_a_lake_written_by_spark_equals_the_one_duckdb_wrote(lake: Path, tmp_path: Path) -> None:
+    from ipnav.lake.spark import copy_lake
+
+    written = copy_lake(lake, tmp_path / "by_spark")
+    assert written["written_by"].startswith("spark ")
+    first = json.loads((lake / "manifest.json").read_text(encoding="utf-8"))["tables"]
+    assert {n: (t["rows"], t["hash"]) for n, t in written["tables"].items()} == {
+        n: (t["rows"], t["hash"]) for n, t in first.items()
+    }
