@@ -87,21 +87,21 @@ def test_spark_gives_every_analysis_and_indicator_as_duckdb_does(workspace: Path
         assert _rows(spark.navigate(options)) == _rows(duck.navigate(options)), selection
     assert _rows(spark.trademark_navigate("all", as_of=AS_OF)) == _rows(duck.trademark_navigate("all", as_of=AS_OF))
     compared = 0
-    for name, indicator in INDICATORS.items():
+    for name in INDICATORS:
         region = "江苏省" if name == "trademark_window_coverage" else "重庆市"
         by = "city" if name == "trademark_window_coverage" else "county"
         options = IndicatorOptions(region=region, by=by, as_of=AS_OF)
         assert spark.indicator(name, options) == duck.indicator(name, options), name
-        if indicator.record_kind == "patent" and indicator.kind == "stock":  # the flags, country-wide too
-            nationwide = IndicatorOptions(by="province", as_of=AS_OF, patents=True)
-            assert spark.indicator(name, nationwide) == duck.indicator(name, nationwide), name
         compared += 1
     assert compared == len(INDICATORS) >= 60
+    nationwide = IndicatorOptions(by="province", as_of=AS_OF, patents=True)  # the flags of every patent
+    assert spark.indicator("high_value_invention", nationwide) == duck.indicator("high_value_invention", nationwide)
 
 
 @pytest.mark.spark
 def test_the_engine_is_a_command_line_choice(workspace: Path) -> None:
-    args = ("indicator", "high_value_invention_per_10k", "--region", "重庆市", "--by", "county", "--as-of", "2025-06-30")
+    args = ("indicator", "high_value_invention_per_10k", "--region", "重庆市", "--by", "county")
+    args = (*args, "--as-of", "2025-06-30")
     on_duckdb = cli_json(*args, workspace=workspace)
     on_spark = cli_json(*args, "--engine", "spark", workspace=workspace)  # writes the workspace's lake first
     assert on_spark == on_duckdb

@@ -171,9 +171,13 @@ def lake_frame(spark: Any, lake: Path, name: str, columns: list[list[str]]) -> A
     return spark.read.schema(schema).parquet(str(lake / name))
 
 
+_VIEWS: dict[str, tuple[str, str]] = {}  # Spark address -> (lake, manifest time) its table views read
+
+
 class SparkWarehouse(Warehouse):
     """A lake as a read-only warehouse on Spark: each table a view over its files, partition columns typed
-    as the manifest declares and then dropped."""
+    as the manifest declares and then dropped. The views stay in the session for the next reader of the
+    same lake (listing a lake's files costs a second); one lake at a time per process."""
 
     def __init__(self, lake: Path, remote: str = "local[2]") -> None:
         manifest = read_manifest(lake)
@@ -181,11 +185,13 @@ class SparkWarehouse(Warehouse):
         self.path, self.read_only, self._owner, self.snapshot = str(lake), True, False, ""
         self.con = SparkConnection(self.spark)  # type: ignore[assignment]
         self.lake = manifest
-        for name, table in manifest["tables"].items():
-            lake_frame(self.spark, lake, name, table["columns"]).drop(*PARTITION_NAMES).createOrReplaceTempView(name)
-        import ibis
-
-        self._ibis = ibis.pyspark.connect(self.spark)
+        seen = (str(lake.resolve()), str(manifest.get("written_at")))
+        if _VIEWS.get(remote) != seen:
+            for name, table in manifest["tables"].items():
+                frame = lake_frame(self.spark, lake, name, table["columns"]).drop(*PARTITION_NAMES)
+                frame.createOrReplaceTempView(name)
+            _VIEWS[remote] = seen
+        self._ibis = _ibis_backend(self.spark)
 
     def ibis(self) -> Any:
         return self._ibis
@@ -198,8 +204,15 @@ class SparkWarehouse(Warehouse):
         return self._ibis.table(name)
 
     def close(self) -> None:
-        for name in self.lake["tables"]:
-            self.spark.catalog.dropTempView(name)
+        """Nothing to close: the table views stay for the next reader; temporary tables are dropped by
+        whoever made them."""
+
+
+@functools.cache
+def _ibis_backend(spark: Any) -> Any:
+    import ibis
+
+    return ibis.pyspark.connect(spark)
 
 
 def write_lake(spark: Any, tables: dict[str, Any], columns: dict[str, list[list[str]]], lake: Path) -> dict[str, Any]:

@@ -94,8 +94,7 @@ def _lapse_case() -> str:
 
 
 def _validity(policy: FlagPolicy, d: str, scope: str) -> str:
-    """CTEs `base` .. `cand`: each patent's validity on the date, its reason when invalid, and the
-    valid CNIPA inventions that the criteria are looked up for."""
+    """CTEs `base` .. `flagged`: each patent's validity on the date and its reason when invalid."""
     assume = policy.unknown_status == "assume_valid"
     return f"""
 base AS (
@@ -138,8 +137,7 @@ base AS (
                  ELSE 'assumed' END AS valid_basis,
             country = 'CN' AS cnipa
         FROM v
-    ),
-    cand AS (SELECT * FROM flagged WHERE valid AND cnipa AND patent_type = 'invention')"""
+    )"""
 
 
 _BARE_PUBS = f"""bare_pubs AS (  -- publication numbers without their kind code, as citations and user lists write them
@@ -251,9 +249,13 @@ def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str 
     name = f"_flags_{uuid.uuid4().hex[:8]}"
     d = f"DATE '{policy.as_of.isoformat()}'"
     scope = f"JOIN {keys_table} k USING (app_key)" if keys_table else ""
+    # validity first, into its own table: the five criteria read it again and again (an engine that does
+    # not keep a common table expression, like Spark, would otherwise work it out each time)
+    valid = f"{name}_valid"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {valid} AS WITH {_validity(policy, d, scope)} SELECT * FROM flagged")
     sql = f"""
     CREATE OR REPLACE TEMP TABLE {name} AS
-    WITH {_validity(policy, d, scope)},
+    WITH cand AS (SELECT * FROM {valid} WHERE valid AND cnipa AND patent_type = 'invention'),
     {_BARE_PUBS},
     {_sei(policy)},
     {_family()},
@@ -268,12 +270,13 @@ def compute(con: duckdb.DuckDBPyConnection, policy: FlagPolicy, keys_table: str 
                 THEN round(date_diff('day', f.filing_date, {d}) / 365.25, 1) END AS years_maintained,
            pledge.ev AS pledge_evidence,
            award.ev AS award_evidence
-    FROM flagged f
+    FROM {valid} f
     LEFT JOIN sei USING (app_key)
     LEFT JOIN pledge USING (app_key)
     LEFT JOIN award USING (app_key)
     """
     con.execute(sql)
+    con.execute(f"DROP TABLE IF EXISTS {valid}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {name} AS
         SELECT *, sei_evidence IS NOT NULL AS c_sei, family_evidence IS NOT NULL AS c_family,
