@@ -119,3 +119,46 @@ def test_a_lake_written_by_spark_equals_the_one_duckdb_wrote(lake: Path, tmp_pat
     assert {n: (t["rows"], t["hash"]) for n, t in written["tables"].items()} == {
         n: (t["rows"], t["hash"]) for n, t in first.items()
     }
+
+
+QUERIES = ("电池", "ti=锂电池 AND ad>=2020", "battery OR 电池", "pa=北京科技大学", "ipc=H01M", '"图像处理"', "cc=US")
+
+
+def _every_hit(workspace: Path, query: str, sort: str) -> list[str]:
+    """Every hit of a query, page after page by the cursor."""
+    keys: list[str] = []
+    cursor = None
+    while True:
+        args = ["search", query, "--limit", "50", "--sort", sort, "--no-facets"]
+        page = cli_json(*args, *(["--cursor", cursor] if cursor else []), workspace=workspace)
+        assert isinstance(page, dict)
+        keys += [hit["app_key"] for hit in page["hits"]]
+        cursor = page["cursor"]
+        if not cursor:
+            return keys
+
+
+def test_a_sharded_index_finds_and_counts_what_one_index_does(workspace: Path, tmp_path: Path) -> None:
+    import shutil
+
+    sharded = tmp_path / "ws"
+    shutil.copytree(workspace, sharded)
+    done = cli_json("reindex", "--shards", "2", workspace=sharded)
+    assert isinstance(done, dict) and done["indexed"] > 0
+    shards = sorted(p.name for p in (sharded / "index").iterdir() if p.is_dir())
+    assert {"CN-0", "CN-1", "US-0", "US-1"} <= set(shards)  # by office, then by a hash of the key
+    for query in QUERIES:
+        one, many = (cli_json("search", query, workspace=ws) for ws in (workspace, sharded))
+        assert isinstance(one, dict) and isinstance(many, dict)
+        assert many["total"] == one["total"] > 0, query
+        for facet, counts in one["facets"].items():  # the top values; a tie at the cut may swap places
+            lowest = min(counts.values(), default=0)
+            agreed = {k: v for k, v in many["facets"][facet].items() if v > lowest}
+            assert agreed == {k: v for k, v in counts.items() if v > lowest}, (query, facet)
+        if one["total"] > 150:
+            continue
+        by_date = _every_hit(sharded, query, "-ad")  # paging through shards keeps the cursor's promise
+        assert len(by_date) == len(set(by_date)) == one["total"]
+        assert set(by_date) == set(_every_hit(workspace, query, "-ad")), query
+    similar = cli_json("similar", "CN201510600872", workspace=sharded)
+    assert isinstance(similar, dict) and similar["hits"]

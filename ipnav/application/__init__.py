@@ -180,12 +180,15 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperation
 
         return sum(s.size for s in collect_sources(paths, InputLimits.from_settings(self.settings)) if not s.problem)
 
-    def reindex(self) -> dict[str, Any]:
-        """Rebuild the search index from the warehouse."""
-        from ipnav.search.service import rebuild_index
+    def reindex(self, shards: int | None = None) -> dict[str, Any]:
+        """Rebuild the search index from the warehouse; `shards`: lay it out anew as that many hash shards
+        per office (0: one index)."""
+        from ipnav.search.service import rebuild_index, reshard
 
         started = time.perf_counter()
         with self.writing("reindex") as wh:
+            if shards is not None:
+                reshard(self.workspace, shards)
             count = rebuild_index(self.workspace, wh)
             count += sum(module.rebuild(self.workspace, wh) for module in _kind_indexes())
         return {"indexed": count, "seconds": round(time.perf_counter() - started, 3)}

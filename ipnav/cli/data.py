@@ -279,9 +279,17 @@ def _show_lake(data: dict[str, Any]) -> None:
 
 
 @app.command()
-def reindex(as_json: JsonOption = False) -> None:
+def reindex(
+    as_json: JsonOption = False,
+    shards: Annotated[
+        int | None,
+        typer.Option(
+            "--shards", min=0, help="Split the patent index into this many hash shards per office (0: one index)."
+        ),
+    ] = None,
+) -> None:
     """Rebuild the search index from the warehouse."""
-    data = application().reindex()
+    data = application().reindex(shards)
     respond(data, as_json, f"indexed {data['indexed']} applications in {data['seconds']:.1f}s")
 
 

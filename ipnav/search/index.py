@@ -206,6 +206,40 @@ class SearchIndex:
         self.index.reload()
         return int(self.index.searcher().num_docs)
 
+    def reload(self) -> None:
+        """See the latest commit."""
+        self.index.reload()
+
+    def doc_freq(self, field: str, term: str) -> int:
+        """Documents holding a term in a field."""
+        return int(self.index.searcher().doc_freq(field, term))
+
+    def parse_query(self, text: str, fields: list[str]) -> tantivy.Query:
+        """Text analysed by the fields' tokenizers, as tantivy's query parser reads it."""
+        return self.index.parse_query(text, fields)
+
+    def top(
+        self, compiled: tantivy.Query, want: int, sort_field: str | None = None, descending: bool = False
+    ) -> tuple[int, list[tuple[Any, str, bytes | None]]]:
+        """The total hits and the best `want` as (rank, key, stored row): rank is the score negated, or
+        the sort field's value, so that smaller ranks come first (`ipnav.search.shards` merges them)."""
+        searcher = self.index.searcher()
+        kwargs: dict[str, Any] = {"limit": max(want, 1), "count": True}
+        if sort_field:
+            kwargs["order_by_field"] = sort_field
+            kwargs["order"] = tantivy.Order.Desc if descending else tantivy.Order.Asc
+        result = searcher.search(compiled, **kwargs)
+        addresses = [address for _, address in result.hits]
+        if sort_field:  # a search ordered by a field gives each hit's value of it in place of a score
+            ranks: list[Any] = [_sortable(value, descending) for value, _ in result.hits]
+        else:
+            ranks = [-float(score) for score, _ in result.hits]
+        hits = []
+        for rank, address in zip(ranks, addresses, strict=True):
+            doc = searcher.doc(address)
+            hits.append((rank, str(doc.get_first("key")), doc.get_first("hit")))
+        return int(getattr(result, "count", 0) or 0), hits[:want]
+
     # --- reading ------------------------------------------------------------------------------
 
     def search(
@@ -312,3 +346,11 @@ def decode_cursor(cursor: str | None) -> int:
         return int(json.loads(base64.urlsafe_b64decode(padded))["o"])
     except (ValueError, KeyError, TypeError):
         raise UsageError(f"invalid cursor {cursor!r}") from None
+
+
+def _sortable(value: Any, descending: bool) -> Any:
+    """A sort field's value as a merge rank (missing values last, as tantivy orders them)."""
+    if value is None:
+        return (1, 0.0)
+    number = float(value)
+    return (0, -number if descending else number)

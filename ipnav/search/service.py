@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from ipnav.normalize import text as analysis
 from ipnav.search.index import SearchIndex, decode_cursor, encode_cursor
 from ipnav.search.lookups import WarehouseLookup
 from ipnav.search.query import And, Node, Not, Or, Term
+from ipnav.search.shards import ShardedIndex, is_sharded
 from ipnav.store.warehouse import Warehouse
 
 _ROWS_SQL = """
@@ -42,17 +44,28 @@ def index_path(workspace: Workspace) -> Path:
 _OPEN_LOCK = threading.Lock()
 
 
-def open_index(workspace: Workspace) -> SearchIndex:
-    """The workspace's index, opened once per process and reloaded to see the latest commit."""
+def open_index(workspace: Workspace) -> SearchIndex | ShardedIndex:
+    """The workspace's index (one, or shards answering as one), opened once per process and reloaded to
+    see the latest commit."""
     with _OPEN_LOCK:  # the first requests of a server arrive together: open (or create) the index once
         index = _open(index_path(workspace).resolve())
-    index.index.reload()
+    index.reload()
     return index
 
 
 @functools.lru_cache(maxsize=8)
-def _open(path: Path) -> SearchIndex:
-    return SearchIndex(path)
+def _open(path: Path) -> SearchIndex | ShardedIndex:
+    return ShardedIndex(path) if is_sharded(path) else SearchIndex(path)
+
+
+def reshard(workspace: Workspace, shards: int) -> None:
+    """Lay the index out anew: `shards` hash shards per office, or one index (0); `rebuild_index` fills it."""
+    path = index_path(workspace).resolve()
+    with _OPEN_LOCK:
+        _open.cache_clear()
+        shutil.rmtree(path, ignore_errors=True)
+        if shards:
+            ShardedIndex(path, shards)
 
 
 class IndexBehind(UsageError):

@@ -70,8 +70,7 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
     text = " ".join([title, title, title, *patent.abstracts.values(), *(patent.claims[:1])])
     folded = analysis.fold(text)
     index = open_index(workspace)
-    searcher = index.index.searcher()
-    total = max(1, searcher.num_docs)
+    total = max(1, index.num_docs())
     tf: Counter[tuple[str, str]] = Counter()
     for run in analysis.cjk_runs(folded):
         tf.update(("zhw", w) for w in analysis.words(run) if len(w) >= 2 and w not in _STOP)
@@ -79,10 +78,9 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
     weighted: dict[tuple[str, str], float] = {}
     for (kind, word), count in tf.items():  # tf-idf: repeated, rare words describe the invention
         if kind == "zhw":
-            df = searcher.doc_freq("ab_zhw", word) + searcher.doc_freq("ti_zhw", word)
+            df = index.doc_freq("ab_zhw", word) + index.doc_freq("ti_zhw", word)
         else:
-            found = searcher.search(index.index.parse_query(word, ["ab_en"]), limit=1, count=True)
-            df = getattr(found, "count", 0) or 0
+            df = index.top(index.parse_query(word, ["ab_en"]), 0)[0]
         if df and df < total / 2:
             weighted[(kind, word)] = (1 + math.log(count)) * math.log(1 + total / df)
     terms = sorted(weighted.items(), key=lambda kv: -kv[1])[:30]
@@ -94,7 +92,7 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
             if kind == "zhw":
                 query = tantivy.Query.term_query(index.schema, f"{field}_zhw", word)
             else:
-                query = index.index.parse_query(word, [f"{field}_en"])
+                query = index.parse_query(word, [f"{field}_en"])
             should.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, weight * boost)))
     compiled = tantivy.Query.boolean_query(
         [
@@ -102,11 +100,10 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
             (tantivy.Occur.MustNot, tantivy.Query.term_query(index.schema, "key", app_key)),
         ]
     )
-    result = searcher.search(compiled, limit=limit)
-    docs = [searcher.doc(address) for _, address in result.hits]
-    keys = [doc["key"][0] for doc in docs]
-    scores = {k: float(s) for k, (s, _) in zip(keys, result.hits, strict=True)}
-    stored = [doc.get_first("hit") for doc in docs]  # the display row the index keeps, as search shows it
+    _, found = index.top(compiled, limit)
+    keys = [key for _, key, _ in found]
+    scores = {key: -float(rank) for rank, key, _ in found}
+    stored = [row for _, _, row in found]  # the display row the index keeps, as search shows it
     rows = [orjson.loads(cast(bytes, row)) for row in stored] if all(stored) else rows_for(warehouse, keys)
     hits = []
     for row in rows:
