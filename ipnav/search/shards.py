@@ -84,12 +84,18 @@ class ShardedIndex:
 
     def rebuild(self, warehouse: Warehouse, progress: Callable[[int], None] | None = None, *, workers: int = 0) -> int:
         """Every application of the warehouse, each into its shard (analysis in worker processes)."""
+        return self.fill(analysed(iter_stored(warehouse), workers=workers), progress)
+
+    def fill(
+        self, analysed_fields: Iterable[dict[str, list[object]]], progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Replace every shard's content with these documents (index fields), each into its shard."""
         for name in list(self.shards):
             shutil.rmtree(self.path / name, ignore_errors=True)
         self.shards = {}
         writers: dict[str, Any] = {}
         count = 0
-        for fields in analysed(iter_stored(warehouse), workers=workers):
+        for fields in analysed_fields:
             name = shard_name(str(fields["key"][0]), str(fields["cc"][0]), self.per_office)
             if name not in writers:
                 writers[name] = self._shard(name).index.writer(_SHARD_HEAP, 1)
