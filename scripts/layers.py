@@ -23,7 +23,7 @@ BEGIN, END = "<!-- layers:begin (scripts/layers.py writes this) -->", "<!-- laye
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vocabulary", ("ipnav", "model", "errors", "config", "kinds", "vocabulary")),
     ("rules", ("normalize", "reference")),
-    ("warehouse", ("store",)),
+    ("warehouse", ("store", "lake")),
     (
         "domains",
         (

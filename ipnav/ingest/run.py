@@ -244,6 +244,7 @@ def collect_sources(paths: list[Path], limits: InputLimits | None = None) -> lis
 def _settle(warehouse: Warehouse, workspace: Workspace, summary: IngestSummary, progress: Progress | None) -> None:
     """Once the records are in: reference tables, one application one record (records without a number
     join the application they are), then every applicant's region with its basis (ipnav.store.regions)."""
+    warehouse.tune_for_passes()
     ensure_reference(warehouse.con)
     if progress:
         progress(0, "regions")

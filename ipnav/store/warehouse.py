@@ -188,6 +188,13 @@ class Warehouse:
         self.con.execute("SET threads = 1")
         self.con.execute("SET checkpoint_threshold = '256MB'")
 
+    def tune_for_passes(self) -> None:
+        """Settings for the passes over the whole warehouse that end an ingest (regions, flags): the parser
+        workers are done, so every core and DuckDB's default memory (a 256 MB bulk-load limit runs out at
+        a million applications)."""
+        self.con.execute("RESET memory_limit")
+        self.con.execute("RESET threads")
+
     def __enter__(self) -> Warehouse:
         return self
 
