@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -366,7 +367,7 @@ def value(ctx: Context) -> pa.Table:
     out = v.group_by(band=band).aggregate(applications=v.count(), tenths=tenths.sum())
     rows = {r["band"]: r for r in _to_arrow(out).to_pylist()}
     for r in rows.values():
-        r["mean_score"] = round(r["tenths"] / r["applications"] / 10, 1)
+        r["mean_score"] = math.floor(r["tenths"] / r["applications"] + 0.5) / 10  # half up, as SQL rounds
     table = [
         {
             "band": f"{b * 10}-{b * 10 + 10}",
