@@ -190,9 +190,9 @@ class Warehouse:
 
     def tune_for_passes(self) -> None:
         """Settings for the passes over the whole warehouse that end an ingest (regions, flags): the parser
-        workers are done, so every core and DuckDB's default memory (a 256 MB bulk-load limit runs out at
-        a million applications)."""
-        self.con.execute("RESET memory_limit")
+        workers are done, so every core, and 1 GB (the 256 MB bulk-load limit runs out at a million
+        applications; DuckDB spills to disk beyond the limit)."""
+        self.con.execute("SET memory_limit = '1GB'")
         self.con.execute("RESET threads")
 
     def __enter__(self) -> Warehouse:
@@ -450,16 +450,15 @@ class Warehouse:
 
     def ibis(self) -> Any:
         """The ibis backend over this warehouse's connection (the analyses' expressions run on it)."""
-        backend = getattr(self, "_ibis_backend", None)
-        if backend is None:
-            import ibis
+        import ibis
 
-            backend = self._ibis_backend = ibis.duckdb.from_connection(self.con)
-        return backend
+        # a new one each time: making one ends the result DuckDB's connection may still hold from the last
+        # `to_pyarrow`, which would otherwise refuse the next `register` ("unfinished result")
+        return ibis.duckdb.from_connection(self.con)
 
     def materialize(self, name: str, expr: Any) -> Any:
-        """An ibis expression computed once into a temporary table of that name."""
-        return self.ibis().create_table(name, expr, temp=True)
+        """An ibis expression computed once into a temporary table of that name (by its own backend)."""
+        return expr._find_backend().create_table(name, expr, temp=True)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a query as dicts."""
