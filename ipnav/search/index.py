@@ -259,9 +259,7 @@ class SearchIndex:
         searcher = self.index.searcher()
         offset = decode_cursor(cursor)
         descending = sort.startswith("-")
-        sort_field = SORTS.get(sort.lstrip("-"), "missing")
-        if sort_field == "missing":
-            raise UsageError(f"unknown sort {sort!r}: use relevance, ad, pd, gd, value (prefix - for descending)")
+        sort_field = sort_field_of(sort)
         kwargs: dict[str, Any] = {"limit": limit, "count": True, "offset": offset}
         if sort_field:
             kwargs["order_by_field"] = sort_field
@@ -330,6 +328,14 @@ class SearchIndex:
             last = int(searcher.fast_field_values("seq", [addresses[-1]])[0] or 0)
             if len(addresses) < page:
                 return
+
+
+def sort_field_of(sort: str) -> str | None:
+    """The index field a sort orders by (None: relevance); UsageError naming the sorts there are."""
+    field = SORTS.get(sort.lstrip("-"), "missing")
+    if field == "missing":
+        raise UsageError(f"unknown sort {sort!r}: use relevance, ad, pd, gd, value (prefix - for descending)")
+    return field
 
 
 def encode_cursor(offset: int) -> str:

@@ -29,7 +29,6 @@ from ipnav.errors import UsageError
 from ipnav.search import documents
 from ipnav.search.compile import Lookup
 from ipnav.search.index import (
-    SORTS,
     SearchIndex,
     SearchResult,
     analysed,
@@ -37,6 +36,7 @@ from ipnav.search.index import (
     encode_cursor,
     iter_patents,
     iter_stored,
+    sort_field_of,
 )
 from ipnav.search.query import parse
 from ipnav.store.warehouse import Warehouse
@@ -130,6 +130,7 @@ class ShardedIndex:
             writer.commit()
             writer.wait_merging_threads()
             self.shards[name].index.reload()
+        self._pool.shutdown(wait=False)  # sized to the shards there are now
         self._pool = ThreadPoolExecutor(max_workers=max(2, min(8, len(self.shards))))
 
     # --- reading ------------------------------------------------------------------------------
@@ -184,9 +185,7 @@ class ShardedIndex:
         ast = parse(query)
         compiled = self._any()._compiler(lookup).compile(ast)
         offset = decode_cursor(cursor)
-        sort_field = SORTS.get(sort.lstrip("-"), "missing")
-        if sort_field == "missing":
-            raise UsageError(f"unknown sort {sort!r}: use relevance, ad, pd, gd, value (prefix - for descending)")
+        sort_field = sort_field_of(sort)
         total, hits = self.top(compiled, offset + limit, sort_field, sort.startswith("-"))
         page = hits[offset : offset + limit]
         keys = [key for _, key, _ in page]
