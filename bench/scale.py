@@ -58,7 +58,8 @@ INDICATORS = ("high_value_invention_per_10k", "invention_applications")
 
 
 def peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This process's high-water RSS (VmHWM: ru_maxrss would carry the parent's across exec) or a child's."""
+    own = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0])
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
 

@@ -295,13 +295,17 @@ def test_one_nul_or_bad_byte_rejects_its_row_and_the_rest_of_the_file_loads(tmp_
 
 
 def _peak_rss_mb(*args: str, workspace: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run `ipnav ARGS` and return its result with the peak RSS (MB) of the command and its workers."""
+    """Run `ipnav ARGS` and return its result with the peak RSS (MB) of the command and its workers.
+
+    The command's own peak is VmHWM, not getrusage: Linux carries the parent's high-water mark
+    across fork and exec into ru_maxrss, so a large pytest worker would be measured instead.
+    """
     probe = (
         "import resource, runpy, sys\n"
         f"sys.argv = ['ipnav', *{list(args)!r}]\n"
         "try:\n    runpy.run_module('ipnav.cli', run_name='__main__')\n"
         "finally:\n"
-        "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    own = int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
         "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "    sys.stderr.write(f'\\npeak-kb {max(own, kids)}\\n')\n"
     )
