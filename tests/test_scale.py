@@ -162,3 +162,70 @@ def test_a_sharded_index_finds_and_counts_what_one_index_does(workspace: Path, t
         assert set(by_date) == set(_every_hit(workspace, query, "-ad")), query
     similar = cli_json("similar", "CN201510600872", workspace=sharded)
     assert isinstance(similar, dict) and similar["hits"]
+
+
+SPARK_INPUTS = (
+    "cn/cn_old1.xml",
+    "cn/cn_new1.xml",
+    "cn/cnipa_pss_xls/szu.xls",
+    "uspto/pg020507hundred.xml",
+    "registers/pledge_list_handbuilt.csv",
+    "registers/agri_gi_rows.csv",
+    "trademark/uspto-daily-na-98763166.xml",
+)
+
+
+@pytest.mark.spark
+def test_spark_tasks_parse_what_a_local_ingest_parses(tmp_path: Path) -> None:
+    import shutil
+
+    inputs = tmp_path / "in"
+    for name in SPARK_INPUTS:
+        (inputs / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLE / name, inputs / name)
+    (inputs / "broken.xml").write_text('<?xml version="1.0"?><cn-patent-document><abstract>', encoding="utf-8")
+    runs = {}
+    for how, command in (("local", ["ingest"]), ("spark", ["spark", "ingest"])):
+        result = run_cli(*command, str(inputs), "--lake", str(tmp_path / how / "lake"), "--json",
+                         workspace=tmp_path / how / "ws")  # fmt: skip
+        assert result.returncode == 3, result.stderr  # the broken file and the bad GI rows are rejects
+        runs[how] = json.loads(result.stdout)
+    local, spark = runs["local"], runs["spark"]
+    counts = ("files", "records", "inserted", "updated", "unchanged", "rejected", "linked")
+    assert {k: spark[k] for k in counts} == {k: local[k] for k in counts}
+    assert spark["records"] > 400 and spark["rejected"] >= 2
+    run_tables = ("ingest_runs", "rejects")  # when and by which run: the rest is the same content
+    tables = {name: t for name, t in local["lake"]["by_table"].items() if name not in run_tables}
+    assert {name: spark["lake"]["by_table"][name] for name in tables} == tables
+    fields = ("source_file", "position", "line", "field", "reason", "raw_size", "raw_sha256")
+
+    def rejects(how: str) -> list[tuple[Any, ...]]:
+        rows = cli_json("rejects", workspace=tmp_path / how / "ws")
+        assert isinstance(rows, list)
+        return sorted(tuple(str(r[f]).replace(str(tmp_path / how), "") for f in fields) for r in rows)
+
+    assert rejects("spark") == rejects("local")
+    assert any("broken.xml" in r[0] for r in rejects("spark"))
+    shown = cli_json("lake", "show", str(tmp_path / "spark" / "lake"), workspace=tmp_path / "spark" / "ws")
+    assert isinstance(shown, dict) and shown["tables"]["rejects"]["rows"] == spark["rejected"]
+    assert (tmp_path / "spark" / "lake" / "rejects" / "part_kind=reject").is_dir()  # by the year they were found
+
+
+@pytest.mark.spark
+def test_shards_built_by_spark_tasks_answer_as_reindex_shards_do(workspace: Path, tmp_path: Path) -> None:
+    import shutil
+
+    local, spark = tmp_path / "local", tmp_path / "spark"
+    for ws in (local, spark):
+        shutil.copytree(workspace, ws)
+    cli_json("reindex", "--shards", "2", workspace=local)
+    built = cli_json("spark", "reindex", "--shards", "2", workspace=spark)
+    assert isinstance(built, dict) and {"CN-0", "CN-1", "US-0", "US-1"} <= set(built["shards"])
+    for query in QUERIES:
+        mine, theirs = (cli_json("search", query, "--limit", "50", workspace=ws) for ws in (spark, local))
+        assert isinstance(mine, dict) and isinstance(theirs, dict)
+        assert mine["total"] == theirs["total"] > 0 and mine["facets"] == theirs["facets"], query
+        # the same scores; documents of equal score may come in another order (float sums per segment)
+        assert [round(h["score"], 3) for h in mine["hits"]] == [round(h["score"], 3) for h in theirs["hits"]], query
+        if mine["total"] <= 150:
+            assert set(_every_hit(spark, query, "-ad")) == set(_every_hit(local, query, "-ad")), query

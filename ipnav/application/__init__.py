@@ -134,10 +134,12 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperation
         progress: Callable[[int, str], None] | None = None,
         on_reject: Callable[[Reject], None] | None = None,
         holding: Callable[[], AbstractContextManager[Any]] | None = None,
+        parse: Any = None,
     ) -> IngestSummary:
         """Load records (documents, derived tables), then the search index and value scores: one run,
         one snapshot. `index=False` leaves the index to `reindex` (fastest for a very large first load).
-        `holding` wraps the run (the web holds its writer lock with it)."""
+        `holding` wraps the run (the web holds its writer lock with it); `parse` parses elsewhere
+        (`spark_ingest`)."""
         from contextlib import nullcontext
 
         from ipnav.ingest.run import ingest
@@ -167,6 +169,7 @@ class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperation
                 limits=InputLimits.from_settings(conf),
                 after=steps,
                 lock_wait=conf.lock_wait,
+                parse=parse,
             )
         summary.indexed = sum(indexed)
         if index:  # alerts are sent outside the warehouse lock: a slow mail server holds up no one

@@ -24,6 +24,29 @@ class LakeOperations:
         """The warehouse to read (the application object provides it)."""
         raise NotImplementedError
 
+    def writing(self, what: str = "a change") -> AbstractContextManager[Warehouse]:
+        """The warehouse to write, its lock held (the application object provides it)."""
+        raise NotImplementedError
+
+    def spark_reindex(self, shards: int) -> dict[str, Any]:
+        """The patent search index rebuilt as `shards` hash shards per office, each by a Spark task from the
+        lake (the workspace's, written again first when the warehouse changed; or the `lake` setting's)."""
+        import time
+
+        from ipnav.lake.spark import session
+        from ipnav.search.service import spark_rebuild
+
+        started = time.perf_counter()
+        lake = self.settings.lake
+        if lake is None:
+            lake = self.workspace.lake_dir
+            if not self._lake_current(lake):
+                self.lake_export(lake)
+        spark = session(self.settings.spark_remote)
+        with self.writing("reindex") as wh:  # no ingest meanwhile: the lake stays the warehouse's
+            built = spark_rebuild(self.workspace, wh, spark, lake, shards)
+        return {"indexed": sum(built.values()), "shards": built, "seconds": round(time.perf_counter() - started, 3)}
+
     def lake_export(self, target: Path | None = None, progress: Any = None) -> dict[str, Any]:
         """Every warehouse table as Hive-partitioned Parquet under `target` (default: the workspace lake),
         with its manifest; the summary names the tables, their rows and partitions."""
@@ -46,6 +69,13 @@ class LakeOperations:
             "by_table": {name: {"rows": t["rows"], "partitions": t["partitions"], "hash": t["hash"]}
                          for name, t in tables.items()},
         }  # fmt: skip
+
+    def spark_parser(self, header_map: Path | None = None) -> Any:
+        """The parse step of an ingest run by Spark tasks (`spark_remote`: local[N] or a cluster)."""
+        from ipnav.ingest.spark import spark_parser
+        from ipnav.lake.spark import session
+
+        return spark_parser(session(self.settings.spark_remote), header_map or self.settings.header_map)
 
     def lake_show(self, lake: Path | None = None) -> dict[str, Any]:
         """What a lake holds, from its manifest (the workspace's lake by default)."""

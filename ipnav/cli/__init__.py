@@ -11,7 +11,20 @@ import sys
 
 import typer
 
-from ipnav.cli import alerts, data, indicators, navigate, plans, registers, search, serve, trademarks, users, watch  # noqa: F401  (they add commands)
+from ipnav.cli import (  # noqa: F401  (they add commands)
+    alerts,
+    data,
+    indicators,
+    navigate,
+    plans,
+    registers,
+    search,
+    serve,
+    spark,
+    trademarks,
+    users,
+    watch,
+)
 from ipnav.cli.context import sample_path, state
 from ipnav.cli.output import err
 from ipnav.cli.root import app

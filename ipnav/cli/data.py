@@ -75,6 +75,15 @@ def ingest(
     lake: LakeOption = None,
 ) -> None:
     """Load patent data (USPTO, CNIPA, EPO, WIPO XML; CSV/XLSX/SQL exports) into the warehouse. Idempotent."""
+    options: dict[str, Any] = {"header_map": header_map, "workers": workers, "batch_size": batch_size, "index": index}
+    run_ingest(paths, as_json, options, lake)
+
+
+def run_ingest(
+    paths: list[Path], as_json: bool, options: dict[str, Any], lake: Path | None, *, spark: bool = False
+) -> None:
+    """An ingest with its progress bar, summary and lake (`ipnav ingest`; `ipnav spark ingest` parses in
+    Spark tasks)."""
     ipnav = application(create=True)
     file_problems: list[str] = []
 
@@ -82,8 +91,9 @@ def ingest(
         if reject.position == 0:  # a whole file: tell the user now, in one line
             file_problems.append(f"{reject.source_file}: {reject.reason}")
 
-    options: dict[str, Any] = {"header_map": header_map, "workers": workers, "batch_size": batch_size,
-                               "index": index, "on_reject": on_reject}  # fmt: skip
+    options = {**options, "on_reject": on_reject}
+    if spark:
+        options["parse"] = ipnav.spark_parser(options.get("header_map"))
     if sys.stderr.isatty() and not as_json:
         bar, progress = _progress_bar(ipnav, paths)
         with bar:

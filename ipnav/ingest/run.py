@@ -201,7 +201,7 @@ def _fan_out(source: Source) -> str:
 
 
 def iter_items(
-    sources: list[Source], *, workers: int, header_map: Path | None, progress: Progress | None
+    sources: list[Source], progress: Progress | None = None, *, workers: int, header_map: Path | None
 ) -> Iterator[pipeline.Item | Prepared]:
     """All items of all sources in order; XML documents and large tables fan out to `workers` processes,
     at most two parts per worker in flight."""
@@ -264,17 +264,16 @@ def ingest(
     limits: InputLimits | None = None,
     after: Sequence[Callable[[Warehouse], object]] = (),
     lock_wait: float = 10.0,
+    parse: Callable[[list[Source], Progress | None], Iterator[pipeline.Item | Prepared]] | None = None,
 ) -> IngestSummary:
-    """Load every record under `paths` into the workspace warehouse; idempotent.
-
-    `after` runs, in order, on the open warehouse once the records are in: the search index and the
-    derived tables such as value scores (`ipnav.application.Ipnav.ingest` supplies them), so that
-    readers get one snapshot of the whole run when the warehouse closes.
-    """
+    """Load every record under `paths` into the workspace warehouse; idempotent. `after` runs, in order, on the
+    open warehouse once the records are in (the search index, value scores: `Ipnav.ingest` supplies them), so
+    readers get one snapshot of the whole run. `parse` replaces the parser processes (`ingest.spark`)."""
     started = time.perf_counter()
     sources = collect_sources(paths, limits)
     workspace.create()
     workers = workers or (os.cpu_count() or 1)
+    parse = parse or functools.partial(iter_items, workers=workers, header_map=header_map)
     summary = IngestSummary(files=len(sources))
     with _bulk_load(), Warehouse(workspace.warehouse_path, lock_wait=lock_wait) as warehouse:
         warehouse.tune_for_bulk_load()
@@ -306,7 +305,7 @@ def ingest(
                 batch, rejects, batch_bytes = [], [], 0
 
             try:
-                for item in iter_items(sources, workers=workers, header_map=header_map, progress=progress):
+                for item in parse(sources, progress):
                     if isinstance(item, Reject):
                         summary.rejected += 1
                         rejects.append(item)

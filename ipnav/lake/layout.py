@@ -57,7 +57,8 @@ def table_kind(name: str) -> str:
 
 def plan(name: str, columns: list[str]) -> TablePlan:
     """The select writing `name` with its partition columns: per application tables take the kind, office
-    and year of their record; transactions their year; the rest one partition of their kind."""
+    and year of their record; transactions their year; rejects the year they were found; the rest one
+    partition of their kind."""
     quoted = ", ".join(f't."{c}"' for c in columns)
     if "app_key" in columns and name != "transaction_patents":
         prefix_kind = (
@@ -68,6 +69,12 @@ def plan(name: str, columns: list[str]) -> TablePlan:
             f"SELECT {quoted}, coalesce(k.part_kind, {prefix_kind}) AS part_kind, "
             f"coalesce(k.part_office, '{NO_OFFICE}') AS part_office, coalesce(k.part_year, {NO_YEAR}) AS part_year "
             f'FROM "{name}" t LEFT JOIN _lake_keys k ON k.app_key = t.app_key'
+        )
+    elif name == "rejects":  # what an ingest refused, by the year it was found
+        select = (
+            f"SELECT {quoted}, 'reject' AS part_kind, '{NO_OFFICE}' AS part_office, "
+            f"coalesce(CAST(year(t.created_at) AS INTEGER), {NO_YEAR}) AS part_year "
+            f'FROM "{name}" t'
         )
     elif name == "transactions":
         select = (

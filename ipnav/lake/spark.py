@@ -13,6 +13,7 @@ import decimal
 import functools
 import os
 import shutil
+import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -69,6 +70,7 @@ def session(remote: str = "local[2]") -> Any:
         builder = builder.remote(remote)
     elif remote.startswith("local") or remote.startswith("spark://") or remote == "yarn":
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no warning about the host's loopback name
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # Python tasks (parsers) run in ipnav's Python
         logging = Path(__file__).with_name("log4j2.properties")
         builder = builder.master(remote).config("spark.ui.enabled", "false")
         builder = builder.config("spark.ui.showConsoleProgress", "false")

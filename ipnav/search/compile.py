@@ -17,7 +17,7 @@ from ipnav.normalize.classification import canonical_symbol
 from ipnav.normalize.numbers import split_number_variants
 from ipnav.normalize.status import normalize_patent_type, normalize_status
 from ipnav.search.query import And, MatchAll, Node, Not, Or, Range, Term, date_bound, has_wildcard
-from ipnav.search.schema import BOOSTS, WAREHOUSE_FIELDS
+from ipnav.search.schema import BOOSTS, TEXT, WAREHOUSE_FIELDS
 
 Occur = tantivy.Occur
 TEXT_GROUPS: dict[str, tuple[str, ...]] = {
@@ -47,17 +47,50 @@ class Lookup(Protocol):
         """Keys of a warehouse field's value (`pae`, `flag`, `cites` ...: schema.WAREHOUSE_FIELDS)."""
 
 
+@functools.cache
+def _analyzer(field: str) -> tantivy.TextAnalyzer:
+    """The analyzer of a field's `_en` twin, as the schema names it (en_stem for text, default for parties)."""
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
+    builder = builder.filter(tantivy.Filter.lowercase())
+    if field in TEXT:
+        builder = builder.filter(tantivy.Filter.stemmer("english"))
+    return builder.build()
+
+
 class Compiler:
     """Compiles query ASTs for one index (English terms go through the index's own analyzers)."""
 
     date_fields: tuple[str, ...] = ("ad", "pd", "gd")  # the date fields of the index (fast date fields)
 
-    def __init__(self, index: tantivy.Index, schema: tantivy.Schema, lookup: Lookup | None = None) -> None:
+    def __init__(
+        self,
+        index: tantivy.Index,
+        schema: tantivy.Schema,
+        lookup: Lookup | None = None,
+        idf_scale: Callable[[str, list[str]], float] | None = None,
+    ) -> None:
         self.index = index
         self.schema = schema
         # value scores and the exact fields live in the warehouse, not the index: the search service passes
         # a lookup giving the application keys of `value>=60`, `pae=...` and friends
         self.lookup = lookup
+        # a shard of a sharded index scales each text leaf by (whole index's IDF / the shard's IDF) of its
+        # terms, so BM25 scores compare across shards as if one index held them all (ipnav.search.shards)
+        self.idf_scale = idf_scale
+
+    def weighted(self, query: tantivy.Query, field: str, terms: list[str]) -> tantivy.Query:
+        """A scoring leaf over `terms` of `field`, scaled to the whole index's term statistics (shards)."""
+        if self.idf_scale is None:
+            return query
+        scale = self.idf_scale(field, terms)
+        return query if scale == 1.0 else tantivy.Query.boost_query(query, scale)
+
+    def text_term(self, field: str, term: str) -> tantivy.Query:
+        return self.weighted(tantivy.Query.term_query(self.schema, field, term), field, [term])
+
+    def text_phrase(self, field: str, words: list[str | tuple[int, str]]) -> tantivy.Query:
+        terms = [w if isinstance(w, str) else w[1] for w in words]
+        return self.weighted(tantivy.Query.phrase_query(self.schema, field, words), field, terms)
 
     def compile(self, node: Node) -> tantivy.Query:
         """The tantivy query of a query AST node."""
@@ -114,11 +147,7 @@ class Compiler:
                 parts.append(self.cjk(field, run))
                 if field in ("ti", "ab", "cl") and not has_wildcard(run):
                     for word in analysis.words(run):
-                        scoring.append(
-                            tantivy.Query.boost_query(
-                                tantivy.Query.term_query(self.schema, f"{field}_zhw", word), BOOSTS[field]
-                            )
-                        )
+                        scoring.append(tantivy.Query.boost_query(self.text_term(f"{field}_zhw", word), BOOSTS[field]))
             latin = analysis.latin_words(piece) if not has_wildcard(piece) else _latin_globs(piece)
             if latin:
                 parts.append(self.latin(field, latin, phrase))
@@ -143,13 +172,13 @@ class Compiler:
             return tantivy.Query.boolean_query([(Occur.Must, self.cjk(field, p)) for p in parts])
         if "?" in run:
             words: list[str | tuple[int, str]] = [(i, ch) for i, ch in enumerate(run) if ch != "?"]
-            return tantivy.Query.phrase_query(self.schema, f"{field}_zh1", words)
+            return self.text_phrase(f"{field}_zh1", words)
         if len(run) == 1:
-            return tantivy.Query.term_query(self.schema, f"{field}_zh1", run)
+            return self.text_term(f"{field}_zh1", run)
         grams = analysis.bigrams(run)
         if len(grams) == 1:
-            return tantivy.Query.term_query(self.schema, f"{field}_zh2", grams[0])
-        return tantivy.Query.phrase_query(self.schema, f"{field}_zh2", list[str | tuple[int, str]](grams))
+            return self.text_term(f"{field}_zh2", grams[0])
+        return self.text_phrase(f"{field}_zh2", list[str | tuple[int, str]](grams))
 
     def latin(self, field: str, words: list[str], phrase: bool) -> tantivy.Query:
         """Latin words in one field, as a phrase or all words, wildcards expanded."""
@@ -160,6 +189,8 @@ class Compiler:
             text = " ".join(plain)
             quoted = f'"{text}"' if phrase or len(plain) > 1 else text
             parsed = self.index.parse_query(quoted, [f"{field}_en"])
+            if self.idf_scale is not None:
+                parsed = self.weighted(parsed, f"{field}_en", _analyzer(field).analyze(text))
             clauses.append((Occur.Must, parsed))
         for glob in globs:
             pattern = re.escape(glob).replace(r"\*", ".*").replace(r"\?", ".")

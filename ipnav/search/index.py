@@ -186,12 +186,20 @@ class SearchIndex:
         self.index.reload()
         return added
 
-    def rebuild(self, warehouse: Warehouse, progress: Callable[[int], None] | None = None, *, workers: int = 0) -> int:
-        """Drop everything and index every application of the warehouse (analysis in worker processes)."""
+    def rebuild(
+        self,
+        warehouse: Warehouse,
+        progress: Callable[[int], None] | None = None,
+        *,
+        workers: int = 0,
+        app_keys: Iterable[str] | None = None,
+    ) -> int:
+        """Drop everything and index every application of the warehouse (or those of `app_keys`: a shard),
+        analysis in worker processes."""
         writer = self.index.writer(_WRITER_HEAP, 2)
         writer.delete_all_documents()
         count = 0
-        for fields in analysed(iter_stored(warehouse), workers=workers):
+        for fields in analysed(iter_stored(warehouse, app_keys), workers=workers):
             writer.add_document(documents.to_document(fields))
             count += 1
             if progress and count % 1000 == 0:

@@ -120,6 +120,21 @@ def sync_index(workspace: Workspace, warehouse: Warehouse) -> int:
     return count
 
 
+def spark_rebuild(workspace: Workspace, warehouse: Warehouse, spark: Any, lake: Path, shards: int) -> dict[str, int]:
+    """The index laid out anew as `shards` hash shards per office, each built by a Spark task from the lake
+    (`ipnav.search.spark_shards`); the lake must be the warehouse's as it is now. Marks the index current."""
+    from ipnav.search.spark_shards import build_on_spark
+
+    if shards < 1:
+        raise UsageError("a Spark-built index is sharded: give --shards 1 or more")
+    reshard(workspace, shards)
+    built = build_on_spark(spark, lake, index_path(workspace).resolve())
+    with _OPEN_LOCK:
+        _open.cache_clear()  # the shards the tasks wrote
+    (index_path(workspace) / "indexed-run").write_text(str(_index_runs(workspace, warehouse)[1]))
+    return built
+
+
 def rebuild_index(workspace: Workspace, warehouse: Warehouse) -> int:
     """Index every application of the warehouse anew; marks the index current."""
     warehouse.tune_for_bulk_load()  # bounded memory: the scan sorts every stored document by application

@@ -3,18 +3,21 @@
 Shards are cut by office (CN, US, EP ...) and, inside an office, by a hash of the application key (cutting by
 year would leave each shard with its own vocabulary, and BM25 scores that do not compare). A query runs on
 every shard at once and the hits are merged by score (or by the sort field), so paging with a cursor works
-as on one index. Hit sets and facet counts equal one index's exactly; scores use each shard's own term
-statistics (tantivy's Python binding has no way to share them), so rankings agree closely, not exactly
-(`bench/scale.py` measures the overlap).
+as on one index. Hit sets and facet counts equal one index's exactly. tantivy's Python binding cannot pass
+term statistics between indexes, so each shard's query boosts every text leaf by the whole index's IDF of its
+terms over the shard's own: BM25 then differs from one index's only by each shard's average field length,
+and rankings agree closely (`bench/scale.py` measures the overlap).
 
 The layout: `index/ipnav-shards.json` says how many hash shards an office has, and each shard is an
 ordinary index in `index/<office>-<n>/`."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import json
+import math
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +30,7 @@ import tantivy
 
 from ipnav.errors import UsageError
 from ipnav.search import documents
-from ipnav.search.compile import Lookup
+from ipnav.search.compile import Compiler, Lookup
 from ipnav.search.index import (
     SearchIndex,
     SearchResult,
@@ -38,7 +41,7 @@ from ipnav.search.index import (
     iter_stored,
     sort_field_of,
 )
-from ipnav.search.query import parse
+from ipnav.search.query import Node, parse
 from ipnav.store.warehouse import Warehouse
 
 SHARDS_FILE = "ipnav-shards.json"
@@ -156,15 +159,30 @@ class ShardedIndex:
     def parse_query(self, text: str, fields: list[str]) -> tantivy.Query:
         return self._any().index.parse_query(text, fields)
 
-    def _each(self, work: Callable[[SearchIndex], Any]) -> list[Any]:
+    def _each(self, work: Callable[[str, SearchIndex], Any]) -> list[Any]:
         """`work` on every shard at once, results in shard order."""
-        return list(self._pool.map(work, self.shards.values()))
+        return list(self._pool.map(lambda item: work(*item), self.shards.items()))
+
+    def compile(self, ast: Node, lookup: Lookup | None = None) -> dict[str, tantivy.Query]:
+        """The query of each shard, its text leaves scaled to the whole index's term statistics."""
+        stats = _Statistics({name: shard.index.searcher() for name, shard in self.shards.items()})
+        remembered = _RememberedLookup(lookup) if lookup is not None else None
+        return {
+            name: Compiler(shard.index, shard.schema, remembered, functools.partial(stats.scale, name)).compile(ast)
+            for name, shard in self.shards.items()
+        }
 
     def top(
-        self, compiled: tantivy.Query, want: int, sort_field: str | None = None, descending: bool = False
+        self,
+        compiled: tantivy.Query | dict[str, tantivy.Query],
+        want: int,
+        sort_field: str | None = None,
+        descending: bool = False,
     ) -> tuple[int, list[tuple[Any, str, bytes | None]]]:
-        """The total hits and the best `want` of all shards, merged by rank (ties by key)."""
-        parts = self._each(lambda shard: shard.top(compiled, want, sort_field, descending))
+        """The total hits and the best `want` of all shards, merged by rank (ties by key); `compiled` is one
+        query for all or each shard's own (`compile`)."""
+        per_shard = compiled if isinstance(compiled, dict) else dict.fromkeys(self.shards, compiled)
+        parts = self._each(lambda name, shard: shard.top(per_shard[name], want, sort_field, descending))
         total = sum(n for n, _ in parts)
         ordered = (sorted(hits, key=lambda h: (h[0], h[1])) for _, hits in parts)
         merged = heapq.merge(*ordered, key=lambda h: (h[0], h[1]))
@@ -183,7 +201,7 @@ class ShardedIndex:
     ) -> SearchResult:
         """A query over every shard, merged: the same page as one index gives (ties in score by key)."""
         ast = parse(query)
-        compiled = self._any()._compiler(lookup).compile(ast)
+        compiled = self.compile(ast, lookup)
         offset = decode_cursor(cursor)
         sort_field = sort_field_of(sort)
         total, hits = self.top(compiled, offset + limit, sort_field, sort.startswith("-"))
@@ -198,11 +216,11 @@ class ShardedIndex:
             out.facets = self.facets(compiled, facet_size)
         return out
 
-    def facets(self, compiled: tantivy.Query, size: int) -> dict[str, dict[str, int]]:
+    def facets(self, compiled: dict[str, tantivy.Query], size: int) -> dict[str, dict[str, int]]:
         """Counts of hits by each facet, summed over the shards (each asked for all its values)."""
         from ipnav.search.index import FACETS
 
-        parts = self._each(lambda shard: shard.facets(compiled, _FACET_DEPTH))
+        parts = self._each(lambda name, shard: shard.facets(compiled[name], _FACET_DEPTH))
         out: dict[str, dict[str, int]] = {}
         for name in FACETS:
             total: Counter[str] = Counter()
@@ -217,3 +235,40 @@ class ShardedIndex:
         """Every matching application key, shard after shard: no cap."""
         for shard in list(self.shards.values()):
             yield from shard.iter_keys(query, page=page, lookup=lookup, within=within)
+
+
+def idf(docs: int, doc_freq: int) -> float:
+    """BM25's inverse document frequency as tantivy computes it."""
+    return math.log(1.0 + (docs - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
+class _Statistics:
+    """Term statistics of the shards of one query, and of all of them together."""
+
+    def __init__(self, searchers: dict[str, tantivy.Searcher]) -> None:
+        self.searchers = searchers
+        self.docs = {name: int(searcher.num_docs) for name, searcher in searchers.items()}
+        self.total = sum(self.docs.values())
+        self._freq: dict[tuple[str, str, str], int] = {}
+
+    def doc_freq(self, shard: str, field: str, term: str) -> int:
+        key = (shard, field, term)
+        if key not in self._freq:
+            self._freq[key] = int(self.searchers[shard].doc_freq(field, term))
+        return self._freq[key]
+
+    def scale(self, shard: str, field: str, terms: list[str]) -> float:
+        """The whole index's IDF of the terms over this shard's (1 where the shard lacks a term)."""
+        local = [self.doc_freq(shard, field, t) for t in terms]
+        if not terms or not all(local):
+            return 1.0
+        whole = sum(idf(self.total, sum(self.doc_freq(name, field, t) for name in self.searchers)) for t in terms)
+        return whole / sum(idf(self.docs[shard], f) for f in local)
+
+
+class _RememberedLookup:
+    """A warehouse lookup asked once per query, however many shards compile it."""
+
+    def __init__(self, lookup: Lookup) -> None:
+        self.keys_between = functools.cache(lookup.keys_between)
+        self.keys_where = functools.cache(lookup.keys_where)
