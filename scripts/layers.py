@@ -38,6 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "reports",
             "accounts",
             "alerts",
+            "semantic",
         ),
     ),
     ("application", ("application",)),

@@ -25,6 +25,7 @@ from ipnav.application.lake import LakeOperations
 from ipnav.application.options import AnalysisOptions, IndicatorOptions, SearchOptions, SelectionOptions, ValueOptions
 from ipnav.application.plans import PlanOperations
 from ipnav.application.registers import RegisterOperations
+from ipnav.application.semantic import SemanticOperations
 from ipnav.application.topics import TopicOperations
 from ipnav.application.trademarks import TrademarkOperations
 from ipnav.config import Settings, Workspace
@@ -41,7 +42,15 @@ if TYPE_CHECKING:  # the CLI starts fast: the warehouse, parsers and accounts lo
 __all__ = ["AnalysisOptions", "IndicatorOptions", "Ipnav", "SearchOptions", "SelectionOptions", "ValueOptions"]
 
 
-class Ipnav(TopicOperations, PlanOperations, TrademarkOperations, AlertOperations, RegisterOperations, LakeOperations):
+class Ipnav(
+    TopicOperations,
+    PlanOperations,
+    TrademarkOperations,
+    AlertOperations,
+    RegisterOperations,
+    LakeOperations,
+    SemanticOperations,
+):
     """A workspace and everything users do with it (see the module docstring)."""
 
     def __init__(self, settings: Settings, *, create: bool = False, check: bool = True) -> None:

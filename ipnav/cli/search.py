@@ -21,12 +21,31 @@ from ipnav.errors import UsageError
 def search(
     query: Annotated[str, typer.Argument(help="Query, e.g. 'ti=锂电池 AND ad>=2020' (see docs/query-language.md).")],
     all_hits: Annotated[bool, typer.Option("--all", help="Stream every hit (JSON lines with --json).")] = False,
+    semantic: Annotated[
+        bool,
+        typer.Option("--semantic", help="语义检索: QUERY describes the technology, any language (ipnav embed first)."),
+    ] = False,
     as_json: JsonOption = False,
     *,
     options: SearchOptions,
 ) -> None:
-    """Search patents with the fielded boolean query language; no caps on results."""
+    """Search patents with the fielded boolean query language (no caps on results), or by meaning."""
     ipnav = application()
+    if semantic:
+        found = ipnav.semantic_search(query, limit=options.limit)
+
+        def show_semantic(data: dict[str, Any]) -> None:
+            covered = data["coverage"]
+            out.print(f"语义检索 semantic: {data['total']} hits · {covered['embedded']}/{covered['applications']} "
+                      "applications embedded")  # fmt: skip
+            table(
+                ["#", "相似度 similarity", "申请号 application", "名称 title", "申请人 applicant"],
+                [(i, f"{h['semantic']:.3f}", h["app_number"] or h["app_key"], (h["title"] or "")[:60],
+                  "; ".join(h["applicants"] or [])[:40]) for i, h in enumerate(data["hits"], 1)],
+            )  # fmt: skip
+
+        respond(found, as_json, show_semantic)
+        return
     if all_hits:
         count = 0
         for row in ipnav.search_all(options.model_copy(update={"q": query}).query()):
@@ -116,3 +135,31 @@ def lookup(
             out.print(f"有歧义 ambiguous: {row['input']} → {', '.join(c['app_key'] for c in row['candidates'])}")
 
     respond(application().lookup(parse_numbers(text)), as_json, show)
+
+
+@app.command()
+def embed(
+    as_json: JsonOption = False,
+    workers: Annotated[int | None, typer.Option(help="Encoder processes (default: the `workers` setting).")] = None,
+) -> None:
+    """Compute the semantic vectors of applications that have none or a stale one (resumable), then the
+    vector index: what `ipnav search --semantic` and the search page's semantic mode read."""
+    ipnav = application()
+    if sys.stderr.isatty() and not as_json:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("[bold]向量 embed"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       console=err, transient=True)  # fmt: skip
+        task = bar.add_task("", total=None)
+        with bar:
+            data = ipnav.embed(
+                workers=workers, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    else:
+        data = ipnav.embed(workers=workers)
+    respond(
+        data,
+        as_json,
+        f"向量 computed {data['computed']} · 覆盖 coverage {data['embedded']}/{data['applications']} "
+        f"({data['share']:.1%}) · index {data['index']['vectors']} vectors · {data['seconds']:.1f}s",
+    )

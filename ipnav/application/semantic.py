@@ -1,0 +1,53 @@
+"""Semantic operations of `Ipnav`: vectors of the applications and the search by description."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ipnav.config import Settings, Workspace
+    from ipnav.store.warehouse import Warehouse
+
+
+class SemanticOperations:
+    """Embedding (`ipnav embed`) and semantic search (`ipnav search --semantic`)."""
+
+    workspace: Workspace
+    settings: Settings
+
+    def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
+        raise NotImplementedError
+
+    def writing(self, what: str = "a change") -> AbstractContextManager[Warehouse]:
+        raise NotImplementedError
+
+    def embed(
+        self, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> dict[str, Any]:
+        """Vectors for the applications that have none or a stale one, then the vector index brought up."""
+        import time
+
+        from ipnav.semantic import store, vectors
+
+        started = time.perf_counter()
+        with self.writing("embed") as wh:
+            done = store.embed(wh, workers=workers if workers is not None else self.settings.workers,
+                               progress=progress)  # fmt: skip
+            done["index"] = vectors.sync(self.workspace, wh)
+        return {**done, "seconds": round(time.perf_counter() - started, 3)}
+
+    def embedding_coverage(self, wh: Warehouse | None = None) -> dict[str, Any]:
+        """How many applications have a current vector."""
+        from ipnav.semantic import store
+
+        with self.reading(wh) as reader:
+            return store.coverage(reader)
+
+    def semantic_search(self, text: str, *, limit: int = 20, wh: Warehouse | None = None) -> dict[str, Any]:
+        """Patents nearest in meaning to a description, in any language."""
+        from ipnav.semantic.search import semantic_search
+
+        with self.reading(wh) as reader:
+            return semantic_search(self.workspace, reader, text, limit=limit)

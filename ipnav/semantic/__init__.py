@@ -1,0 +1,1 @@
+"""Semantic search: a multilingual sentence vector per application and an approximate nearest-neighbour index."""

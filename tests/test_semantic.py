@@ -1,0 +1,62 @@
+"""Semantic search: vectors of the applications, kept in step incrementally, and search by description
+across languages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, cli_json, run_cli
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One Chinese grant and a hundred US design patents of 2002, embedded."""
+    root = tmp_path_factory.mktemp("semantic")
+    inputs = root / "in"
+    inputs.mkdir()
+    for name in ("cn/cn_old1.xml", "uspto/pg020507hundred.xml"):
+        shutil.copy(SAMPLE / name, inputs / Path(name).name)
+    ws = root / "ws"
+    assert run_cli("ingest", str(inputs), "--json", workspace=ws).returncode == 0
+    done = cli_json("embed", workspace=ws)
+    assert isinstance(done, dict)
+    assert done["computed"] == done["applications"] == done["embedded"] == 101 and done["share"] == 1.0
+    assert done["index"] == {"added": 101, "removed": 0, "vectors": 101, "rebuilt": True}
+    return ws
+
+
+def test_a_chinese_description_finds_english_patents(workspace: Path) -> None:
+    found = cli_json("search", "--semantic", "电动牙刷", "--limit", "3", workspace=workspace)
+    assert isinstance(found, dict) and found["mode"] == "semantic"
+    titles = [hit["title"] for hit in found["hits"]]
+    assert any("toothbrush" in title.lower() for title in titles), titles
+    assert all(0 < hit["semantic"] <= 1 for hit in found["hits"])
+    assert found["hits"] == sorted(found["hits"], key=lambda h: -h["semantic"])
+    # and the reverse: English words find the Chinese grant on tobacco flavour from fermented liquorice
+    found = cli_json("search", "--semantic", "tobacco flavouring made by fermenting liquorice with yeast",
+                     "--limit", "1", workspace=workspace)  # fmt: skip
+    assert isinstance(found, dict) and found["hits"][0]["app_key"] == "CN201410408762"
+
+
+def test_embedding_again_embeds_only_what_changed(workspace: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(workspace, ws)
+    again = cli_json("embed", workspace=ws)
+    assert isinstance(again, dict) and again["computed"] == 0 and again["index"]["added"] == 0
+    changed = tmp_path / "cn_old1.xml"  # the same grant, its abstract corrected
+    text = (SAMPLE / "cn" / "cn_old1.xml").read_text(encoding="utf-8")
+    changed.write_text(text.replace("本发明公开了一种甘草发酵", "本发明公开了一种经甘草发酵"), encoding="utf-8")
+    assert run_cli("ingest", str(changed), "--json", workspace=ws).returncode == 0
+    redone = cli_json("embed", workspace=ws)
+    assert isinstance(redone, dict) and redone["computed"] == 1
+    assert redone["index"]["added"] == 1 and redone["index"]["vectors"] == 101 and not redone["index"]["rebuilt"]
+
+
+def test_semantic_search_before_embedding_says_what_to_do(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert run_cli("ingest", str(SAMPLE / "cn" / "cn_old1.xml"), "--json", workspace=ws).returncode == 0
+    result = run_cli("search", "--semantic", "烟用香料", workspace=ws)
+    assert result.returncode == 2 and "ipnav embed" in result.stderr
