@@ -383,13 +383,6 @@ class Ipnav(
             service.check_index(self.workspace, reader)
             yield from service.search_all(self.workspace, reader, query, self.settings)
 
-    def similar(self, number: str, *, limit: int = 10, wh: Warehouse | None = None) -> dict[str, Any]:
-        """Patents most similar to one patent (distinctive terms of its title, abstract, first claim)."""
-        from ipnav.search.similar import similar
-
-        with self.reading(wh) as reader:
-            return similar(self.workspace, reader, number, limit=limit)
-
     def analyze(self, kind: str, options: AnalysisOptions, wh: Warehouse | None = None) -> dict[str, Any]:
         """One navigation analysis of a selection: rows and the ECharts option."""
         from ipnav.analytics.navigate import analyze

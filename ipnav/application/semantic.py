@@ -51,3 +51,11 @@ class SemanticOperations:
 
         with self.reading(wh) as reader:
             return semantic_search(self.workspace, reader, text, limit=limit)
+
+    def similar(self, number: str, *, limit: int = 10, wh: Warehouse | None = None) -> dict[str, Any]:
+        """Patents most similar to one: lexical ranking, semantic neighbours, citations and shared IPC, fused,
+        each hit with its reasons."""
+        from ipnav.semantic.hybrid import hybrid_similar
+
+        with self.reading(wh) as reader:
+            return hybrid_similar(self.workspace, reader, number, limit=limit)

@@ -87,17 +87,33 @@ def similar(
     limit: Annotated[int, typer.Option(help="How many similar patents.")] = 10,
     as_json: JsonOption = False,
 ) -> None:
-    """Patents most similar to one patent (distinctive terms of its title, abstract, first claim)."""
+    """Patents most similar to one patent: its distinctive terms (BM25), its semantic neighbours (any language),
+    citations either way and shared IPC subclasses, fused by reciprocal rank; each hit says why."""
 
     def show(data: dict[str, Any]) -> None:
-        out.print(f"相似专利 similar to {number} · terms: {', '.join(data['terms'][:12])}")
+        out.print(f"相似专利 similar to {number} · {data['method']}")
+        out.print(f"关键词 terms: {', '.join(data['terms'][:12])}")
         table(
-            ["#", "申请号 application", "名称 title", "得分 score"],
-            [(i, h["app_number"] or h["app_key"], (h["title"] or "")[:60], h["score"]) for i, h in
-             enumerate(data["hits"], 1)],
+            ["#", "申请号 application", "名称 title", "得分 score", "依据 why"],
+            [(i, h["app_number"] or h["app_key"], (h["title"] or "")[:50], h["score"], why(h["reasons"]))
+             for i, h in enumerate(data["hits"], 1)],
         )  # fmt: skip
 
     respond(application().similar(number, limit=limit), as_json, show)
+
+
+def why(reasons: dict[str, Any]) -> str:
+    """The reasons of a similar hit in one short line."""
+    parts = []
+    if reasons.get("lexical_rank"):
+        parts.append(f"词 terms #{reasons['lexical_rank']}")
+    if reasons.get("semantic") is not None:
+        parts.append(f"语义 cos {reasons['semantic']:.2f}")
+    if reasons.get("citation"):
+        parts.append({"cites": "引用 cites", "cited_by": "被引 cited by"}[reasons["citation"]])
+    if reasons.get("shared_ipc"):
+        parts.append("IPC " + ",".join(reasons["shared_ipc"]))
+    return " · ".join(parts)
 
 
 @app.command()

@@ -1,10 +1,8 @@
 """Find similar patents: the most distinctive words of a patent's title, abstract and first claim,
 weighted by inverse document frequency, as one ranked query over the index.
 
-This is lexical similarity (BM25 over distinctive terms, Chinese words by rjieba, English
-stems). A multilingual sentence-embedding model that ships inside a PyPI package is the
-intended upgrade; none is installable from the registry this project can reach (see the
-issue notes), and nothing may be fetched from a model hub at run time.
+This is the lexical signal (BM25 over distinctive terms, Chinese words by rjieba, English
+stems); `ipnav.semantic.hybrid` fuses it with semantic neighbours, citations and shared IPC.
 """
 
 from __future__ import annotations
