@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "accounts",
             "alerts",
             "semantic",
+            "matching",
         ),
     ),
     ("application", ("application",)),

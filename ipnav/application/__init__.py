@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipnav.application.alerts import AlertOperations
 from ipnav.application.lake import LakeOperations
+from ipnav.application.matching import MatchingOperations
 from ipnav.application.options import AnalysisOptions, IndicatorOptions, SearchOptions, SelectionOptions, ValueOptions
 from ipnav.application.plans import PlanOperations
 from ipnav.application.registers import RegisterOperations
@@ -50,6 +51,7 @@ class Ipnav(
     RegisterOperations,
     LakeOperations,
     SemanticOperations,
+    MatchingOperations,
 ):
     """A workspace and everything users do with it (see the module docstring)."""
 

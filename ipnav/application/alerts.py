@@ -19,6 +19,10 @@ class AlertOperations:
     workspace: Workspace
     settings: Settings
 
+    if TYPE_CHECKING:  # `MatchingOperations`
+
+        def collect_matching_alerts(self, wh: Warehouse, *, patents: list[str], demands: list[str]) -> int: ...
+
     @property
     def accounts(self) -> Accounts:
         """Users and the accounts database (the application object provides it)."""
@@ -48,7 +52,9 @@ class AlertOperations:
         notices += trademark_search_notices(self.workspace, marks, keys.get("trademark", set()), wh)
         notices += watch_notices(self.workspace, wh, self.accounts, keys.get("trademark", set()))
         conf = self.settings
-        return len(self.alerts.add(notices, email=bool(conf.smtp_host), webhook=conf.webhook_url))
+        added = len(self.alerts.add(notices, email=bool(conf.smtp_host), webhook=conf.webhook_url))
+        demands = sorted(keys.get("tech_demand", set()))
+        return added + (self.collect_matching_alerts(wh, patents=[], demands=demands) if demands else 0)
 
     def deliver_alerts(self, *, now: bool = False) -> dict[str, int]:
         """Send the due e-mails and webhook posts (new ones and retries; `now`: retry failed ones at once)."""

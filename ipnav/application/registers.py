@@ -41,21 +41,24 @@ class RegisterOperations:
         with self.reading(wh) as reader:
             return listing(reader, name, query, filters, page=page, per_page=per_page)
 
-    def register_record(self, key: str, *, today: dt.date | None = None, wh: Warehouse | None = None) -> dict[str, Any]:
-        """One register record in full, with its links."""
+    def register_record(
+        self, key: str, *, today: dt.date | None = None, private: bool = True, wh: Warehouse | None = None
+    ) -> dict[str, Any]:
+        """One register record in full, with its links (`private`: with the analysts-only fields)."""
         from ipnav.registers.reads import record
 
         with self.reading(wh) as reader:
-            return record(reader, key, today)
+            return record(reader, key, today, private=private)
 
     def register_export(
-        self, name: str, query: str, filters: dict[str, str], target: Path, wh: Warehouse | None = None
-    ) -> int:
+        self, name: str, query: str, filters: dict[str, str], target: Path, wh: Warehouse | None = None, *,
+        private: bool = True,
+    ) -> int:  # fmt: skip
         """The matching records of a register to an Excel workbook; returns the count."""
         from ipnav.registers.reads import export
 
         with self.reading(wh) as reader:
-            return export(reader, name, query, filters, target)
+            return export(reader, name, query, filters, target, private=private)
 
     def register_spec(self, name: str) -> Register:
         """The declaration of a register (its fields and facets), or a usage error naming the registers."""

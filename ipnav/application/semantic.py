@@ -23,6 +23,10 @@ class SemanticOperations:
     def writing(self, what: str = "a change") -> AbstractContextManager[Warehouse]:
         raise NotImplementedError
 
+    if TYPE_CHECKING:  # `MatchingOperations`
+
+        def collect_matching_alerts(self, wh: Warehouse, *, patents: list[str], demands: list[str]) -> int: ...
+
     def embed(
         self, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
     ) -> dict[str, Any]:
@@ -36,6 +40,9 @@ class SemanticOperations:
             done = store.embed(wh, workers=workers if workers is not None else self.settings.workers,
                                progress=progress)  # fmt: skip
             done["index"] = vectors.sync(self.workspace, wh)
+            fresh = [k for (k,) in wh.con.execute(f"SELECT app_key FROM {store.TABLE} WHERE seq = ?",
+                                                  [done["seq"]]).fetchall()] if done["computed"] else []  # fmt: skip
+            done["alerts"] = self.collect_matching_alerts(wh, patents=fresh, demands=[]) if fresh else 0
         return {**done, "seconds": round(time.perf_counter() - started, 3)}
 
     def embedding_coverage(self, wh: Warehouse | None = None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import typer
 from ipnav.cli import (  # noqa: F401  (they add commands)
     alerts,
     data,
+    demand,
     indicators,
     navigate,
     plans,

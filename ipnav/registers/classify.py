@@ -139,8 +139,19 @@ def _tech_contract(values: dict[str, Any], notes: list[str]) -> tuple[str, str]:
     return _first(_CONTRACTS, str(values.get("kind", "")), "development"), str(values["number"])
 
 
+_COOPERATIONS = (("转让", "transfer"), ("开放许可", "open"), ("许可", "licence"), ("合作", "joint"),
+                 ("委托", "commissioned"), ("入股", "equity"), ("服务", "service"))  # fmt: skip
+
+
+def _tech_need(values: dict[str, Any], notes: list[str]) -> tuple[str, str]:
+    """A demand or an offer: its first way of cooperation; keyed by its number, else holder and title."""
+    ways = " ".join(values.get("cooperation") or [])
+    key = str(values.get("number") or "") or _key(values.get("holder", ""), values["title"])
+    return _first(_COOPERATIONS, ways, "any"), key
+
+
 _BY_REGISTER = {
     "gi": _gi, "gi_user": _gi_user, "copyright": _copyright, "plant_variety": _plant_variety,
     "ip_transaction": _transaction, "case": _case, "credit": _credit, "listing": _listing,
-    "tech_contract": _tech_contract,
+    "tech_contract": _tech_contract, "tech_demand": _tech_need, "tech_offer": _tech_need,
 }  # fmt: skip

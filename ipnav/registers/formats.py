@@ -137,6 +137,8 @@ def _layouts() -> list[TableFormat]:
         "listing",
         "credit",
         "tech_contract",
+        "tech_demand",
+        "tech_offer",
     )  # a more specific signature first: a GI user row also names its GI
     for name in order:
         register = REGISTERS[name]

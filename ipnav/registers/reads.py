@@ -162,8 +162,9 @@ def _describe(reg: Register) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def record(wh: Warehouse, key: str, today: dt.date | None = None) -> dict[str, Any]:
-    """One record: its fields with their names, region and basis, source, notes and links."""
+def record(wh: Warehouse, key: str, today: dt.date | None = None, *, private: bool = True) -> dict[str, Any]:
+    """One record: its fields with their names, region and basis, source, notes and links (`private`: with the
+    fields shown to analysts only, such as a demand's contact)."""
     rows = query_dicts(wh.con, "SELECT * FROM registers WHERE app_key = ?", [key])
     if not rows:
         raise UsageError(f"no register record {key!r}")
@@ -171,6 +172,8 @@ def record(wh: Warehouse, key: str, today: dt.date | None = None) -> dict[str, A
     reg = REGISTERS[row["register"]]
     values = orjson.loads(row.pop("fields") or "{}")
     row.pop("search_text", None)
+    if not private:
+        values = {k: v for k, v in values.items() if k not in reg.private}
     fields = [{"name": f.name, "zh": f.zh, "en": f.en, "value": values[f.name]} for f in reg.fields
               if values.get(f.name) not in (None, "", [])]  # fmt: skip
     basis = REGION_BASES.get(row.get("region_basis") or "", ("", ""))
@@ -206,7 +209,13 @@ def _links(wh: Warehouse, row: dict[str, Any], values: dict[str, Any]) -> dict[s
     if register == "listing" and row["subtype"] in ("patent_agency", "trademark_agency", "operation_agency",
                                                     "service_agency") and entity:  # fmt: skip
         links["agent_patents"], links["agent_marks"] = _held(con, row.get("holder_norm") or "", entity, "agent")
-    if register in ("credit", "listing", "copyright", "plant_variety", "tech_contract", "gi_user") and entity:
+    if register == "tech_offer" and values.get("numbers"):
+        links["patents"] = query_dicts(
+            con, "SELECT p.app_key, p.app_number, p.title, p.first_applicant FROM patents p "
+            "WHERE p.app_key = ANY(?::VARCHAR[]) ORDER BY p.app_key", [offer_patents(values)],
+        )  # fmt: skip
+    if register in ("credit", "listing", "copyright", "plant_variety", "tech_contract", "gi_user", "tech_offer",
+                    "tech_demand") and entity:  # fmt: skip
         links["holder_patents"], links["holder_marks"] = _held(con, "", entity, "owner")
     if entity:
         links["holder_records"] = query_dicts(
@@ -237,8 +246,17 @@ def _held(con: Any, norm: str, entity: str, role: str) -> tuple[list[dict[str, A
     return patents, marks
 
 
-def export(wh: Warehouse, name: str, query: str, filters: dict[str, str], target: Path) -> int:
-    """Every matching record to an Excel workbook (one column per field, Chinese headers); returns the count."""
+def offer_patents(values: dict[str, Any]) -> list[str]:
+    """The application keys of the patents an offer names."""
+    from ipnav.registers.rows import patent_keys
+
+    return patent_keys([str(n) for n in values.get("numbers") or []])
+
+
+def export(wh: Warehouse, name: str, query: str, filters: dict[str, str], target: Path, *,
+           private: bool = True) -> int:  # fmt: skip
+    """Every matching record to an Excel workbook (one column per field, Chinese headers; the private fields
+    only when `private`); returns the count."""
     import openpyxl
 
     from ipnav.store.cells import save_workbook
@@ -256,10 +274,11 @@ def export(wh: Warehouse, name: str, query: str, filters: dict[str, str], target
     sheet.title = reg.title_zh[:31]
     extra = ["类型 subtype", "区划代码 adcode", "省 province", "市 city", "县 county", "地区依据 basis"]
     extra += ["结案期限 deadline"] if name == "case" else []
-    sheet.append([f"{f.zh} {f.en}" for f in reg.fields] + extra + ["来源文件 file", "行 row"])
+    shown = [f for f in reg.fields if private or f.name not in reg.private]
+    sheet.append([f"{f.zh} {f.en}" for f in shown] + extra + ["来源文件 file", "行 row"])
     for subtype, fields, adcode, province, city, county, basis, deadline, source, position in rows:
         values = orjson.loads(fields or "{}")
-        cells = ["; ".join(v) if isinstance(v := values.get(f.name), list) else v for f in reg.fields]
+        cells = ["; ".join(v) if isinstance(v := values.get(f.name), list) else v for f in shown]
         tail = [reg.subtypes.get(subtype, (subtype, ""))[0], adcode, province, city, county,
                 REGION_BASES.get(basis or "", ("", ""))[0]]  # fmt: skip
         tail += [deadline] if name == "case" else []

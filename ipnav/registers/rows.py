@@ -42,7 +42,9 @@ def register_row(record: RegisterRecord) -> dict[str, Any]:
             dt.date.fromisoformat(record.values["filed"]), record.subtype, str(record.values.get("kind", "")),
             record.values.get("limit_days"), record.values.get("extension_days"),
         )  # fmt: skip
-    text = " ".join(str(v) if not isinstance(v, list) else " ".join(v) for v in record.values.values())
+    private = REGISTERS[record.record_kind].private  # a contact is not found by searching
+    text = " ".join(str(v) if not isinstance(v, list) else " ".join(v) for k, v in record.values.items()
+                    if k not in private)  # fmt: skip
     return {
         "app_key": record.app_key, "register": record.record_kind, "subtype": record.subtype, "key": record.key,
         "number": str(_value(record, "number") or ""), "name": str(_value(record, "name") or ""),
@@ -65,7 +67,7 @@ def register_row(record: RegisterRecord) -> dict[str, Any]:
 _PATENT_NUMBER = re.compile(r"^(?:ZL|CN)?\s*(?:\d{12}|\d{8}\.[\dX]|\d{12}\.[\dX])$", re.I)
 
 
-def _patent_keys(numbers: list[str]) -> list[str]:
+def patent_keys(numbers: list[str]) -> list[str]:
     """The application keys of the patents a transaction names (mark numbers such as 第12345678号 left out)."""
     keys = []
     for raw in numbers:
@@ -99,7 +101,7 @@ def register_columns(record: RegisterRecord) -> Columns:
             "amount": [amount * 10_000 if amount is not None else None],
             "currency": ["CNY" if amount is not None else ""], "source_file": [record.source_file],
         }  # fmt: skip
-        patents = _patent_keys(list(values.get("numbers") or []))
+        patents = patent_keys(list(values.get("numbers") or []))
         if patents:
             out["transaction_patents"] = {"key": [key] * len(patents), "app_key": patents}
     return out

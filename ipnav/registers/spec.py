@@ -46,6 +46,7 @@ class Register:
     facets: tuple[str, ...] = ()  # fields the list page offers as facets (besides sub-type, region, year)
     description_zh: str = ""
     description_en: str = ""
+    private: tuple[str, ...] = ()  # fields shown to analysts only (a demand's contact)
 
     def field(self, name: str) -> Field:
         """The field of this name."""
@@ -375,6 +376,87 @@ TECH_CONTRACT = Register(
     description_en="Registered technology contracts; turnover counts for the seller's (technology exporter's) region.",
 )  # fmt: skip
 
+_COOPERATION = ("技术转让", "专利许可", "合作开发", "委托开发", "技术入股", "技术服务", "开放许可")
+_CONTACT = (
+    F("contact", "联系人", "Contact", "text", "联系人姓名", "对接人"),
+    F("phone", "联系电话", "Phone", "text", "电话", "联系方式", "手机", "邮箱", "email"),
+)  # fmt: skip
+_MATCH_TEXT = (
+    F("field", "技术领域", "Technology field", "text", "所属领域", "行业领域", "所属行业", "应用领域", "产业领域"),
+    F("ipc", "IPC分类", "IPC", "list", "IPC", "IPC分类号", "国际专利分类", hint="如 H01M; G06F16"),
+    F("keywords", "关键词", "Keywords", "list", "关键字"),
+)  # fmt: skip
+
+TECH_DEMAND = Register(
+    "tech_demand", "企业技术需求", "Technology demands",
+    fields=(
+        F("number", "需求编号", "Demand number", "text", "编号", "需求号"),
+        F("title", "需求名称", "Demand", "text", "需求标题", "技术需求名称", "技术需求", "需求项目名称", required=True),
+        F("description", "需求描述", "Description", "text", "需求内容", "需求详情", "技术需求描述", "需求简介",
+          "主要技术指标", "需解决的技术问题", required=True, hint="要解决的问题、技术指标、现有条件"),
+        *_MATCH_TEXT,
+        F("holder", "需求单位", "Enterprise", "text", "需求企业", "需求方", "企业名称", "需求单位名称"),
+        F("budget", "预算(万元)", "Budget (10k yuan)", "money", "拟投入资金(万元)", "意向金额(万元)", "投入预算(万元)",
+          "预算金额(万元)"),
+        F("cooperation", "合作方式", "Cooperation", "list", "拟合作方式", "对接方式", choices=_COOPERATION),
+        F("date", "发布日期", "Published", "date", "发布时间", "征集日期", "登记日期"),
+        F("deadline", "截止日期", "Deadline", "date", "有效期至", "需求截止日期", "截止时间"),
+        F("status", "状态", "Status", "text", "需求状态", choices=("征集中", "已对接", "已解决", "已关闭")),
+        *_CONTACT,
+        F("address", "单位地址", "Address", "text", "地址", "企业地址"),
+        *_PLACE, *_SOURCE,
+    ),
+    subtypes={c: (zh, en) for c, zh, en in (
+        ("transfer", "技术转让", "Transfer"), ("licence", "专利许可", "Licence"),
+        ("joint", "合作开发", "Joint development"), ("commissioned", "委托开发", "Commissioned development"),
+        ("equity", "技术入股", "Equity"), ("service", "技术服务", "Service"), ("open", "开放许可", "Open licence"),
+        ("any", "不限", "Any"))},
+    roles={"number": "number", "name": "title", "holder": "holder", "date": "date", "end": "deadline",
+           "amount": "budget", "status": "status", "address": "address", **_PLACE_ROLES},
+    signatures=(("title", "description"),),
+    region_fields={"address": "address", **_PLACE_ROLES},
+    facets=("field",),
+    description_zh="企业技术需求 (技术供需对接): 分析人员录入、导入或由平台征集; 与专利和成果供给双向匹配。"
+    "联系方式仅分析人员可见。",
+    description_en="Enterprises' technology needs, matched both ways with patents and offers; contacts shown to "
+    "analysts only.",
+    private=("contact", "phone"),
+)  # fmt: skip
+
+TECH_OFFER = Register(
+    "tech_offer", "技术成果供给", "Technology offers",
+    fields=(
+        F("number", "成果编号", "Offer number", "text", "编号"),
+        F("title", "成果名称", "Offer", "text", "技术成果名称", "科技成果名称", "成果标题", required=True),
+        F("description", "成果简介", "Description", "text", "成果介绍", "技术简介", "成果描述", "技术说明",
+          required=True),
+        *_MATCH_TEXT,
+        F("holder", "持有单位", "Holder", "text", "成果持有方", "成果持有单位", "成果完成单位", "完成单位", "供给方",
+          required=True),
+        F("numbers", "专利号", "Patents", "list", "相关专利", "专利申请号", "关联专利",
+          hint="多个以;分隔"),
+        F("cooperation", "转化方式", "Terms", "list", "合作方式", "交易方式", choices=_COOPERATION),
+        F("amount", "意向价格(万元)", "Asking price (10k yuan)", "money", "转让价格(万元)", "许可费(万元)",
+          "价格(万元)"),
+        F("date", "发布日期", "Published", "date", "发布时间", "登记日期"),
+        F("stage", "成熟度", "Maturity", "text", "成果阶段", "技术成熟度",
+          choices=("实验室", "小试", "中试", "产业化")),
+        *_CONTACT,
+        F("address", "单位地址", "Address", "text", "地址"),
+        *_PLACE, *_SOURCE,
+    ),
+    subtypes=TECH_DEMAND.subtypes,
+    roles={"number": "number", "name": "title", "holder": "holder", "date": "date", "amount": "amount",
+           "address": "address", **_PLACE_ROLES},
+    signatures=(("title", "description", "holder"),),
+    region_fields={"address": "address", **_PLACE_ROLES},
+    facets=("field", "stage"),
+    description_zh="技术转移机构录入的可转化成果 (高校院所成果、开放许可); 与企业需求匹配。联系方式仅分析人员可见。",
+    description_en="Offers entered by technology-transfer offices, matched with enterprises' demands.",
+    private=("contact", "phone"),
+)  # fmt: skip
+
 REGISTERS: dict[str, Register] = {
-    r.name: r for r in (GI, GI_USER, COPYRIGHT, PLANT_VARIETY, TRANSACTION, CASE, CREDIT, LISTING, TECH_CONTRACT)
-}
+    r.name: r for r in (GI, GI_USER, COPYRIGHT, PLANT_VARIETY, TRANSACTION, CASE, CREDIT, LISTING, TECH_CONTRACT,
+                        TECH_DEMAND, TECH_OFFER)
+}  # fmt: skip

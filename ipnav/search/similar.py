@@ -59,15 +59,10 @@ _STOP = {
 }
 
 
-def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: int = 10) -> dict[str, Any]:
-    """The `limit` applications most similar to the given one, with the terms that drove the match."""
-    app_key = find_app_key(warehouse, number)
-    patent = load_patent(warehouse, app_key)
-    title = " ".join(patent.titles.values())
-    # the title counts three times: it names the invention; abstract and first claim describe it
-    text = " ".join([title, title, title, *patent.abstracts.values(), *(patent.claims[:1])])
+def distinctive_terms(index: Any, text: str, *, top: int = 30) -> list[tuple[tuple[str, str], float]]:
+    """The `top` most distinctive words of a text against the index: ((kind, word), tf-idf weight), kind `zhw`
+    (a Chinese word) or `en` (an English word), heaviest first."""
     folded = analysis.fold(text)
-    index = open_index(workspace)
     total = max(1, index.num_docs())
     tf: Counter[tuple[str, str]] = Counter()
     for run in analysis.cjk_runs(folded):
@@ -81,9 +76,11 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
             df = index.top(index.parse_query(word, ["ab_en"]), 0)[0]
         if df and df < total / 2:
             weighted[(kind, word)] = (1 + math.log(count)) * math.log(1 + total / df)
-    terms = sorted(weighted.items(), key=lambda kv: -kv[1])[:30]
-    if not terms:
-        return {"number": number, "app_key": app_key, "terms": [], "hits": []}
+    return sorted(weighted.items(), key=lambda kv: -kv[1])[:top]
+
+
+def terms_query(index: Any, terms: list[tuple[tuple[str, str], float]], *, leave_out: str = "") -> Any:
+    """One query of weighted terms over titles (twice the weight) and abstracts, leaving out one application."""
     should = []
     for (kind, word), weight in terms:
         for field, boost in (("ti", 2.0), ("ab", 1.0)):
@@ -92,13 +89,24 @@ def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: i
             else:
                 query = index.parse_query(word, [f"{field}_en"])
             should.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, weight * boost)))
-    compiled = tantivy.Query.boolean_query(
-        [
-            (tantivy.Occur.Must, tantivy.Query.boolean_query(should)),
-            (tantivy.Occur.MustNot, tantivy.Query.term_query(index.schema, "key", app_key)),
-        ]
-    )
-    _, found = index.top(compiled, limit)
+    clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
+    if leave_out:
+        clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_query(index.schema, "key", leave_out)))
+    return tantivy.Query.boolean_query(clauses)
+
+
+def similar(workspace: Workspace, warehouse: Warehouse, number: str, *, limit: int = 10) -> dict[str, Any]:
+    """The `limit` applications most similar to the given one, with the terms that drove the match."""
+    app_key = find_app_key(warehouse, number)
+    patent = load_patent(warehouse, app_key)
+    title = " ".join(patent.titles.values())
+    # the title counts three times: it names the invention; abstract and first claim describe it
+    text = " ".join([title, title, title, *patent.abstracts.values(), *(patent.claims[:1])])
+    index = open_index(workspace)
+    terms = distinctive_terms(index, text)
+    if not terms:
+        return {"number": number, "app_key": app_key, "terms": [], "hits": []}
+    _, found = index.top(terms_query(index, terms, leave_out=app_key), limit)
     keys = [key for _, key, _ in found]
     scores = {key: -float(rank) for rank, key, _ in found}
     stored = [row for _, _, row in found]  # the display row the index keeps, as search shows it

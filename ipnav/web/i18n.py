@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ipnav.vocabulary import CODES, cell, label
+from ipnav.web.i18n_demands import STRINGS as DEMAND_STRINGS
 
 __all__ = ["CODES", "LANGUAGES", "STRINGS", "cell", "label", "pick", "translate"]
 
@@ -466,6 +467,9 @@ def pick(text: str, language: str) -> str:
         return text
     zh, en = (first, second) if _CJK.search(first) else (second, first)
     return en if language == "en" else zh
+
+
+STRINGS.update(DEMAND_STRINGS)
 
 
 def translate(key: str, language: str) -> str:

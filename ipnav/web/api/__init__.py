@@ -1,6 +1,6 @@
 """The JSON API, one router per feature (OpenAPI at /docs)."""
 
-from ipnav.web.api import auth, indicators, navigation, patents, plans, registers, searches, trademarks, watch
+from ipnav.web.api import auth, demands, indicators, navigation, patents, plans, registers, searches, trademarks, watch
 
 ROUTERS = (
     auth.router,
@@ -12,4 +12,5 @@ ROUTERS = (
     watch.router,  # before trademarks.router: /api/trademarks/risk is not a mark's number
     trademarks.router,
     registers.router,
+    demands.router,
 )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from ipnav.web import lanes
-from ipnav.web.security import AppDep, WarehouseDep
+from ipnav.web.security import AppDep, UserDep, WarehouseDep
 
 router = APIRouter(tags=["registers"])
 
@@ -21,10 +21,14 @@ async def api_registers(ipnav: AppDep, wh: WarehouseDep) -> list[dict[str, Any]]
 
 @router.get("/api/registers/record", summary="One register record / 名录记录")
 async def api_register_record(
-    ipnav: AppDep, wh: WarehouseDep, key: Annotated[str, Query(min_length=3, max_length=500, description="R:…")]
+    ipnav: AppDep,
+    wh: WarehouseDep,
+    user: UserDep,
+    key: Annotated[str, Query(min_length=3, max_length=500, description="R:…")],
 ) -> dict[str, Any]:
-    """A record in full: its fields, region and the basis of it, source, notes and links."""
-    return await lanes.quick(ipnav.register_record, key, wh=wh)
+    """A record in full: its fields, region and the basis of it, source, notes and links (a demand's contact
+    for analysts only)."""
+    return await lanes.quick(ipnav.register_record, key, private=user.can("analyst"), wh=wh)
 
 
 @router.get("/api/registers/{name}", summary="A register's records / 名录检索")

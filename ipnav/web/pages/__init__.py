@@ -7,6 +7,7 @@ from ipnav.web.pages import (
     alerts,
     assets,
     auth,
+    demands,
     indicators,
     navigation,
     plans,
@@ -20,5 +21,6 @@ from ipnav.web.pages import (
 
 ROUTERS = (  # the watch pages before trademarks.router, whose /trademarks/{n} would take their paths
     assets.router, auth.router, search.router, searches.router, navigation.router, topics.router,
-    indicators.router, plans.router, tm_watch.router, trademarks.router, registers.router, admin.router, alerts.router,
+    indicators.router, plans.router, tm_watch.router, trademarks.router, registers.router, demands.router, admin.router,
+    alerts.router,
 )  # fmt: skip

@@ -41,7 +41,7 @@ async def register_record_page(
     request: Request, ipnav: AppDep, wh: WarehouseDep, user: UserDep, key: Annotated[str, Query(max_length=500)]
 ) -> HTMLResponse:
     """One record: its fields, region and basis, source, notes and links."""
-    record = await lanes.quick(ipnav.register_record, key, wh=wh)
+    record = await lanes.quick(ipnav.register_record, key, private=user.can("analyst"), wh=wh)
     return render(request, "register_record.html", r=record)
 
 
@@ -85,7 +85,12 @@ async def register_export(
 ) -> Response:
     """Every matching record to Excel."""
     filters = _filters(request, ipnav.register_spec(name).facets)
-    return await download(request, f"ipnav-{name}", "xlsx", lambda out: ipnav.register_export(name, q, filters, out))
+    return await download(
+        request,
+        f"ipnav-{name}",
+        "xlsx",
+        lambda out: ipnav.register_export(name, q, filters, out, private=user.can("analyst")),
+    )
 
 
 @router.get("/registers/{name}/template")

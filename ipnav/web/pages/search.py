@@ -124,6 +124,24 @@ def _mine(request: Request, ipnav: Ipnav, ran: str, data: dict[str, Any] | None)
             "topic_names": topic_names}  # fmt: skip
 
 
+@router.get("/search/semantic")
+async def semantic_page(
+    request: Request, ipnav: AppDep, wh: WarehouseDep, user: UserDep,
+    text: Annotated[str, Query(max_length=2000)] = "", limit: Annotated[int, Query(ge=1, le=200)] = 30,
+) -> HTMLResponse:  # fmt: skip
+    """The search page's semantic mode: describe the technology in any language, patents by meaning."""
+    data, error = None, None
+    if text.strip():
+        try:
+            data = await lanes.quick(ipnav.semantic_search, text, limit=limit, wh=wh)
+        except IpnavError as exc:
+            if exc.status >= 500:
+                raise
+            error = str(exc)
+    coverage = await lanes.quick(ipnav.embedding_coverage, wh)
+    return render(request, "semantic.html", text=text, data=data, error=error, coverage=coverage)
+
+
 @router.get("/search/export")
 async def search_export(
     request: Request,
