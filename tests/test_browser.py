@@ -121,7 +121,8 @@ def _watch_console(page: object) -> list[str]:
             found.append(text)
 
     page.on("console", console)  # type: ignore[attr-defined]
-    page.on("pageerror", lambda e: found.append(str(e)))  # type: ignore[attr-defined]
+    # a script error with where it was thrown (CI once saw one that no local run repeats)
+    page.on("pageerror", lambda e: found.append(f"{e} @ {page.url}: {(e.stack or '')[:400]}"))  # type: ignore[attr-defined]
     return found
 
 

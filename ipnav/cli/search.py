@@ -171,8 +171,8 @@ def embed(
             data = ipnav.embed(
                 workers=workers, progress=lambda done, total: bar.update(task, completed=done, total=total)
             )
-    else:
-        data = ipnav.embed(workers=workers)
+    else:  # a log, a pipe: a line per write on standard error
+        data = ipnav.embed(workers=workers, progress=lambda done, total: err.print(f"向量 embed {done}/{total}"))
     respond(
         data,
         as_json,

@@ -3,9 +3,11 @@ semantic neighbours (nearest vectors, any language), citations either way, and s
 
 Reciprocal rank fusion (Cormack et al. 2009, k = 60) adds 1/(60 + rank) for each ranking a patent is in;
 a citation between the two counts as a first place, and the share of IPC subclasses they have in common
-(Jaccard) as up to one more. RRF needs no calibration between BM25 scores and cosines, which do not
-compare. Each hit says why it matched: its lexical rank with the shared terms, its cosine, the citation,
-the shared subclasses, and the passage of its abstract that holds the most shared terms.
+(Jaccard) multiplies the sum by up to 1.15 (as an addend it let a distant patent of the same subclass
+outrank the best lexical match); a patent whose source gave no IPC gets the candidates' average share.
+RRF needs no calibration between BM25 scores and cosines, which do not compare. Each hit says why it
+matched: its lexical rank with the shared terms, its cosine, the citation, the shared subclasses, and the
+passage of its abstract that holds the most shared terms.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ipnav.store.reads import citation_links
 from ipnav.store.warehouse import Warehouse
 
 RRF_K = 60
+IPC_WEIGHT = 0.15  # shared subclasses reorder neighbours, they do not make one: G06Q alone is common
 _SENTENCE = re.compile(r"(?<=[。！？；.!?;])\s*")
 
 
@@ -38,12 +41,14 @@ def hybrid_similar(workspace: Workspace, wh: Warehouse, number: str, *, limit: i
     candidates = (set(lexical_rank) | set(semantic) | set(cited)) - {app_key}
     subclasses = _subclasses(wh, [app_key, *candidates])
     own = subclasses.get(app_key, set())
+    share = {key: len(own & subclasses[key]) / len(own | subclasses[key]) for key in candidates if key in subclasses}
+    unknown = sum(share.values()) / len(share) if share and own else 0.0  # no IPC in the source: the average
     scored = []
     for key in candidates:
         shared = own & subclasses.get(key, set())
-        union = own | subclasses.get(key, set())
         score = sum(1 / (RRF_K + r) for r in (lexical_rank.get(key), semantic.get(key, (None, 0))[0]) if r)
-        score += (1 / (RRF_K + 1)) * (key in cited) + (1 / (RRF_K + 1)) * (len(shared) / len(union) if union else 0)
+        score += (1 / (RRF_K + 1)) * (key in cited)
+        score *= 1 + IPC_WEIGHT * (share.get(key, unknown) if own else 0)
         scored.append((score, key, shared))
     scored.sort(key=lambda t: (-t[0], t[1]))
     top = scored[:limit]
@@ -65,7 +70,9 @@ def hybrid_similar(workspace: Workspace, wh: Warehouse, number: str, *, limit: i
         }
         hits.append(row)
     covered = store.coverage(wh)
-    method = "hybrid: lexical (BM25 over distinctive terms) + semantic (USE v3 cosine) + citations + IPC, RRF k=60"
+    method = (
+        "hybrid: lexical (BM25 over distinctive terms) + semantic (USE v3 cosine) + citations, RRF k=60, x IPC share"
+    )
     if not semantic:
         method = "lexical + citations + IPC (this patent has no vector yet: run `ipnav embed`)"
     return {"number": number, "app_key": app_key, "method": method, "terms": terms, "hits": hits,
