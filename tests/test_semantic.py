@@ -3,9 +3,16 @@ across languages."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
+
+import duckdb
+import openpyxl
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,17 +21,18 @@ from ipnav.config import Settings
 from ipnav.web.app import create_app
 from tests.conftest import SAMPLE, cli_json, run_cli
 
-APPS = 101 + 511  # the Chinese grant, the US designs, the Patentics export of one company's patents
+APPS = 101 + 511 + 110  # the Chinese grant, the US designs, one company's and one university's patents
+DEMANDS = Path(__file__).parent / "fixtures" / "matching" / "demands.csv"
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One Chinese grant, a hundred US design patents of 2002 and 511 Chinese patents of one company that
-    cite each other (Patentics export), embedded."""
+    """One Chinese grant, a hundred US design patents of 2002, 511 Chinese patents of one company that
+    cite each other (Patentics export) and 110 of Shenzhen University (CNIPA search export), embedded."""
     root = tmp_path_factory.mktemp("semantic")
     inputs = root / "in"
     inputs.mkdir()
-    for name in ("cn/cn_old1.xml", "uspto/pg020507hundred.xml"):
+    for name in ("cn/cn_old1.xml", "uspto/pg020507hundred.xml", "cn/cnipa_pss_xls/szu.xls"):
         shutil.copy(SAMPLE / name, inputs / Path(name).name)
     with zipfile.ZipFile(SAMPLE / "cn" / "patentics.zip") as bundle:
         bundle.extract("thundersoft_20221219.xlsx", inputs)
@@ -89,3 +97,107 @@ def test_similar_patents_fuse_terms_meaning_citations_and_ipc_and_say_why(worksp
     assert [h["app_key"] for h in api["hits"]] == [h["app_key"] for h in found["hits"]]
     page = client.get("/patents/CN201811130989").text
     assert "语义相似度" in page and "本专利引用" in page and "G09G" in page
+
+
+def _copy(workspace: Path, tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(workspace, ws)
+    return ws
+
+
+def test_demands_are_imported_matched_to_patents_and_exported(workspace: Path, tmp_path: Path) -> None:
+    ws = _copy(workspace, tmp_path)
+    result = run_cli("demand", "import", str(DEMANDS), "--json", workspace=ws)
+    assert result.returncode == 3  # loaded, with a rejected row
+    assert '"records": 4' in result.stdout and '"rejected": 1' in result.stdout
+    assert "row 5: description" in result.stderr and "demands.csv" in result.stderr
+    again = cli_json("demand", "import", str(DEMANDS), workspace=ws)
+    assert isinstance(again, dict) and again["unchanged"] == 4 and again["inserted"] == 0
+    # each hand-built need finds the patent written for it first, the English one across languages
+    answers = {"T-001": "CN201410209785", "T-002": "CN201110210385", "T-003": "CN201611234280",
+               "T-004": "CN201310138239"}  # fmt: skip
+    for number, patent in answers.items():
+        found = cli_json("demand", "match", number, "--status", "all", workspace=ws)
+        assert isinstance(found, dict) and found["patents"][0]["app_key"] == patent, (number, found["patents"][:2])
+    first = cli_json("demand", "match", "T-001", workspace=ws)
+    assert isinstance(first, dict) and first["options"]["status"] == "valid"
+    top = first["patents"][0]
+    assert top["app_key"] == "CN201410209785" and top["legal_status"] == "valid"
+    why = top["reasons"]
+    assert why["owner_type"] == "university" and why["region"] == "city"  # 深圳大学, the need is in 深圳
+    assert why["lexical_rank"] == 1 and {"角膜", "眼内压"} <= set(why["terms"]) and why["semantic"] > 0.3
+    assert first["patents"] == sorted(first["patents"], key=lambda h: -h["score"])
+    firms = cli_json("demand", "match", "T-001", "--owner-type", "enterprise", workspace=ws)
+    assert isinstance(firms, dict) and firms["patents"]
+    assert {h["reasons"]["owner_type"] for h in firms["patents"]} == {"enterprise"}
+    # the other way round: which demands Shenzhen University's patents fit
+    fits = cli_json("demand", "fits", "--owner", "深圳大学", workspace=ws)
+    assert isinstance(fits, dict) and 0 < fits["patents"] < 110  # its valid ones of the 110
+    assert {"T-001", "T-002", "T-004"} <= {d["number"] for d in fits["demands"]}
+    assert "T-003" not in {d["number"] for d in fits["demands"]}  # display backlight: not theirs
+    # the matchmaking workbook, contacts included, for the office that arranges the meetings
+    target = tmp_path / "matches.xlsx"
+    exported = cli_json("demand", "export", str(target), workspace=ws)
+    assert isinstance(exported, dict) and exported["demands"] == 4 and exported["patents"] >= 4
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[0] == "需求总览" and "T-001" in book.sheetnames
+    overview = " ".join(str(c) for row in book["需求总览"].iter_rows(values_only=True) for c in row)
+    sheet = " ".join(str(c) for row in book["T-001"].iter_rows(values_only=True) for c in row)
+    assert "T-001" in overview and "王工" in sheet and "CN201410209785" in sheet
+    # the API answers the public without the enterprise's contact
+    client = TestClient(create_app(Settings(workspace=ws, public=True)))
+    listed = client.get("/api/demands").json()
+    t001 = next(d for d in listed if d["number"] == "T-001")
+    assert "contact" not in t001["values"] and "phone" not in t001["values"]
+    api = client.get(f"/api/demands/{t001['app_key']}/matches", params={"status": "all"}).json()
+    assert api["patents"][0]["app_key"] == "CN201410209785"
+    page = client.get(f"/demands/{t001['app_key']}").text
+    assert "一种测量眼内压和角膜粘弹性的系统和方法" in page and "13800000001" not in page
+
+
+def test_follows_alert_on_new_demands_and_new_patents(workspace: Path, tmp_path: Path) -> None:
+    ws = _copy(workspace, tmp_path)
+    # a tech-transfer office follows its university: a new demand its patents fit arrives as an alert
+    assert run_cli("demand", "follow", "--owner", "深圳大学", "--user", "tto", workspace=ws).returncode == 0
+    added = cli_json("demand", "add", "--title", "乳腺超声图像病灶自动检测", "--description",
+                     "医院需要对乳腺超声图像中的肿块病灶进行自动检测与分割的算法，辅助医生诊断。",
+                     "--enterprise", "某医院", "--region", "常州市", workspace=ws)  # fmt: skip
+    assert isinstance(added, dict) and added["number"].startswith("XQ") and added["city"] == "常州市"
+    inbox = cli_json("alerts", "list", "--user", "tto", workspace=ws)
+    assert isinstance(inbox, list) and [n["kind"] for n in inbox] == ["supply"]
+    assert inbox[0]["item"] == added["number"] and "超声" in inbox[0]["detail"]["terms"]
+    # the enterprise follows its demand: a new patent that fits, once embedded, arrives as an alert
+    need = cli_json("demand", "add", "--title", "人造草坪填充颗粒回收筛选", "--description",
+                    "体育场馆需要将旧人造草坪中的橡胶填充颗粒与沙子分离筛选后重复利用的装置。", workspace=ws)  # fmt: skip
+    assert isinstance(need, dict)
+    assert run_cli("demand", "follow", need["number"], "--user", "admin", workspace=ws).returncode == 0
+    assert run_cli("ingest", str(SAMPLE / "cn" / "cn_old2.xml"), "--json", workspace=ws).returncode == 0
+    done = cli_json("embed", workspace=ws)
+    assert isinstance(done, dict) and done["computed"] == 1 and done["alerts"] >= 1
+    mine = cli_json("alerts", "list", "--user", "admin", workspace=ws)
+    assert isinstance(mine, list)
+    demand_alerts = [n for n in mine if n["kind"] == "demand"]
+    assert demand_alerts and demand_alerts[0]["item"].startswith("CN") and "草坪" in demand_alerts[0]["title"]
+
+
+def test_a_killed_embedding_resumes_where_it_stopped(workspace: Path, tmp_path: Path) -> None:
+    ws = _copy(workspace, tmp_path)
+    with duckdb.connect(str(ws / "warehouse.duckdb")) as con:
+        con.execute("DELETE FROM embeddings")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ipnav.cli", "embed", "--workers", "1"],
+        env={**os.environ, "IPNAV_WORKSPACE": str(ws)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    for line in proc.stderr:  # the first batch is written: kill the run and its encoder
+        if line.startswith(f"向量 embed 512/{APPS}"):
+            os.killpg(proc.pid, signal.SIGKILL)
+            break
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    resumed = cli_json("embed", workspace=ws)
+    assert isinstance(resumed, dict) and resumed["computed"] == APPS - 512
+    assert resumed["embedded"] == APPS and resumed["share"] == 1.0 and resumed["index"]["vectors"] == APPS
+    found = cli_json("search", "--semantic", "测量眼内压和角膜粘弹性", "--limit", "3", workspace=ws)
+    assert isinstance(found, dict) and "CN201410209785" in [hit["app_key"] for hit in found["hits"]]
