@@ -13,7 +13,6 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
-
 import pytest
 from fastapi.testclient import TestClient
 
