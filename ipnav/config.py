@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     public: bool = Field(False, description="Allow anonymous read-only access to the web platform")
     secure_cookies: bool = Field(False, description="Send the session cookie over HTTPS only (behind TLS)")
     session_hours: int = Field(12, description="Hours a web session lasts")
+    embed_in_background: bool = Field(
+        True, description="The web server computes semantic vectors in the background (at start, after web ingests)"
+    )
     web_workers: int = Field(1, description="Processes of `ipnav serve` (each answers requests; 2+ use more cores)")
     host: str = Field("127.0.0.1", description="Address `ipnav serve` listens on")
     port: int = Field(8000, description="Port `ipnav serve` listens on")

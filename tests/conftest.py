@@ -18,6 +18,9 @@ import pytest
 from ipnav.config import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
+# the web servers of the tests do not embed the sample in the background (minutes of both cores while the
+# other tests run); test_semantic turns it on where it is what is tested
+os.environ.setdefault("IPNAV_EMBED_IN_BACKGROUND", "false")
 SHARED = Path(os.environ.get("IPNAV_SHARED_DATA", ROOT.parent / "shared" / "data"))
 SAMPLE = ROOT / "ipnav" / "sample"
 

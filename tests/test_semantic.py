@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -167,7 +168,8 @@ def test_follows_alert_on_new_demands_and_new_patents(workspace: Path, tmp_path:
     assert inbox[0]["item"] == added["number"] and "超声" in inbox[0]["detail"]["terms"]
     # the enterprise follows its demand: a new patent that fits, once embedded, arrives as an alert
     need = cli_json("demand", "add", "--title", "人造草坪填充颗粒回收筛选", "--description",
-                    "体育场馆需要将旧人造草坪中的橡胶填充颗粒与沙子分离筛选后重复利用的装置。", workspace=ws)  # fmt: skip
+                    "体育场馆需要将旧人造草坪中的橡胶填充颗粒与沙子分离筛选后重复利用的装置。",
+                    workspace=ws)  # fmt: skip
     assert isinstance(need, dict)
     assert run_cli("demand", "follow", need["number"], "--user", "admin", workspace=ws).returncode == 0
     assert run_cli("ingest", str(SAMPLE / "cn" / "cn_old2.xml"), "--json", workspace=ws).returncode == 0
@@ -200,3 +202,32 @@ def test_a_killed_embedding_resumes_where_it_stopped(workspace: Path, tmp_path: 
     assert resumed["embedded"] == APPS and resumed["share"] == 1.0 and resumed["index"]["vectors"] == APPS
     found = cli_json("search", "--semantic", "测量眼内压和角膜粘弹性", "--limit", "3", workspace=ws)
     assert isinstance(found, dict) and "CN201410209785" in [hit["app_key"] for hit in found["hits"]]
+
+
+def test_the_web_server_embeds_in_the_background_at_start_and_after_an_upload(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert run_cli("ingest", str(SAMPLE / "cn" / "cn_old1.xml"), "--json", workspace=ws).returncode == 0
+    assert (
+        run_cli("user", "add", "boss", "--role", "admin", workspace=ws, stdin="correct horse battery\n").returncode == 0
+    )
+    with TestClient(create_app(Settings(workspace=ws, embed_in_background=True))) as admin:
+        token = admin.get("/api/me").json()["csrf_token"]
+        login = admin.post("/api/login", json={"name": "boss", "password": "correct horse battery"},
+                           headers={"X-CSRF-Token": token})  # fmt: skip
+        token = login.json()["csrf_token"]
+        table = (
+            "申请号,申请日,名称,摘要,申请(专利权)人\n"
+            "202110991219.2,2021-08-27,一种人造草坪填充颗粒的回收筛选装置,将旧人造草坪中的橡胶颗粒与沙子分离后重复利用。,上传公司\n"
+        )
+        uploaded = admin.post("/ingest", data={"csrf_token": token}, follow_redirects=False,
+                              files={"files": ("upload.csv", table.encode("utf-8"), "text/csv")})  # fmt: skip
+        assert uploaded.status_code == 303
+        deadline, page = time.time() + 120, ""
+        while time.time() < deadline:  # the upload is ingested, then embedded, in the background
+            page = admin.get("/ingest").text
+            if "导入完成" in page and "2 / 2 (100.0%)" in page:
+                break
+            time.sleep(0.5)
+        assert "已计算语义向量: 2 / 2 (100.0%)" in page, page[:3000]
+        found = admin.get("/api/search/semantic", params={"text": "recycling the rubber infill of artificial turf"})
+        assert found.json()["hits"][0]["title"] == "一种人造草坪填充颗粒的回收筛选装置"

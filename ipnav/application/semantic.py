@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,46 @@ class SemanticOperations:
                                                   [done["seq"]]).fetchall()] if done["computed"] else []  # fmt: skip
             done["alerts"] = self.collect_matching_alerts(wh, patents=fresh, demands=[]) if fresh else 0
         return {**done, "seconds": round(time.perf_counter() - started, 3)}
+
+    def embed_in_rounds(
+        self,
+        *,
+        round_size: int = 2048,
+        workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> dict[str, Any]:
+        """Embed what is pending in rounds, each round's vectors computed outside the write lock and written in
+        a short write (with the index and the alerts): what the web server runs in the background after an
+        ingest, so that uploads, demands and topic changes go on meanwhile. Reads a snapshot for the work; a
+        text changed meanwhile is embedded again by the next run (its hash differs)."""
+        import time
+
+        from ipnav.semantic import store, vectors
+
+        started = time.perf_counter()
+        orphaned = f"SELECT count(*) FROM {store.TABLE} WHERE app_key NOT IN (SELECT app_key FROM patents)"
+        with self.reading() as reader:
+            items = store.todo(reader)
+            orphans = reader.has_table(store.TABLE) and bool(reader.con.execute(orphaned).fetchall()[0][0])
+        count = workers if workers is not None else self.settings.workers
+        done, alerts, removed, index = 0, 0, 0, {}
+        if progress:
+            progress(0, len(items))
+        for start in range(0, len(items), round_size):
+            part = items[start : start + round_size]
+            raw = store.encode(part, count or (os.cpu_count() or 1))
+            with self.writing("embed (background)") as wh:
+                done += store.store(wh, part, raw)
+                index = vectors.sync(self.workspace, wh)
+                alerts += self.collect_matching_alerts(wh, patents=[key for key, _, _ in part], demands=[])
+            if progress:
+                progress(done, len(items))
+        if orphans:
+            with self.writing("embed (background)") as wh:
+                removed = store.remove_orphans(wh)
+                index = vectors.sync(self.workspace, wh)
+        return {"computed": done, "removed": removed, "alerts": alerts, "index": index,
+                "seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
 
     def embedding_coverage(self, wh: Warehouse | None = None) -> dict[str, Any]:
         """How many applications have a current vector."""

@@ -8,6 +8,7 @@ stopped and a run with nothing new embeds nothing. Vectors are stored as float16
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -52,21 +53,55 @@ def pending(wh: Warehouse) -> tuple[list[tuple[str, str, str]], int]:
     """Applications to embed as (key, text, text hash), and how many stored vectors lost their application
     (removed here)."""
     ensure(wh)
+    return todo(wh), remove_orphans(wh)
+
+
+def remove_orphans(wh: Warehouse) -> int:
+    """Remove the vectors of applications the warehouse no longer holds; how many."""
+    ensure(wh)
+    return len(
+        wh.con.execute(
+            f"DELETE FROM {TABLE} WHERE app_key NOT IN (SELECT app_key FROM patents) RETURNING app_key"
+        ).fetchall()
+    )
+
+
+def todo(wh: Warehouse) -> list[tuple[str, str, str]]:
+    """Applications whose vector is missing or stale, as (key, text, text hash); reads only (a snapshot will do)."""
     model = encoder.model_name()
-    orphans = wh.con.execute(
-        f"DELETE FROM {TABLE} WHERE app_key NOT IN (SELECT app_key FROM patents) RETURNING app_key"
-    ).fetchall()
-    rows = wh.con.execute(
-        f"SELECT p.app_key, p.title, p.abstract, e.text_hash, e.model FROM patents p "
-        f"LEFT JOIN {TABLE} e USING (app_key) ORDER BY p.app_key"
-    ).fetchall()
-    todo = []
+    if not wh.has_table(TABLE):
+        rows = wh.con.execute("SELECT app_key, title, abstract, NULL, NULL FROM patents ORDER BY app_key").fetchall()
+    else:
+        rows = wh.con.execute(
+            f"SELECT p.app_key, p.title, p.abstract, e.text_hash, e.model FROM patents p "
+            f"LEFT JOIN {TABLE} e USING (app_key) ORDER BY p.app_key"
+        ).fetchall()
+    found = []
     for key, title, abstract, old_hash, old_model in rows:
         text = encoder.text_of(title, abstract)
         digest = encoder.text_hash(text)
         if text and (digest != old_hash or old_model != model):
-            todo.append((key, text, digest))
-    return todo, len(orphans)
+            found.append((key, text, digest))
+    return found
+
+
+def encode(items: list[tuple[str, str, str]], workers: int) -> bytes:
+    """The float16 vectors of (key, text, hash) items, one 1 KB row each, in order; touches no warehouse."""
+    return b"".join(raw for _, raw in _vectors([text for _, text, _ in items], workers))
+
+
+def store(wh: Warehouse, items: list[tuple[str, str, str]], raw: bytes) -> int:
+    """Write vectors `encode` computed, as one new batch; how many."""
+    ensure(wh)
+    seq = int(wh.con.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {TABLE}").fetchall()[0][0])  # type: ignore[index]
+    size = encoder.DIMENSIONS * 2
+    batch: dict[str, list[Any]] = {
+        "app_key": [key for key, _, _ in items],
+        "vec_id": [vec_id(key) for key, _, _ in items],
+        "text_hash": [digest for _, _, digest in items],
+        "vector": [raw[i * size : (i + 1) * size] for i in range(len(items))],
+    }
+    return _write(wh, batch, encoder.model_name(), seq)
 
 
 def _encode_chunk(texts: list[str]) -> bytes:
@@ -80,7 +115,8 @@ def _vectors(texts: list[str], workers: int) -> Iterator[tuple[int, bytes]]:
         for start in range(0, len(texts), _CHUNK):
             yield start, _encode_chunk(texts[start : start + _CHUNK])
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # forkserver: safe from a threaded process (the web server embeds in a background thread)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
         waiting: deque[tuple[int, Future[bytes]]] = deque()
         for start in range(0, len(texts), _CHUNK):
             waiting.append((start, pool.submit(_encode_chunk, texts[start : start + _CHUNK])))

@@ -3,6 +3,8 @@ routers (`ipnav.web.api`, `ipnav.web.pages`), the middleware and the error handl
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,7 +20,7 @@ from ipnav.store import snapshot
 from ipnav.store.reference import ensure_reference
 from ipnav.web import api, errors, lanes, pages
 from ipnav.web.guards import BodyLimit, SecurityHeaders, TrustedProxies
-from ipnav.web.jobs import IngestJob
+from ipnav.web.jobs import EmbedJob, IngestJob
 from ipnav.web.pages.assets import ECHARTS, SWAGGER
 
 
@@ -33,7 +35,16 @@ def create_app(settings: Settings) -> FastAPI:
         if snapshot.current(ipnav.workspace.warehouse_path) is None:
             raise
     lanes.configure(settings.search_threads)
+    embedder = EmbedJob()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.embed_in_background:  # vectors for what an ingest from the command line left pending
+            embedder.start(ipnav)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="ipnav API",
         version=__version__,
         description="开放的知识产权大数据平台 JSON API / open IP big-data platform API",
@@ -47,7 +58,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.state.ipnav = ipnav
     app.state.settings = settings
-    app.state.ingest_job = IngestJob()
+    app.state.embed_job = embedder
+    app.state.ingest_job = IngestJob(embedder)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(ipnav.workspace.root),

@@ -25,6 +25,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "template": ("导入模板", "Template"),
     "matchmaking_export": ("导出对接清单", "Matchmaking list"),
     "embedded_share": ("已计算语义向量", "Embedded for semantic search"),
+    "embedding": ("语义向量", "Semantic vectors"),
+    "embedding_running": ("正在后台计算向量", "Computing vectors in the background"),
     "demands_open": ("只看征集中的需求", "Open demands only"),
     "demands_all": ("查看全部需求", "All demands"),
     "demand_number": ("编号", "Number"),

@@ -9,25 +9,92 @@ them, and then folders older than that are removed at the next upload."""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import logging
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import IO, Any
 
 from ipnav.application import Ipnav
 from ipnav.config import Workspace
-from ipnav.errors import IpnavError, UsageError
+from ipnav.errors import IpnavError, UsageError, WarehouseBusy
 
 WRITING = "数据导入 an ingest from the web"
 _CHUNK = 1 << 20
+_BUSY_TRIES, _BUSY_PAUSE = 10, 15.0  # the background embedding waits up to ~14 minutes for a writer
+_log = logging.getLogger("ipnav.web")
 
 
-class IngestJob:
-    """The state of the web ingest of one server process."""
+class EmbedJob:
+    """Semantic vectors computed in the background of the web server (setting `embed_in_background`): at
+    start-up for what is pending, and after each web ingest. Rounds are computed outside the write lock and
+    written briefly, so other writes go on; one process of the workspace embeds at a time (a lock file), the
+    others leave it to that one."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._again = False
+        self.state: dict[str, Any] = {"status": "idle"}
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return dict(self.state)
+
+    def start(self, ipnav: Ipnav) -> None:
+        """Embed what is pending, in a thread; when a run is going, it runs once more when it ends."""
+        with self._lock:
+            if self.state.get("status") == "running":
+                self._again = True
+                return
+            self.state = {"status": "running", "done": 0, "total": 0,
+                          "started": dt.datetime.now().isoformat(timespec="seconds")}  # fmt: skip
+        threading.Thread(target=self._run, args=(ipnav,), daemon=True, name="ipnav-embed").start()
+
+    def _run(self, ipnav: Ipnav) -> None:
+        def progress(done: int, total: int) -> None:
+            with self._lock:
+                self.state.update(done=done, total=total)
+
+        lock_path = ipnav.workspace.root / "vectors" / ".embedding.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with lock_path.open("w") as held:
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # another server process embeds this workspace
+                self._set(status="idle")
+                return
+            result: dict[str, Any] = {}
+            try:
+                for attempt in range(_BUSY_TRIES):
+                    try:
+                        result = ipnav.embed_in_rounds(progress=progress)
+                    except WarehouseBusy:  # a long ingest from the command line: wait for it
+                        time.sleep(_BUSY_PAUSE * (attempt + 1))
+                        continue
+                    with self._lock:
+                        again, self._again = self._again, False
+                    if not again:
+                        break
+                self._set(status="finished", result=result,
+                          finished=dt.datetime.now().isoformat(timespec="seconds"))  # fmt: skip
+            except Exception as exc:  # a background thread: its failure, whatever it is, is shown on the ingest page
+                _log.exception("background embedding failed")
+                self._set(status="failed", error=f"{type(exc).__name__}: {exc}")
+
+    def _set(self, **values: Any) -> None:
+        with self._lock:
+            self.state.update(values)
+
+
+class IngestJob:
+    """The state of the web ingest of one server process; a finished ingest starts the background embedding."""
+
+    def __init__(self, embedder: EmbedJob | None = None) -> None:
+        self._lock = threading.Lock()
+        self.embedder = embedder
         self.state: dict[str, Any] = {"status": "idle"}
 
     def snapshot(self) -> dict[str, Any]:
@@ -76,6 +143,8 @@ class IngestJob:
             _tidy(ipnav.workspace, folder, settings.keep_uploads_days)
             accounts.audit(user, "ingest", str(folder), result)
             self._set(status="finished", summary=result, finished=dt.datetime.now().isoformat(timespec="seconds"))
+            if self.embedder is not None and settings.embed_in_background and summary.inserted + summary.updated:
+                self.embedder.start(ipnav)
         except (IpnavError, OSError) as exc:
             _tidy(ipnav.workspace, folder, settings.keep_uploads_days)
             accounts.audit(user, "ingest.failed", str(folder), {"error": str(exc)})

@@ -26,7 +26,9 @@ async def ingest_page(request: Request, ipnav: AppDep, user: UserDep) -> HTMLRes
     # the published state: a running ingest shows here when it ends
     runs = await run_in_threadpool(ipnav.runs)
     rejects = await run_in_threadpool(lambda: ipnav.rejects(limit=500))
-    return render(request, "ingest.html", runs=runs, rejects=rejects, job=job)
+    coverage = await run_in_threadpool(ipnav.embedding_coverage)
+    embedding = request.app.state.embed_job.snapshot()
+    return render(request, "ingest.html", runs=runs, rejects=rejects, job=job, coverage=coverage, embedding=embedding)
 
 
 @router.post("/ingest")
