@@ -231,3 +231,53 @@ def test_the_web_server_embeds_in_the_background_at_start_and_after_an_upload(tm
         assert "已计算语义向量: 2 / 2 (100.0%)" in page, page[:3000]
         found = admin.get("/api/search/semantic", params={"text": "recycling the rubber infill of artificial turf"})
         assert found.json()["hits"][0]["title"] == "一种人造草坪填充颗粒的回收筛选装置"
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true",
+                    reason="Debian chromium is installed by scripts/setup.sh")  # fmt: skip
+def test_an_analyst_posts_a_demand_and_reads_its_matches_in_the_browser(workspace: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import served
+
+    ws = _copy(workspace, tmp_path)
+    assert (
+        run_cli("user", "add", "ana", "--role", "analyst", workspace=ws, stdin="correct horse battery\n").returncode
+        == 0
+    )
+    errors: list[str] = []
+    with served(ws) as base, sync_playwright() as pw:
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
+        page = browser.new_context(locale="zh-CN").new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/login")
+        page.fill("input[name=name]", "ana")
+        page.fill("input[name=password]", "correct horse battery")
+        page.click("button[type=submit].primary")
+        page.wait_for_url(base + "/")
+        page.click("header nav >> text=技术供需")
+        assert "100.0%" in page.inner_text("#embedding-coverage")
+        page.fill("#demand-title", "无创测量眼内压")
+        page.fill("#demand-description", "需要一种不接触眼球即可测量眼内压和角膜粘弹性的装置，用于青光眼筛查。")
+        page.fill("#demand-enterprise", "深圳市某眼科器械有限公司")
+        page.fill("#demand-region", "深圳市南山区")
+        page.fill("input[name=contact]", "王工")
+        page.click("#demand-save")
+        page.wait_for_url(base + "/demands/*")
+        assert "王工" in page.inner_text("#demand-contact")  # an analyst sees the contact
+        first = page.locator("#match-list tbody tr").first
+        assert "一种测量眼内压和角膜粘弹性的系统和方法" in first.inner_text() and "高校" in first.inner_text()
+        assert "语义" in first.locator(".why").inner_text()  # the reasons are shown
+        page.check("input[name=owner_type][value=enterprise]")
+        page.click("#filter-go")
+        kinds = page.locator("#match-list tbody tr td:nth-child(4)").all_inner_texts()
+        assert kinds and set(kinds) <= {"企业"}, kinds
+        page.goto(base + "/demands/fits?owner=深圳大学")
+        assert "无创测量眼内压" in page.inner_text("#fits-list")
+        page.goto(base + "/search/semantic")
+        page.fill("#semantic-text", "electric toothbrush with a rotating head")
+        page.click("#semantic-go")
+        assert page.locator("#semantic-hits tbody tr").count() > 0
+        browser.close()
+    assert errors == []

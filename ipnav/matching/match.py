@@ -10,7 +10,6 @@ in the reasons):
 
 * IPC: the share of the demand's IPC subclasses the patent has, up to x1.15 (many exports carry no IPC,
   so its absence costs nothing);
-
 * owner type: universities and research institutes first (产学研, their patents are what transfer offers),
   x1.15; an enterprise x1.0; a person x0.95;
 * region: the same county x1.10, city x1.07, province x1.04 (a partner nearby is easier to meet);
