@@ -106,3 +106,13 @@ def served(workspace: Path, *args: str, env: dict[str, str] | None = None) -> It
             proc.terminate()
             proc.wait(15)
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+# The longest modules first: pytest-xdist (`--dist loadscope`) hands modules to the workers in collection
+# order, and a long one handed out last keeps one worker busy while the other idles (test_scale is about
+# seven minutes of Spark, test_search's substring fixture more than one).
+FIRST = ("test_scale.py", "test_search.py", "test_semantic.py", "test_api_fuzz.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: FIRST.index(item.path.name) if item.path.name in FIRST else len(FIRST))

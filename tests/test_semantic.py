@@ -41,7 +41,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = cli_json("embed", workspace=ws)
     assert isinstance(done, dict)
     assert done["computed"] == done["applications"] == done["embedded"] == APPS and done["share"] == 1.0
-    assert done["index"] == {"added": APPS, "removed": 0, "vectors": APPS, "rebuilt": True}
+    assert done["index"] == {"added": APPS, "removed": 0, "vectors": APPS, "rebuilt": True, "shards": 1}
     return ws
 
 
@@ -281,3 +281,28 @@ def test_an_analyst_posts_a_demand_and_reads_its_matches_in_the_browser(workspac
         assert page.locator("#semantic-hits tbody tr").count() > 0
         browser.close()
     assert errors == []
+
+
+def test_the_vector_index_is_cut_as_the_text_index_is(workspace: Path, tmp_path: Path) -> None:
+    ws = _copy(workspace, tmp_path)
+    queries = ("电动牙刷", "display backlight brightness adjusted to the picture", "测量眼内压和角膜粘弹性")
+    before = [cli_json("search", "--semantic", q, "--limit", "5", workspace=ws) for q in queries]
+    done = cli_json("reindex", "--shards", "2", workspace=ws)
+    assert isinstance(done, dict) and done["vectors"]["rebuilt"] and done["vectors"]["vectors"] == APPS
+    assert done["vectors"]["shards"] == 4  # CN-0, CN-1, US-0, US-1: as the text shards
+    assert sorted(p.name for p in (ws / "vectors").glob("*.usearch")) == [
+        "patents-CN-0.usearch", "patents-CN-1.usearch", "patents-US-0.usearch", "patents-US-1.usearch"]  # fmt: skip
+    after = [cli_json("search", "--semantic", q, "--limit", "5", workspace=ws) for q in queries]
+    for old, new in zip(before, after, strict=True):  # every shard asked, the best kept: the same answers
+        assert isinstance(old, dict) and isinstance(new, dict)
+        assert [h["app_key"] for h in new["hits"]] == [h["app_key"] for h in old["hits"]]
+    changed = tmp_path / "cn_old1.xml"  # one application changes: one shard is rewritten
+    text = (SAMPLE / "cn" / "cn_old1.xml").read_text(encoding="utf-8")
+    changed.write_text(text.replace("本发明公开了一种甘草发酵", "本发明公开了一种经甘草发酵"), encoding="utf-8")
+    stamps = {p.name: p.stat().st_mtime_ns for p in (ws / "vectors").glob("*.usearch")}
+    assert run_cli("ingest", str(changed), "--json", workspace=ws).returncode == 0
+    again = cli_json("embed", workspace=ws)
+    assert isinstance(again, dict) and again["computed"] == 1 and again["index"]["added"] == 1
+    assert again["index"]["vectors"] == APPS and not again["index"]["rebuilt"]
+    rewritten = [p.name for p in (ws / "vectors").glob("*.usearch") if p.stat().st_mtime_ns != stamps[p.name]]
+    assert len(rewritten) == 1 and rewritten[0].startswith("patents-CN-")

@@ -205,7 +205,12 @@ class Ipnav(
                 reshard(self.workspace, shards)
             count = rebuild_index(self.workspace, wh)
             count += sum(module.rebuild(self.workspace, wh) for module in _kind_indexes())
-        return {"indexed": count, "seconds": round(time.perf_counter() - started, 3)}
+            found: dict[str, Any] = {"indexed": count}
+            if shards is not None:  # the vector index is cut as the text index is
+                from ipnav.semantic import vectors
+
+                found["vectors"] = vectors.sync(self.workspace, wh)
+        return {**found, "seconds": round(time.perf_counter() - started, 3)}
 
     def awards_load(self, path: Path) -> dict[str, Any]:
         """Load (or reload) an award list; the stored high-value flags follow it."""
