@@ -82,9 +82,10 @@ def test_a_folder_that_is_not_a_lake_is_named(workspace: Path, tmp_path: Path) -
 def test_spark_gives_every_analysis_and_indicator_as_duckdb_does(workspace: Path, lake: Path) -> None:
     duck = Ipnav(Settings(workspace=workspace))
     spark = Ipnav(Settings(workspace=workspace, engine="spark", lake=lake))
-    for selection in ("all", "ti=电池 OR ab=battery"):
-        options = SelectionOptions(selection=selection, as_of=AS_OF)
-        assert _rows(spark.navigate(options)) == _rows(duck.navigate(options)), selection
+    # a query selection: every analysis over the hits (the whole warehouse, `all`, runs the same analyses
+    # without the filter; it took 30 s more of a suite that must stay under 15 minutes)
+    options = SelectionOptions(selection="ti=电池 OR ab=battery", as_of=AS_OF)
+    assert _rows(spark.navigate(options)) == _rows(duck.navigate(options))
     assert _rows(spark.trademark_navigate("all", as_of=AS_OF)) == _rows(duck.trademark_navigate("all", as_of=AS_OF))
     compared = 0
     for name in INDICATORS:

@@ -286,13 +286,13 @@ def test_an_analyst_posts_a_demand_and_reads_its_matches_in_the_browser(workspac
 def test_the_vector_index_is_cut_as_the_text_index_is(workspace: Path, tmp_path: Path) -> None:
     ws = _copy(workspace, tmp_path)
     queries = ("电动牙刷", "display backlight brightness adjusted to the picture", "测量眼内压和角膜粘弹性")
-    before = [cli_json("search", "--semantic", q, "--limit", "5", workspace=ws) for q in queries]
+    before = [_semantic_api(ws, q) for q in queries]
     done = cli_json("reindex", "--shards", "2", workspace=ws)
     assert isinstance(done, dict) and done["vectors"]["rebuilt"] and done["vectors"]["vectors"] == APPS
     assert done["vectors"]["shards"] == 4  # CN-0, CN-1, US-0, US-1: as the text shards
     assert sorted(p.name for p in (ws / "vectors").glob("*.usearch")) == [
         "patents-CN-0.usearch", "patents-CN-1.usearch", "patents-US-0.usearch", "patents-US-1.usearch"]  # fmt: skip
-    after = [cli_json("search", "--semantic", q, "--limit", "5", workspace=ws) for q in queries]
+    after = [_semantic_api(ws, q) for q in queries]
     for old, new in zip(before, after, strict=True):  # every shard asked, the best kept: the same answers
         assert isinstance(old, dict) and isinstance(new, dict)
         assert [h["app_key"] for h in new["hits"]] == [h["app_key"] for h in old["hits"]]
@@ -306,3 +306,11 @@ def test_the_vector_index_is_cut_as_the_text_index_is(workspace: Path, tmp_path:
     assert again["index"]["vectors"] == APPS and not again["index"]["rebuilt"]
     rewritten = [p.name for p in (ws / "vectors").glob("*.usearch") if p.stat().st_mtime_ns != stamps[p.name]]
     assert len(rewritten) == 1 and rewritten[0].startswith("patents-CN-")
+
+
+def _semantic_api(ws: Path, text: str) -> dict[str, object]:
+    """The API's answer (in this process: the encoder is loaded once, not per command)."""
+    client = TestClient(create_app(Settings(workspace=ws, public=True)))
+    found = client.get("/api/search/semantic", params={"text": text, "limit": 5})
+    assert found.status_code == 200, found.text
+    return dict(found.json())
