@@ -5,28 +5,18 @@ what ipnav reads and knows (formats, record kinds)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ipnav.application.access import WarehouseAccess
+
 if TYPE_CHECKING:
-    from ipnav.config import Settings, Workspace
     from ipnav.store.warehouse import Warehouse
 
 
-class LakeOperations:
+class LakeOperations(WarehouseAccess):
     """The lake (`ipnav.lake`), the engine the analyses run on, and the catalogue of formats and kinds."""
-
-    workspace: Workspace
-    settings: Settings
-
-    def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
-        """The warehouse to read (the application object provides it)."""
-        raise NotImplementedError
-
-    def writing(self, what: str = "a change") -> AbstractContextManager[Warehouse]:
-        """The warehouse to write, its lock held (the application object provides it)."""
-        raise NotImplementedError
 
     def spark_reindex(self, shards: int) -> dict[str, Any]:
         """The patent search index rebuilt as `shards` hash shards per office, each by a Spark task from the

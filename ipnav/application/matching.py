@@ -7,16 +7,15 @@ import csv
 import datetime as dt
 import secrets
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ipnav.application.access import WarehouseAccess
 from ipnav.errors import UsageError
 
 if TYPE_CHECKING:
     from ipnav.accounts import Accounts
     from ipnav.alerts import Alerts
-    from ipnav.config import Settings, Workspace
     from ipnav.ingest.run import IngestSummary
     from ipnav.matching.match import MatchOptions
     from ipnav.model import Reject
@@ -25,14 +24,8 @@ if TYPE_CHECKING:
 _PREFIX = {"tech_demand": "XQ", "tech_offer": "CG"}  # 需求 / 成果 numbers: XQ20261204-001
 
 
-class MatchingOperations:
+class MatchingOperations(WarehouseAccess):
     """Demands and offers: entered, listed, matched both ways, exported for a matchmaking event, followed."""
-
-    workspace: Workspace
-    settings: Settings
-
-    def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
-        raise NotImplementedError
 
     if TYPE_CHECKING:  # provided by the application object and `AlertOperations`
 

@@ -4,25 +4,18 @@ and the Excel template (`ipnav.registers`; ingest loads the registers with every
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ipnav.application.access import WarehouseAccess
+
 if TYPE_CHECKING:
-    from ipnav.config import Settings, Workspace
     from ipnav.registers.spec import Register
     from ipnav.store.warehouse import Warehouse
 
 
-class RegisterOperations:
+class RegisterOperations(WarehouseAccess):
     """Read the registers (GI, copyright, plant varieties, transactions, cases, lists, technology contracts)."""
-
-    workspace: Workspace
-    settings: Settings
-
-    def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
-        """The warehouse to read (the application object provides it)."""
-        raise NotImplementedError
 
     def registers(self, wh: Warehouse | None = None) -> list[dict[str, Any]]:
         """Every register with its record counts."""

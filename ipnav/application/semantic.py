@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
+from ipnav.application.access import WarehouseAccess
+
 if TYPE_CHECKING:
-    from ipnav.config import Settings, Workspace
     from ipnav.store.warehouse import Warehouse
 
 
-class SemanticOperations:
+class SemanticOperations(WarehouseAccess):
     """Embedding (`ipnav embed`) and semantic search (`ipnav search --semantic`)."""
-
-    workspace: Workspace
-    settings: Settings
-
-    def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
-        raise NotImplementedError
-
-    def writing(self, what: str = "a change") -> AbstractContextManager[Warehouse]:
-        raise NotImplementedError
 
     if TYPE_CHECKING:  # `MatchingOperations`
 

@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from ipnav.application.access import WarehouseAccess
 
 if TYPE_CHECKING:
     from ipnav.accounts import Accounts
-    from ipnav.config import Settings, Workspace
     from ipnav.store.warehouse import Warehouse
 
 T = TypeVar("T")
 
 
-class Audited:
+class Audited(WarehouseAccess):
     """Writes that leave a line in the audit log (who, what, when, from where)."""
-
-    settings: Settings
-    workspace: Workspace
 
     @property
     def accounts(self) -> Accounts:
         """Users, sessions and the audit log (the application object provides them)."""
-        raise NotImplementedError
-
-    def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
-        """The warehouse to read (the application object provides it)."""
-        raise NotImplementedError
-
-    def writing(self, what: str = "a change") -> AbstractContextManager[Warehouse]:
-        """The read-write warehouse (the application object provides it)."""
         raise NotImplementedError
 
     def audited(

@@ -4,33 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
+from ipnav.application.access import WarehouseAccess
 from ipnav.errors import UsageError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ipnav.config import Settings, Workspace
     from ipnav.store.warehouse import Warehouse
     from ipnav.trademarks.watch import Watches
 
 
-class TrademarkOperations:
+class TrademarkOperations(WarehouseAccess):
     """Read trademarks (ingest loads them with the patents: `ipnav ingest` sniffs every format)."""
 
-    workspace: Workspace
-    settings: Settings
     engine_reading: Callable[..., Any]  # the warehouse the analyses read, DuckDB or Spark (`LakeOperations`)
-
-    def reading(self, wh: Warehouse | None = None) -> AbstractContextManager[Warehouse]:
-        """The warehouse to read (the application object provides it)."""
-        raise NotImplementedError
-
-    def writing(self, what: str = "a change") -> AbstractContextManager[Warehouse]:
-        """The read-write warehouse (the application object provides it)."""
-        raise NotImplementedError
 
     def well_known_load(self, path: Path) -> dict[str, Any]:
         """Load (or reload) a list of well-known marks (驰名商标); bad rows are named and skipped."""
