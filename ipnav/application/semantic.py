@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -58,23 +59,29 @@ class SemanticOperations(WarehouseAccess):
             items = store.todo(reader)
             orphans = reader.has_table(store.TABLE) and bool(reader.con.execute(orphaned).fetchall()[0][0])
         count = workers if workers is not None else self.settings.workers
-        done, alerts, removed, index = 0, 0, 0, {}
+        done, alerts, removed, added, index = 0, 0, 0, 0, {}
         if progress:
             progress(0, len(items))
-        for start in range(0, len(items), round_size):
-            part = items[start : start + round_size]
-            raw = store.encode(part, count or (os.cpu_count() or 1))
-            with self.writing("embed (background)") as wh:
-                done += store.store(wh, part, raw)
+        part: list[tuple[str, str, str]] = []
+        raw: list[bytes] = []
+        chunks = store.encode_stream(items, count or (os.cpu_count() or 1))  # one pool for every round
+        for chunk, vectors_of in itertools.chain(chunks, [([], b"")]):
+            part, raw = part + chunk, [*raw, vectors_of]
+            if not part or (chunk and len(part) < round_size):
+                continue
+            with self.writing("embed (background)") as wh:  # held for the write only, not the encoding
+                done += store.store(wh, part, b"".join(raw))
                 index = vectors.sync(self.workspace, wh)
+                added += index["added"]
                 alerts += self.collect_matching_alerts(wh, patents=[key for key, _, _ in part], demands=[])
+            part, raw = [], []
             if progress:
                 progress(done, len(items))
         if orphans:
             with self.writing("embed (background)") as wh:
                 removed = store.remove_orphans(wh)
                 index = vectors.sync(self.workspace, wh)
-        return {"computed": done, "removed": removed, "alerts": alerts, "index": index,
+        return {"computed": done, "removed": removed, "alerts": alerts, "index": {**index, "added": added},
                 "seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
 
     def embedding_coverage(self, wh: Warehouse | None = None) -> dict[str, Any]:

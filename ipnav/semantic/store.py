@@ -91,6 +91,15 @@ def encode(items: list[tuple[str, str, str]], workers: int) -> bytes:
     return b"".join(raw for _, raw in _vectors([text for _, text, _ in items], workers))
 
 
+def encode_stream(
+    items: list[tuple[str, str, str]], workers: int
+) -> Iterator[tuple[list[tuple[str, str, str]], bytes]]:
+    """(items, their float16 vectors) chunk by chunk, in order, from one set of encoder processes (each
+    loads the model once); touches no warehouse."""
+    for start, raw in _vectors([text for _, text, _ in items], workers):
+        yield items[start : start + _CHUNK], raw
+
+
 def store(wh: Warehouse, items: list[tuple[str, str, str]], raw: bytes) -> int:
     """Write vectors `encode` computed, as one new batch; how many."""
     ensure(wh)
