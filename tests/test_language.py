@@ -65,6 +65,8 @@ def test_every_page_in_chinese_shows_words_not_codes(admin: TestClient, demo: Pa
         "/patents/CN2021109912", "/lookup", "/navigate", "/navigate?selection=ti%3D%E7%94%B5%E6%B1%A0",
         "/navigate?selection=all", "/topics", "/topics/%E7%94%B5%E6%B1%A0", "/searches", "/indicators",
         "/indicators?name=applications&by=province", "/plans", f"/plans/{plan[0]['id']}", "/ingest", "/admin",
+        "/search/semantic", "/search/semantic?text=%E9%94%82%E7%94%B5%E6%B1%A0", "/demands",
+        "/demands/fits?owner=%E5%8C%97%E4%BA%AC%E7%A7%91%E6%8A%80%E5%A4%A7%E5%AD%A6",
     ]  # fmt: skip
     for path in pages:
         page = admin.get(path)
