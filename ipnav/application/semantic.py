@@ -66,7 +66,8 @@ class SemanticOperations(WarehouseAccess):
         raw: list[bytes] = []
         chunks = store.encode_stream(items, count or (os.cpu_count() or 1))  # one pool for every round
         for chunk, vectors_of in itertools.chain(chunks, [([], b"")]):
-            part, raw = part + chunk, [*raw, vectors_of]
+            part.extend(chunk)
+            raw.append(vectors_of)
             if not part or (chunk and len(part) < round_size):
                 continue
             with self.writing("embed (background)") as wh:  # held for the write only, not the encoding

@@ -100,10 +100,9 @@ def encode_stream(
         yield items[start : start + _CHUNK], raw
 
 
-def store(wh: Warehouse, items: list[tuple[str, str, str]], raw: bytes) -> int:
-    """Write vectors `encode` computed, as one new batch; how many."""
-    ensure(wh)
-    seq = int(wh.con.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {TABLE}").fetchall()[0][0])  # type: ignore[index]
+def store(wh: Warehouse, items: list[tuple[str, str, str]], raw: bytes, *, seq: int | None = None) -> int:
+    """Write vectors `encode` computed, as batch `seq` (a new batch when not given); how many."""
+    seq = seq if seq is not None else _next_seq(wh)
     size = encoder.DIMENSIONS * 2
     batch: dict[str, list[Any]] = {
         "app_key": [key for key, _, _ in items],
@@ -148,28 +147,27 @@ def _vectors(texts: list[str], workers: int) -> Iterator[tuple[int, bytes]]:
 
 
 def embed(wh: Warehouse, *, workers: int = 0, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Embed every application whose vector is missing or stale; `progress(done, total)` after each write."""
-    todo, orphans = pending(wh)
-    model = encoder.model_name()
-    seq = int(wh.con.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {TABLE}").fetchall()[0][0])  # type: ignore[index]
-    workers = workers or (os.cpu_count() or 1)
-    texts = [text for _, text, _ in todo]
-    size = encoder.DIMENSIONS * 2
-    batch: dict[str, list[Any]] = {"app_key": [], "vec_id": [], "text_hash": [], "vector": []}
+    """Embed every application whose vector is missing or stale, `_WRITE` at a time (all with one batch number);
+    `progress(done, total)` after each write."""
+    items, orphans = pending(wh)
+    seq = _next_seq(wh)
     done = 0
-    for start, raw in _vectors(texts, workers):
-        for offset in range(len(raw) // size):
-            key, _, digest = todo[start + offset]
-            batch["app_key"].append(key)
-            batch["vec_id"].append(vec_id(key))
-            batch["text_hash"].append(digest)
-            batch["vector"].append(raw[offset * size : (offset + 1) * size])
-        if len(batch["app_key"]) >= _WRITE or start + _CHUNK >= len(texts):
-            done += _write(wh, batch, model, seq)
-            batch = {name: [] for name in batch}
+    part: list[tuple[str, str, str]] = []
+    raw: list[bytes] = []
+    for chunk, vectors in encode_stream(items, workers or (os.cpu_count() or 1)):
+        part.extend(chunk)
+        raw.append(vectors)
+        if len(part) >= _WRITE or done + len(part) == len(items):
+            done += store(wh, part, b"".join(raw), seq=seq)
+            part, raw = [], []
             if progress:
-                progress(done, len(todo))
+                progress(done, len(items))
     return {"computed": done, "removed": orphans, "seq": seq, **coverage(wh)}
+
+
+def _next_seq(wh: Warehouse) -> int:
+    ensure(wh)
+    return int(wh.con.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {TABLE}").fetchall()[0][0])  # type: ignore[index]
 
 
 def _write(wh: Warehouse, batch: dict[str, list[Any]], model: str, seq: int) -> int:
