@@ -125,14 +125,28 @@ def test_a_lake_written_by_spark_equals_the_one_duckdb_wrote(lake: Path, tmp_pat
 QUERIES = ("电池", "ti=锂电池 AND ad>=2020", "battery OR 电池", "pa=北京科技大学", "ipc=H01M", '"图像处理"', "cc=US")
 
 
-def _every_hit(workspace: Path, query: str, sort: str) -> list[str]:
+def _api(workspace: Path) -> Any:
+    """The search API of a workspace, in this process (a command per page cost a second each)."""
+    from fastapi.testclient import TestClient
+
+    from ipnav.web.app import create_app
+
+    return TestClient(create_app(Settings(workspace=workspace, public=True)))
+
+
+def _search(client: Any, query: str, **params: Any) -> dict[str, Any]:
+    page = client.get("/api/search", params={"q": query, **params})
+    assert page.status_code == 200, page.text
+    return dict(page.json())
+
+
+def _every_hit(client: Any, query: str, sort: str) -> list[str]:
     """Every hit of a query, page after page by the cursor."""
     keys: list[str] = []
     cursor = None
     while True:
-        args = ["search", query, "--limit", "50", "--sort", sort, "--no-facets"]
-        page = cli_json(*args, *(["--cursor", cursor] if cursor else []), workspace=workspace)
-        assert isinstance(page, dict)
+        params = {"limit": 50, "sort": sort, "facets": False, **({"cursor": cursor} if cursor else {})}
+        page = _search(client, query, **params)
         keys += [hit["app_key"] for hit in page["hits"]]
         cursor = page["cursor"]
         if not cursor:
@@ -148,9 +162,10 @@ def test_a_sharded_index_finds_and_counts_what_one_index_does(workspace: Path, t
     assert isinstance(done, dict) and done["indexed"] > 0
     shards = sorted(p.name for p in (sharded / "index").iterdir() if p.is_dir())
     assert {"CN-0", "CN-1", "US-0", "US-1"} <= set(shards)  # by office, then by a hash of the key
+    single, shard = _api(workspace), _api(sharded)
+    assert cli_json("search", QUERIES[0], workspace=sharded) == _search(shard, QUERIES[0], facets=False)  # the command
     for query in QUERIES:
-        one, many = (cli_json("search", query, workspace=ws) for ws in (workspace, sharded))
-        assert isinstance(one, dict) and isinstance(many, dict)
+        one, many = _search(single, query), _search(shard, query)
         assert many["total"] == one["total"] > 0, query
         for facet, counts in one["facets"].items():  # the top values; a tie at the cut may swap places
             lowest = min(counts.values(), default=0)
@@ -158,9 +173,9 @@ def test_a_sharded_index_finds_and_counts_what_one_index_does(workspace: Path, t
             assert agreed == {k: v for k, v in counts.items() if v > lowest}, (query, facet)
         if one["total"] > 150:
             continue
-        by_date = _every_hit(sharded, query, "-ad")  # paging through shards keeps the cursor's promise
+        by_date = _every_hit(shard, query, "-ad")  # paging through shards keeps the cursor's promise
         assert len(by_date) == len(set(by_date)) == one["total"]
-        assert set(by_date) == set(_every_hit(workspace, query, "-ad")), query
+        assert set(by_date) == set(_every_hit(single, query, "-ad")), query
     similar = cli_json("similar", "CN201510600872", workspace=sharded)
     assert isinstance(similar, dict) and similar["hits"]
 
@@ -222,11 +237,11 @@ def test_shards_built_by_spark_tasks_answer_as_reindex_shards_do(workspace: Path
     cli_json("reindex", "--shards", "2", workspace=local)
     built = cli_json("spark", "reindex", "--shards", "2", workspace=spark)
     assert isinstance(built, dict) and {"CN-0", "CN-1", "US-0", "US-1"} <= set(built["shards"])
+    by_spark, by_reindex = _api(spark), _api(local)
     for query in QUERIES:
-        mine, theirs = (cli_json("search", query, "--limit", "50", workspace=ws) for ws in (spark, local))
-        assert isinstance(mine, dict) and isinstance(theirs, dict)
+        mine, theirs = _search(by_spark, query, limit=50), _search(by_reindex, query, limit=50)
         assert mine["total"] == theirs["total"] > 0 and mine["facets"] == theirs["facets"], query
         # the same scores; documents of equal score may come in another order (float sums per segment)
         assert [round(h["score"], 3) for h in mine["hits"]] == [round(h["score"], 3) for h in theirs["hits"]], query
         if mine["total"] <= 150:
-            assert set(_every_hit(spark, query, "-ad")) == set(_every_hit(local, query, "-ad")), query
+            assert set(_every_hit(by_spark, query, "-ad")) == set(_every_hit(by_reindex, query, "-ad")), query
