@@ -127,7 +127,8 @@ def _watch_console(page: object) -> list[str]:
 
 
 def test_a_user_session_end_to_end(server: str, browser: object, tmp_path: Path) -> None:
-    context = browser.new_context(accept_downloads=True, locale="zh-CN")  # type: ignore[attr-defined]
+    # a user who asked for no motion: the charts are drawn at once, no animation runs under the screenshots
+    context = browser.new_context(accept_downloads=True, locale="zh-CN", reduced_motion="reduce")  # type: ignore[attr-defined]
     page = context.new_page()
     external: list[str] = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)

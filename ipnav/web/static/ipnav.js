@@ -20,6 +20,9 @@
         return Object.assign({}, g, { style: Object.assign({}, g.style, { text: empty }) });
       });
     }
+    if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      option = Object.assign({}, option, { animation: false });  // the user asked for no motion
+    }
     chart.setOption(option);
     // drill-down: an item carrying a query (ipnav.analytics.drill) opens the hits behind it
     chart.on("click", function (params) {
